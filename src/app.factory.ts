@@ -1,0 +1,130 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { LogLevel } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import compression from 'compression';
+import helmet from 'helmet';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import { pinoHttp } from 'pino-http';
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { AppConfig } from './config/app-config';
+import { AppModule } from './app.module';
+import { configureViews, projectRoot } from './common/view-engine';
+import { createValidationPipe } from './common/validation';
+import { csrf } from './common/csrf';
+import { SetupService } from './setup/setup.service';
+import type { AppRequest } from './common/request-context';
+
+export const SESSION_COOKIE = 'taphuan.sid';
+
+const NEST_LOG_LEVELS: Record<string, LogLevel[]> = {
+  silent: [],
+  error: ['error', 'fatal'],
+  warn: ['error', 'fatal', 'warn'],
+  info: ['error', 'fatal', 'warn', 'log'],
+  debug: ['error', 'fatal', 'warn', 'log', 'debug'],
+};
+
+/** Builds the configured application (not yet listening). Used by main.ts and by the tests. */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    bodyParser: false,
+    logger: NEST_LOG_LEVELS[config.logLevel] ?? NEST_LOG_LEVELS.info,
+  });
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('etag', 'weak');
+
+  if (config.logLevel !== 'silent') {
+    app.use(
+      pinoHttp({
+        level: config.logLevel,
+        genReqId: (req, res) => {
+          const id = (req.headers['x-request-id'] as string) || randomUUID();
+          res.setHeader('x-request-id', id);
+          return id;
+        },
+        autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/assets/') },
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|code|_csrf)=)[^&]+/g, '$1***') }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+      }),
+    );
+  }
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'worker-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https:'),
+      // Forms are sent back to the page they came from on a validation error.
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(compression());
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '2mb', parameterLimit: 5000 });
+
+  const root = projectRoot();
+  app.useStaticAssets(join(root, 'views', 'public'), { prefix: '/assets/', maxAge: '1d', index: false });
+  await configureViews();
+  app.setBaseViewsDir(join(root, 'views'));
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+
+  const ds = app.get(DataSource);
+  const PgStore = connectPgSimple(session);
+  const pool = (ds.driver as unknown as { master: Pool }).master;
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: await app.get(SetupService).sessionSecret(),
+      store: new PgStore({ pool, tableName: 'http_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use((req: AppRequest, res: Response, next: NextFunction) => {
+    // Lazily created: only pages with a form put a CSRF token in the session.
+    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrf.generateToken(req as Request) });
+    if (req.session?.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    if (req.session?.form) {
+      res.locals.form = req.session.form;
+      delete req.session.form;
+    }
+    res.locals.path = req.path;
+    next();
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+
+  const openapi = new DocumentBuilder()
+    .setTitle('Tập huấn API')
+    .setDescription('JSON API of Tập huấn. Authenticate with the session cookie (and the x-csrf-token header for writes) or a personal API token: `Authorization: Bearer <token>` (issued on /account).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

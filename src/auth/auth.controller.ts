@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Post, Query, Render, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { CurrentUser, Public } from '../common/decorators';
+import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { UsersService } from '../users/users.service';
+import { verifyPassword } from '../users/password';
+import { LoginDto } from './dto/login.dto';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { LoginThrottlerGuard } from './login-throttler.guard';
+import { homeFor } from './home-for';
+
+/** Only local paths are followed after login (no open redirect). */
+function safeNext(next?: string): string | undefined {
+  return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : undefined;
+}
+
+@ApiExcludeController()
+@Controller()
+export class AuthController {
+  constructor(private readonly users: UsersService) {}
+
+  @Public()
+  @Get('login')
+  @Render('auth/login')
+  loginForm(@Query('next') next: string | undefined, @CurrentUser() user?: AuthUser) {
+    return { title: 'Đăng nhập', next: safeNext(next), alreadySignedIn: !!user };
+  }
+
+  @Public()
+  @Post('login')
+  @UseGuards(LoginThrottlerGuard)
+  async login(@Body() dto: LoginDto, @Req() req: AppRequest, @Res() res: Response) {
+    const user = await this.users.authenticate(dto.login, dto.password);
+    if (!user) {
+      flash(req, 'error', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+      req.session.form = { errors: {}, input: { login: dto.login } };
+      return res.redirect(303, `/login${dto.next ? `?next=${encodeURIComponent(dto.next)}` : ''}`);
+    }
+    // A new session id on login (no session fixation).
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.userId = user.id;
+    flash(req, 'success', `Xin chào ${user.fullName}.`);
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    res.redirect(303, safeNext(dto.next) ?? homeFor(user.role));
+  }
+
+  @Public()
+  @SkipThrottle()
+  @Post('logout')
+  async logout(@Req() req: AppRequest, @Res() res: Response) {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie('taphuan.sid');
+    res.redirect(303, '/login');
+  }
+
+  @Get('account')
+  @Render('auth/account')
+  account(@CurrentUser() user: AuthUser) {
+    return { title: 'Tài khoản của tôi', account: user };
+  }
+
+  @Post('account/password')
+  async changePassword(@Body() dto: ChangePasswordDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const user = await this.users.findById(actor.id);
+    if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
+      flash(req, 'error', 'Mật khẩu hiện tại không đúng.');
+      return res.redirect(303, '/account');
+    }
+    await this.users.setPassword(actor.id, dto.newPassword);
+    flash(req, 'success', 'Đã đổi mật khẩu.');
+    res.redirect(303, '/account');
+  }
+
+  /** The signed-in user (session cookie or Bearer token). */
+  @Get('api/v1/me')
+  me(@CurrentUser() user: AuthUser) {
+    return user;
+  }
+
+  @Post('account/api-token')
+  @Render('auth/api-token')
+  async apiToken(@CurrentUser() actor: AuthUser) {
+    if (!actor) throw new UnauthorizedException();
+    const token = await this.users.issueApiToken(actor.id);
+    return { title: 'API token', token };
+  }
+}

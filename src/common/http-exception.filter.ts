@@ -1,0 +1,124 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppRequest, isApiRequest } from './request-context';
+import { QueryFailedError } from 'typeorm';
+
+const ERROR_TITLES: Record<number, string> = {
+  400: 'Dữ liệu không hợp lệ',
+  401: 'Cần đăng nhập',
+  403: 'Không có quyền truy cập',
+  404: 'Không tìm thấy trang',
+  409: 'Xung đột dữ liệu',
+  413: 'Tệp quá lớn',
+  415: 'Loại tệp không được chấp nhận',
+  422: 'Không thể xử lý yêu cầu',
+  429: 'Quá nhiều yêu cầu',
+  500: 'Lỗi hệ thống',
+  503: 'Dịch vụ tạm thời không khả dụng',
+};
+
+/** Field errors from class-validator, keyed by property. */
+export interface FieldErrors {
+  [field: string]: string[];
+}
+
+/** A form was rejected: go back to it with the errors and the user's input. */
+export class FormRejectedException extends HttpException {
+  constructor(
+    readonly errors: FieldErrors,
+    message = 'Vui lòng kiểm tra lại các trường được đánh dấu.',
+    readonly backTo?: string,
+  ) {
+    super({ message, details: errors }, HttpStatus.BAD_REQUEST);
+  }
+}
+
+/**
+ * One exception filter for the whole app. API requests get
+ * `{ statusCode, error, message, details? }`; pages get a Vietnamese error
+ * page, a redirect to the login page (401), or, for a rejected form, a 303
+ * back to the form with the errors and input kept.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<AppRequest>();
+    const res = ctx.getResponse<Response>();
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    let status = HttpStatus.INTERNAL_SERVER_ERROR;
+    let message = 'Đã xảy ra lỗi hệ thống. Vui lòng thử lại sau.';
+    let details: unknown;
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'string') message = body;
+      else {
+        const b = body as { message?: string | string[]; details?: unknown };
+        message = Array.isArray(b.message) ? b.message.join('; ') : (b.message ?? exception.message);
+        details = b.details;
+      }
+    } else if (isBodyParserError(exception)) {
+      status = exception.status;
+      message = status === 413 ? 'Dữ liệu gửi lên quá lớn.' : 'Dữ liệu gửi lên không đọc được.';
+    } else if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
+      status = HttpStatus.CONFLICT;
+      message = 'Dữ liệu đã tồn tại (trùng lặp).';
+    } else {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (status >= 500 && exception instanceof HttpException) this.logger.error(`${req.method} ${req.originalUrl}: ${message}`);
+
+    if (isApiRequest(req) || !req.accepts('html')) {
+      res.status(status).json({ statusCode: status, error: ERROR_TITLES[status] ?? HttpStatus[status] ?? 'Error', message, ...(details ? { details } : {}) });
+      return;
+    }
+    if (status === 401) {
+      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+      res.redirect(303, `/login${next}`);
+      return;
+    }
+    if ([400, 409, 422].includes(status) && req.method === 'POST' && req.session && req.is('urlencoded')) {
+      req.session.form = { errors: (details as FieldErrors) ?? {}, input: sanitiseInput(req.body) };
+      (req.session.flash ??= []).push({ type: 'error', text: message });
+      const back = (exception instanceof FormRejectedException && exception.backTo) || safeBack(req);
+      res.redirect(303, back);
+      return;
+    }
+    res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
+  }
+}
+
+function isBodyParserError(e: unknown): e is { status: number; type: string } {
+  return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' && typeof (e as { type?: unknown }).type === 'string';
+}
+
+function sanitiseInput(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (/password|_csrf/i.test(k)) continue;
+    if (typeof v === 'string') out[k] = v.slice(0, 5000);
+    else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string').slice(0, 200);
+  }
+  return out;
+}
+
+/** The path of the page the form came from (Referer; only its path is used, so never another site), else the current path. */
+function safeBack(req: AppRequest): string {
+  const ref = req.get('referer');
+  if (ref) {
+    try {
+      const u = new URL(ref, 'http://local');
+      if (u.pathname.startsWith('/') && !u.pathname.startsWith('//')) return u.pathname + u.search;
+    } catch {
+      /* ignore */
+    }
+  }
+  return req.originalUrl;
+}

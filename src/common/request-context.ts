@@ -1,0 +1,38 @@
+import type { Request } from 'express';
+import type { Role } from '../users/user.entity';
+
+/** The signed-in user as the request sees it. */
+export interface AuthUser {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  fullName: string;
+  role: Role;
+  traineeId: string | null;
+}
+
+export interface FlashMessage {
+  type: 'success' | 'error' | 'info';
+  text: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+    flash?: FlashMessage[];
+    /** Field errors and input of the last rejected form, shown once. */
+    form?: { errors: Record<string, string[]>; input: Record<string, unknown> };
+  }
+}
+
+export type AppRequest = Request & { user?: AuthUser; authVia?: 'session' | 'token' };
+
+/** True for API calls (JSON in and out) as opposed to pages. */
+export function isApiRequest(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.path === '/health' || req.path.endsWith('.json');
+}
+
+export function flash(req: Request, type: FlashMessage['type'], text: string): void {
+  if (!req.session) return;
+  (req.session.flash ??= []).push({ type, text });
+}

@@ -1,0 +1,32 @@
+import { Province } from '../reference/province.entity';
+import { Commune } from '../reference/commune.entity';
+import { CommuneChange } from '../reference/commune-change.entity';
+import { EthnicGroup } from '../reference/ethnic-group.entity';
+import { User } from '../users/user.entity';
+import { TrainingSession } from '../training-sessions/training-session.entity';
+import { Sitting } from '../training-sessions/sitting.entity';
+import { Topic } from '../training-sessions/topic.entity';
+import { Material } from '../training-sessions/material.entity';
+import { Trainee } from '../trainees/trainee.entity';
+import { Enrollment } from '../enrollments/enrollment.entity';
+import { AttendanceMark } from '../attendance/attendance-mark.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { AppSetting } from '../setup/app-setting.entity';
+
+/** Every entity of the app; the migration check compares these with the migrated schema. */
+export const ENTITIES = [
+  Province,
+  Commune,
+  CommuneChange,
+  EthnicGroup,
+  User,
+  TrainingSession,
+  Sitting,
+  Topic,
+  Material,
+  Trainee,
+  Enrollment,
+  AttendanceMark,
+  AuditEntry,
+  AppSetting,
+];

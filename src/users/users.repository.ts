@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { Role, User } from './user.entity';
+
+export interface UserListFilter {
+  role?: Role;
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findActiveById(id: string): Promise<User | null> {
+    return this.repo.findOneBy({ id, disabledAt: IsNull() });
+  }
+
+  /** Pass the transaction's manager when called inside one (PGlite blocks other connections meanwhile). */
+  findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
+    return this.r(manager).findOneBy({ email });
+  }
+
+  findByPhone(phone: string, manager?: EntityManager): Promise<User | null> {
+    return this.r(manager).findOneBy({ phone });
+  }
+
+  private r(manager?: EntityManager): Repository<User> {
+    return manager ? manager.getRepository(User) : this.repo;
+  }
+
+  findByTraineeId(traineeId: string): Promise<User | null> {
+    return this.repo.findOneBy({ traineeId });
+  }
+
+  findActiveByApiTokenHash(hash: string): Promise<User | null> {
+    return this.repo.findOneBy({ apiTokenHash: hash, disabledAt: IsNull() });
+  }
+
+  findLecturers(): Promise<User[]> {
+    return this.repo.find({ where: { role: 'lecturer', disabledAt: IsNull() }, order: { fullName: 'ASC' } });
+  }
+
+  findByIds(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
+  }
+
+  countAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', disabledAt: IsNull() });
+  }
+
+  async list(filter: UserListFilter): Promise<[User[], number]> {
+    const qb = this.repo.createQueryBuilder('u').orderBy('u.role', 'ASC').addOrderBy('u.full_name', 'ASC');
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.q) qb.andWhere('(u.full_name ILIKE :q OR u.email ILIKE :q OR u.phone ILIKE :q)', { q: `%${filter.q.replace(/[%_\\]/g, '\\$&')}%` });
+    return qb.skip(filter.offset).take(filter.limit).getManyAndCount();
+  }
+
+  save(user: Partial<User>, manager?: EntityManager): Promise<User> {
+    return this.r(manager).save(user);
+  }
+
+  async update(id: string, patch: Partial<User>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  async recordLogin(id: string): Promise<void> {
+    await this.repo.update({ id }, { lastLoginAt: new Date() });
+  }
+}

@@ -1,0 +1,144 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuthUser } from '../common/request-context';
+import { normalisePhone } from '../common/text/phone';
+import { AuditService } from '../audit/audit.service';
+import { CreateUserDto } from './dto/create-user.dto';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
+import { Role, User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export function toAuthUser(u: User): AuthUser {
+  return { id: u.id, email: u.email, phone: u.phone, fullName: u.fullName, role: u.role, traineeId: u.traineeId };
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+    const u = await this.users.findActiveById(id);
+    return u ? toAuthUser(u) : null;
+  }
+
+  async findActiveByApiToken(token: string): Promise<AuthUser | null> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    const u = await this.users.findActiveByApiTokenHash(sha256(token));
+    return u ? toAuthUser(u) : null;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  findByIds(ids: string[]): Promise<User[]> {
+    return this.users.findByIds(ids);
+  }
+
+  findLecturers(): Promise<User[]> {
+    return this.users.findLecturers();
+  }
+
+  /** Checks a login (email, or phone for trainees) and password. Same cost whether or not the user exists. */
+  async authenticate(login: string, password: string): Promise<User | null> {
+    const key = login.trim().toLowerCase();
+    const phone = normalisePhone(key);
+    const user = key.includes('@') ? await this.users.findByEmail(key) : phone ? await this.users.findByPhone(phone) : null;
+    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+    if (!user || !ok || user.disabledAt) return null;
+    await this.users.recordLogin(user.id);
+    return user;
+  }
+
+  list(filter: { role?: Role; q?: string; page: number; pageSize: number }): Promise<[User[], number]> {
+    return this.users.list({ role: filter.role, q: filter.q, offset: (filter.page - 1) * filter.pageSize, limit: filter.pageSize });
+  }
+
+  /** Creates an account. Without a password given, one is generated and returned once. */
+  async create(dto: CreateUserDto, actorId: string | null, manager?: EntityManager, traineeId?: string): Promise<{ user: User; password?: string }> {
+    const email = dto.email?.toLowerCase() ?? null;
+    let phone: string | null = null;
+    if (dto.phone) {
+      phone = normalisePhone(dto.phone);
+      if (!phone) throw new BadRequestException({ message: 'Số điện thoại không hợp lệ.', details: { phone: ['Số điện thoại không hợp lệ.'] } });
+    }
+    if (!email && !phone) {
+      throw new BadRequestException({ message: 'Cần email hoặc số điện thoại để đăng nhập.', details: { email: ['Cần email hoặc số điện thoại.'] } });
+    }
+    if (email && (await this.users.findByEmail(email, manager))) {
+      throw new ConflictException({ message: `Email ${email} đã được dùng cho tài khoản khác.`, details: { email: ['Email đã tồn tại.'] } });
+    }
+    if (phone && (await this.users.findByPhone(phone, manager))) {
+      throw new ConflictException({ message: `Số điện thoại ${phone} đã được dùng cho tài khoản khác.`, details: { phone: ['Số điện thoại đã tồn tại.'] } });
+    }
+    const generated = dto.password ? undefined : randomBytes(9).toString('base64url');
+    const user = await this.users.save(
+      {
+        email,
+        phone,
+        fullName: dto.fullName,
+        title: dto.title ?? null,
+        role: dto.role,
+        passwordHash: await hashPassword(dto.password ?? generated!),
+        traineeId: traineeId ?? null,
+      },
+      manager,
+    );
+    await this.audit.record({ actorId, action: 'user.create', entity: 'user', entityId: user.id, newValue: { email, phone, role: user.role } }, manager);
+    return { user, password: generated };
+  }
+
+  async changeRole(id: string, role: Role, actorId: string): Promise<User> {
+    const user = await this.mustFind(id);
+    if (user.role === role) return user;
+    if (user.role === 'admin' && (await this.users.countAdmins()) <= 1) {
+      throw new ConflictException('Không thể đổi vai trò của quản trị viên cuối cùng.');
+    }
+    await this.users.update(id, { role });
+    await this.audit.record({ actorId, action: 'user.role', entity: 'user', entityId: id, oldValue: { role: user.role }, newValue: { role } });
+    return { ...user, role };
+  }
+
+  async setDisabled(id: string, disabled: boolean, actorId: string): Promise<void> {
+    const user = await this.mustFind(id);
+    if (disabled && id === actorId) throw new ConflictException('Bạn không thể tự khóa tài khoản của mình.');
+    if (disabled && user.role === 'admin' && !user.disabledAt && (await this.users.countAdmins()) <= 1) {
+      throw new ConflictException('Không thể khóa quản trị viên cuối cùng.');
+    }
+    await this.users.update(id, { disabledAt: disabled ? new Date() : null });
+    await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id });
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.users.update(id, { passwordHash: await hashPassword(password), signInCodeHash: null, signInCodeExpiresAt: null });
+  }
+
+  /** Issues a personal API token (shown once); replaces any earlier token. */
+  async issueApiToken(id: string): Promise<string> {
+    await this.mustFind(id);
+    const token = randomBytes(32).toString('base64url');
+    await this.users.update(id, { apiTokenHash: sha256(token) });
+    await this.audit.record({ actorId: id, action: 'user.api-token', entity: 'user', entityId: id });
+    return token;
+  }
+
+  /** First start: creates the admin account if none exists. Returns the generated password, if any. */
+  async ensureAdmin(email: string, password: string | undefined, manager: EntityManager): Promise<{ created: boolean; password?: string }> {
+    const repo = manager.getRepository(User);
+    if ((await repo.countBy({ role: 'admin' })) > 0 || (await repo.existsBy({ email }))) return { created: false };
+    const res = await this.create({ fullName: 'Quản trị hệ thống', email, role: 'admin', password }, null, manager);
+    return { created: true, password: res.password };
+  }
+
+  private async mustFind(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException('Không tìm thấy tài khoản.');
+    return user;
+  }
+}

@@ -1,0 +1,179 @@
+import { ADMIN, bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { csrfFrom, login, pageText, submitForm } from './support/http';
+
+describe('foundation: accounts, roles, sessions, CSRF', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('shows the login page in Vietnamese and redirects anonymous users to it', async () => {
+    const page = await t.agent().get('/login').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(pageText(page.text)).toContain('Đăng nhập');
+    expect(pageText(page.text)).toContain('Email hoặc số điện thoại');
+    const home = await t.agent().get('/admin/users').expect(303);
+    expect(home.headers.location).toBe('/login?next=%2Fadmin%2Fusers');
+  });
+
+  it('answers API calls without a user with 401 JSON', async () => {
+    const res = await t.agent().get('/api/v1/me').expect(401);
+    expect(res.body).toMatchObject({ statusCode: 401, message: expect.any(String) });
+  });
+
+  it('lets the first-start admin sign in, with a new session id on login', async () => {
+    const agent = t.agent();
+    const first = await agent.get('/login').expect(200);
+    const before = (first.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('taphuan.sid='))!.split(';')[0];
+    const res = await agent.post('/login').type('form').send({ login: ADMIN.email, password: ADMIN.password, _csrf: csrfFrom(first.text) });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('taphuan.sid='))!;
+    expect(cookie.split(';')[0]).not.toBe(before); // session rotated on login
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const home = await agent.get('/').expect(200);
+    expect(pageText(home.text)).toContain('Quản trị hệ thống');
+    const users = await agent.get('/admin/users').expect(200);
+    expect(pageText(users.text)).toContain(ADMIN.email);
+  });
+
+  it('refuses a state-changing POST without a CSRF token (403)', async () => {
+    const agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+    const res = await agent.post('/admin/users').type('form').send({ fullName: 'Không có token', email: 'x@test.local', role: 'organiser' });
+    expect(res.status).toBe(403);
+    const rows = await t.query(`SELECT id FROM users WHERE email = 'x@test.local'`);
+    expect(rows).toHaveLength(0);
+    const wrong = await agent.post('/admin/users').type('form').send({ fullName: 'Sai token', email: 'y@test.local', role: 'organiser', _csrf: 'abc' });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('rate-limits repeated wrong passwords (429)', async () => {
+    const agent = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < t.config.loginRateLimit.limit + 1; i++) {
+      const res = await submitForm(agent, '/login', '/login', { login: 'someone@test.local', password: `wrong-${i}` });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, t.config.loginRateLimit.limit).every((s) => s === 303)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('says a wrong password in Vietnamese and keeps the login name', async () => {
+    const agent = t.agent();
+    const res = await submitForm(agent, '/login', '/login', { login: 'nobody@test.local', password: 'nope-nope' });
+    expect(res.status).toBe(303);
+    const page = await agent.get(res.headers.location).expect(200);
+    expect(pageText(page.text)).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
+    expect(page.text).toContain('value="nobody@test.local"');
+  });
+
+  it('gives a trainee 403 on admin pages', async () => {
+    const trainee = await createUser(t, 'trainee');
+    const agent = t.agent();
+    await login(agent, trainee.login, trainee.password);
+    const res = await agent.get('/admin/users');
+    expect(res.status).toBe(403);
+    expect(pageText(res.text)).toContain('Không có quyền truy cập');
+  });
+
+  it('lets the admin create users, refuse duplicates, change roles and disable accounts', async () => {
+    const agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+    const created = await submitForm(agent, '/admin/users/new', '/admin/users', {
+      fullName: 'Nguyễn Thị Hà',
+      email: 'Ha.Nguyen@Test.Local',
+      role: 'lecturer',
+      password: 'lecturer-password',
+    });
+    expect(created.status).toBe(303);
+    const [row] = await t.query<{ id: string; email: string; role: string; full_name: string }>(`SELECT id, email, role, full_name FROM users WHERE email = 'ha.nguyen@test.local'`);
+    expect(row).toMatchObject({ role: 'lecturer', full_name: 'Nguyễn Thị Hà' });
+
+    const dup = await submitForm(agent, '/admin/users/new', '/admin/users', { fullName: 'Trùng', email: 'ha.nguyen@test.local', role: 'organiser' });
+    expect(dup.status).toBe(303);
+    const back = await agent.get(dup.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('đã được dùng cho tài khoản khác');
+    expect(back.text).toContain('value="Trùng"');
+    expect(await t.query(`SELECT id FROM users WHERE email = 'ha.nguyen@test.local'`)).toHaveLength(1);
+
+    const invalid = await submitForm(agent, '/admin/users/new', '/admin/users', { fullName: '', email: 'không-phải-email', role: 'boss' });
+    expect(invalid.status).toBe(303);
+    const invalidPage = await agent.get(invalid.headers.location).expect(200);
+    expect(pageText(invalidPage.text)).toMatch(/Vui lòng nhập họ và tên|Email không hợp lệ|Vai trò không hợp lệ/);
+
+    const role = await submitForm(agent, '/admin/users', `/admin/users/${row.id}/role`, { role: 'organiser' });
+    expect(role.status).toBe(303);
+    expect((await t.query<{ role: string }>(`SELECT role FROM users WHERE id = $1`, [row.id]))[0].role).toBe('organiser');
+    const audit = await t.query<{ old_value: { role: string }; new_value: { role: string } }>(`SELECT old_value, new_value FROM audit_log WHERE action = 'user.role' AND entity_id = $1`, [row.id]);
+    expect(audit[0]).toMatchObject({ old_value: { role: 'lecturer' }, new_value: { role: 'organiser' } });
+
+    const disable = await submitForm(agent, '/admin/users', `/admin/users/${row.id}/disable`, {});
+    expect(disable.status).toBe(303);
+    const other = t.agent();
+    const attempt = await submitForm(other, '/login', '/login', { login: 'ha.nguyen@test.local', password: 'lecturer-password' });
+    expect(attempt.headers.location).toMatch(/^\/login/);
+  });
+
+  it('does not let a disabled user keep an open session', async () => {
+    const org = await createUser(t, 'organiser');
+    const agent = t.agent();
+    await login(agent, org.login, org.password);
+    await agent.get('/sessions').expect(200);
+    await t.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [org.user.id]);
+    const res = await agent.get('/sessions');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+
+  it('invalidates the session on logout', async () => {
+    const agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+    const page = await agent.get('/').expect(200);
+    const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(out.status).toBe(303);
+    const after = await agent.get('/admin/users');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toMatch(/^\/login/);
+  });
+
+  it('accepts a personal API token as Bearer and refuses a bad one', async () => {
+    const org = await createUser(t, 'organiser');
+    const agent = t.agent();
+    await login(agent, org.login, org.password);
+    const res = await submitForm(agent, '/account', '/account/api-token', {});
+    expect(res.status).toBe(201);
+    const token = res.text.match(/id="api-token">([^<]+)</)![1];
+    const ok = await t.agent().get('/api/v1/reference/counts').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(ok.body.provinces).toBe(34);
+    await t.agent().get('/api/v1/reference/counts').set('Authorization', 'Bearer not-a-real-token-123456789').expect(401);
+  });
+
+  it('reports health with the database reachable', async () => {
+    const res = await t.agent().get('/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.info.database.status).toBe('up');
+  });
+
+  it('sends security headers (CSP without inline script)', async () => {
+    const res = await t.agent().get('/login').expect(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  it('serves its own CSS and keeps the login page light', async () => {
+    const page = await t.agent().get('/login').set('Accept-Encoding', 'gzip').expect(200);
+    const css = await t.agent().get('/assets/css/app.css').set('Accept-Encoding', 'gzip').expect(200);
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+    expect(page.text).not.toMatch(/https?:\/\/(?!localhost)[^"']+\.(css|js|woff2?)/);
+    const total = Buffer.byteLength(page.text) + Buffer.byteLength(css.text);
+    expect(total).toBeLessThan(200 * 1024);
+  });
+});
