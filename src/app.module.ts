@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { SetupModule } from './setup/setup.module';
 import { TrainingSessionsModule } from './training-sessions/training-sessions.module';
 import { HomeModule } from './home/home.module';
+import { AttendanceModule } from './attendance/attendance.module';
 
 @Global()
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         SetupModule,
         TrainingSessionsModule,
         HomeModule,
+        AttendanceModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },
