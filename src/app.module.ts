@@ -16,6 +16,7 @@ import { SetupModule } from './setup/setup.module';
 import { TrainingSessionsModule } from './training-sessions/training-sessions.module';
 import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
+import { JobsModule } from './jobs/jobs.module';
 
 @Global()
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }] }),
         AuditModule,
+        JobsModule,
         UsersModule,
         AuthModule,
         ReferenceModule,

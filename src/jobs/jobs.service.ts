@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import PgBoss from 'pg-boss';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+export interface QueueOptions {
+  /** Attempts after the first failure. */
+  retryLimit?: number;
+  /** Seconds before the first retry. */
+  retryDelay?: number;
+  /** Double the delay at each retry. */
+  retryBackoff?: boolean;
+  /** Seconds a job may run before it is considered failed (and retried). */
+  expireInSeconds?: number;
+  /** Jobs fetched per poll. */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export interface SendOptions {
+  /** Write the job in this transaction: it exists only if the transaction commits. */
+  manager?: EntityManager;
+  /** At most one queued job with this key. */
+  singletonKey?: string;
+  startAfter?: Date | number;
+}
+
+type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+
+interface Registration {
+  name: string;
+  options: QueueOptions;
+  handler: Handler<unknown>;
+}
+
+/**
+ * Background jobs in PostgreSQL (pg-boss), shared by every instance: a job
+ * can be written in the same transaction as the change that causes it, is
+ * retried with backoff, and is handed to one worker at a time. Features
+ * register their queues in onModuleInit; the queue starts at bootstrap.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly registrations = new Map<string, Registration>();
+  private boss?: PgBoss;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  private pending: Promise<void>[] = [];
+
+  /** Declares a queue and its handler (call from onModuleInit; later calls activate it at once). */
+  register<T>(name: string, handler: Handler<T>, options: QueueOptions = {}): void {
+    const r = { name, options, handler: handler as Handler<unknown> };
+    this.registrations.set(name, r);
+    if (this.boss) this.pending.push(this.activate(r));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const url = (this.ds.options as { url?: string }).url;
+    this.boss = new PgBoss({ connectionString: url, max: 3, schema: 'pgboss', application_name: 'taphuan-jobs', monitorStateIntervalSeconds: 60 });
+    this.boss.on('error', (e: Error) => this.logger.error(`queue error: ${e.message}`));
+    await this.boss.start();
+    for (const r of this.registrations.values()) await this.activate(r);
+  }
+
+  private async activate(r: Registration): Promise<void> {
+    if (!this.boss) return;
+    await this.boss.createQueue(r.name, {
+      name: r.name,
+      retryLimit: r.options.retryLimit ?? 5,
+      retryDelay: r.options.retryDelay ?? 10,
+      retryBackoff: r.options.retryBackoff ?? true,
+      expireInSeconds: r.options.expireInSeconds ?? 15 * 60,
+    });
+    if (!this.config.runJobs) return;
+    await this.boss.work<unknown>(
+      r.name,
+      { batchSize: r.options.batchSize ?? 1, pollingIntervalSeconds: r.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
+      async (jobs) => {
+        for (const job of jobs) await r.handler(job.data, { id: job.id, retryCount: job.retryCount });
+      },
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true });
+    this.boss = undefined;
+  }
+
+  /** Queues a job; with `manager`, inside that transaction. Returns the job id (null if a singleton already waits). */
+  async send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    if (!this.boss) throw new Error('job queue not started');
+    if (!this.registrations.has(name)) throw new Error(`unknown queue ${name}`);
+    await Promise.all(this.pending);
+    const m = options.manager;
+    return this.boss.send(name, data, {
+      singletonKey: options.singletonKey,
+      startAfter: options.startAfter,
+      db: m ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) } : undefined,
+    });
+  }
+
+  /** Counts of a queue's jobs by state (for progress pages and tests). */
+  async queueCounts(name: string): Promise<Record<string, number>> {
+    const rows: { state: string; n: number }[] = await this.ds.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`, [name]);
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  /** Runs queued jobs of a queue now, in this process (tests and CLI use; workers poll on their own). */
+  async drain(name: string, max = 1000): Promise<number> {
+    if (!this.boss) throw new Error('job queue not started');
+    const r = this.registrations.get(name);
+    if (!r) throw new Error(`unknown queue ${name}`);
+    await Promise.all(this.pending);
+    let done = 0;
+    while (done < max) {
+      const jobs = await this.boss.fetch<unknown>(name, { batchSize: 10, includeMetadata: true });
+      if (!jobs?.length) break;
+      for (const job of jobs) {
+        try {
+          await r.handler(job.data, { id: job.id, retryCount: job.retryCount });
+          await this.boss.complete(name, job.id);
+        } catch (e) {
+          await this.boss.fail(name, job.id, { message: (e as Error).message });
+        }
+        done++;
+      }
+    }
+    return done;
+  }
+}
