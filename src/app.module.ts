@@ -7,6 +7,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AuthGuard } from './common/auth.guard';
 import { CsrfGuard } from './common/csrf.guard';
+import { PgThrottlerStorage } from './common/pg-throttler.storage';
 import { AuditModule } from './audit/audit.module';
 import { UsersModule } from './users/users.module';
 import { AuthModule } from './auth/auth.module';
@@ -22,7 +23,7 @@ import { JobsModule } from './jobs/jobs.module';
 @Module({})
 class ConfigHolderModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: ConfigHolderModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return { module: ConfigHolderModule, providers: [{ provide: APP_CONFIG, useValue: config }, PgThrottlerStorage], exports: [APP_CONFIG, PgThrottlerStorage] };
   }
 }
 
@@ -34,7 +35,13 @@ export class AppModule {
       imports: [
         ConfigHolderModule.register(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }] }),
+        ThrottlerModule.forRootAsync({
+          inject: [PgThrottlerStorage],
+          useFactory: (storage: PgThrottlerStorage) => ({
+            throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }],
+            storage,
+          }),
+        }),
         AuditModule,
         JobsModule,
         UsersModule,

@@ -62,6 +62,9 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     }
     expect(statuses.slice(0, t.config.loginRateLimit.limit).every((s) => s === 303)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
+    // Counted in PostgreSQL, so every instance sees the same attempts.
+    const [row] = await t.query<{ hits: number }>(`SELECT hits FROM rate_limits WHERE key LIKE 'login:%someone@test.local'`);
+    expect(row.hits).toBe(t.config.loginRateLimit.limit + 1);
   });
 
   it('says a wrong password in Vietnamese and keeps the login name', async () => {
