@@ -18,6 +18,7 @@ import { TrainingSessionsModule } from './training-sessions/training-sessions.mo
 import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { JobsModule } from './jobs/jobs.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Global()
 @Module({})
@@ -52,6 +53,7 @@ export class AppModule {
         TrainingSessionsModule,
         HomeModule,
         AttendanceModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -61,6 +61,7 @@ export function configureViews(): Promise<typeof hbs> {
     h.registerHelper('datetime', formatDateTime);
     h.registerHelper('time', formatTime);
     h.registerHelper('number', (n: unknown) => (typeof n === 'number' || typeof n === 'string' ? Number(n).toLocaleString('vi-VN') : ''));
+    h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     h.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
     h.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
     h.registerHelper('fieldError', function (this: unknown, errors: Record<string, string[]> | undefined, field: string) {

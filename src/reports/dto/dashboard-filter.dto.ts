@@ -1,0 +1,19 @@
+import { IsIn, IsOptional, Matches } from 'class-validator';
+
+export class DashboardFilterDto {
+  @IsOptional()
+  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
+  from?: string;
+
+  @IsOptional()
+  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
+  to?: string;
+
+  @IsOptional()
+  @IsIn(['', 'mountain-15'], { message: 'Bộ lọc không hợp lệ.' })
+  preset?: string;
+
+  @IsOptional()
+  @Matches(/^(\d{2})?$/, { message: 'Mã tỉnh gồm 2 chữ số.' })
+  province?: string;
+}

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** One row of a breakdown table. */
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  enrolled: number;
+  women: number;
+  minorities: number;
+  /** Enrolments present or late at one sitting at least. */
+  attended: number;
+}
+
+export interface SittingRow {
+  sittingId: string;
+  date: string;
+  part: string;
+  enrolled: number;
+  present: number;
+  late: number;
+  excused: number;
+  absent: number;
+}
+
+export interface Totals {
+  sessions: number;
+  enrolled: number;
+  trainees: number;
+  women: number;
+  minorities: number;
+  sittingSlots: number;
+  attendedSlots: number;
+}
+
+export type Dimension = 'province' | 'old-province' | 'commune' | 'ethnic-group' | 'minority' | 'gender' | 'position';
+
+export interface Scope {
+  /** Exactly one session, or a date range across sessions. */
+  sessionId?: string;
+  from?: string;
+  to?: string;
+  /** Only trainees whose commune lay in one of these OLD (pre-2025) provinces. */
+  oldProvinceCodes?: string[];
+  /** Only trainees of these (2025) provinces. */
+  provinceCodes?: string[];
+}
+
+/**
+ * Reporting queries. Every figure is computed in SQL (GROUP BY) over the
+ * enrolments in scope; nothing loads every row. Read-only by design, so this
+ * repository reads across the feature tables.
+ */
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Common CTEs: sessions in scope (s), their active enrolments (e) with the trainee's attributes. */
+  private scopeSql(scope: Scope): { cte: string; params: unknown[] } {
+    const params: unknown[] = [scope.sessionId ?? null, scope.from ?? null, scope.to ?? null, scope.oldProvinceCodes ?? null, scope.provinceCodes ?? null];
+    const cte = `
+      commune_old AS (
+        SELECT DISTINCT ON (new_commune_code) new_commune_code, old_province_code, old_province_name
+          FROM (SELECT new_commune_code, old_province_code, min(old_province_name) AS old_province_name, count(*) AS n
+                  FROM commune_changes GROUP BY new_commune_code, old_province_code) x
+         ORDER BY new_commune_code, n DESC, old_province_code),
+      s AS (
+        SELECT id FROM training_sessions
+         WHERE ($1::uuid IS NOT NULL AND id = $1::uuid)
+            OR ($1::uuid IS NULL AND status NOT IN ('draft', 'cancelled')
+                AND ($2::date IS NULL OR end_date >= $2::date) AND ($3::date IS NULL OR start_date <= $3::date))),
+      e AS (
+        SELECT en.id, en.session_id, en.trainee_id, tr.gender, tr.ethnic_group_code, tr.position, tr.commune_code, tr.province_code,
+               co.old_province_code, co.old_province_name,
+               (tr.ethnic_group_code IS NOT NULL AND tr.ethnic_group_code <> '01') AS minority
+          FROM enrollments en
+          JOIN s ON s.id = en.session_id
+          JOIN trainees tr ON tr.id = en.trainee_id
+          LEFT JOIN commune_old co ON co.new_commune_code = tr.commune_code
+         WHERE en.status <> 'cancelled'
+           AND ($4::text[] IS NULL OR co.old_province_code = ANY($4::text[]))
+           AND ($5::text[] IS NULL OR tr.province_code = ANY($5::text[]))),
+      attended AS (
+        SELECT DISTINCT m.enrollment_id FROM attendance_marks m JOIN e ON e.id = m.enrollment_id WHERE m.status IN ('present', 'late'))`;
+    return { cte, params };
+  }
+
+  async totals(scope: Scope): Promise<Totals> {
+    const { cte, params } = this.scopeSql(scope);
+    const [row] = await this.ds.query(
+      `WITH ${cte},
+       slots AS (SELECT e.id, (SELECT count(*) FROM sittings si WHERE si.session_id = e.session_id) AS n FROM e)
+       SELECT (SELECT count(*) FROM s WHERE EXISTS (SELECT 1 FROM e WHERE e.session_id = s.id))::int AS sessions,
+              (SELECT count(*) FROM e)::int AS enrolled,
+              (SELECT count(DISTINCT trainee_id) FROM e)::int AS trainees,
+              (SELECT count(*) FROM e WHERE gender = 'female')::int AS women,
+              (SELECT count(*) FROM e WHERE minority)::int AS minorities,
+              (SELECT coalesce(sum(n), 0) FROM slots)::int AS "sittingSlots",
+              (SELECT count(*) FROM attendance_marks m JOIN e ON e.id = m.enrollment_id WHERE m.status IN ('present', 'late'))::int AS "attendedSlots"`,
+      params,
+    );
+    return row;
+  }
+
+  async breakdown(scope: Scope, dimension: Dimension): Promise<BreakdownRow[]> {
+    const { cte, params } = this.scopeSql(scope);
+    const dims: Record<Dimension, { key: string; label: string; join?: string }> = {
+      province: { key: `coalesce(e.province_code, '')`, label: `coalesce(p.name, 'Chưa rõ')`, join: 'LEFT JOIN provinces p ON p.code = e.province_code' },
+      'old-province': { key: `coalesce(e.old_province_code, '')`, label: `coalesce(e.old_province_name, 'Chưa rõ')` },
+      commune: {
+        key: `coalesce(e.commune_code, '')`,
+        label: `coalesce(c.full_name || ', ' || p.name, 'Chưa rõ')`,
+        join: 'LEFT JOIN communes c ON c.code = e.commune_code LEFT JOIN provinces p ON p.code = c.province_code',
+      },
+      'ethnic-group': { key: `coalesce(e.ethnic_group_code, '')`, label: `coalesce(g.name, 'Chưa rõ')`, join: 'LEFT JOIN ethnic_groups g ON g.code = e.ethnic_group_code' },
+      minority: {
+        key: `CASE WHEN e.ethnic_group_code IS NULL THEN 'unknown' WHEN e.minority THEN 'minority' ELSE 'kinh' END`,
+        label: `CASE WHEN e.ethnic_group_code IS NULL THEN 'Chưa rõ' WHEN e.minority THEN 'Dân tộc thiểu số' ELSE 'Kinh' END`,
+      },
+      gender: { key: `coalesce(e.gender, '')`, label: `CASE e.gender WHEN 'female' THEN 'Nữ' WHEN 'male' THEN 'Nam' ELSE 'Chưa rõ' END` },
+      position: { key: `coalesce(nullif(e.position, ''), '')`, label: `coalesce(nullif(e.position, ''), 'Chưa rõ')` },
+    };
+    const d = dims[dimension];
+    return this.ds.query(
+      `WITH ${cte}
+       SELECT ${d.key} AS key, ${d.label} AS label, count(*)::int AS enrolled,
+              count(*) FILTER (WHERE e.gender = 'female')::int AS women,
+              count(*) FILTER (WHERE e.minority)::int AS minorities,
+              count(a.enrollment_id)::int AS attended
+         FROM e ${d.join ?? ''}
+         LEFT JOIN attended a ON a.enrollment_id = e.id
+        GROUP BY 1, 2
+        ORDER BY enrolled DESC, label`,
+      params,
+    );
+  }
+
+  /** Marks per sitting of one session. */
+  bySitting(sessionId: string): Promise<SittingRow[]> {
+    return this.ds.query(
+      `SELECT si.id AS "sittingId", to_char(si.date, 'YYYY-MM-DD') AS date, si.part,
+              (SELECT count(*) FROM enrollments en WHERE en.session_id = si.session_id AND en.status <> 'cancelled')::int AS enrolled,
+              count(*) FILTER (WHERE m.status = 'present')::int AS present,
+              count(*) FILTER (WHERE m.status = 'late')::int AS late,
+              count(*) FILTER (WHERE m.status = 'excused')::int AS excused,
+              count(*) FILTER (WHERE m.status = 'absent')::int AS absent
+         FROM sittings si
+         LEFT JOIN attendance_marks m ON m.sitting_id = si.id
+              AND EXISTS (SELECT 1 FROM enrollments en WHERE en.id = m.enrollment_id AND en.status <> 'cancelled')
+        WHERE si.session_id = $1
+        GROUP BY si.id
+        ORDER BY si.date, si.starts_at`,
+      [sessionId],
+    );
+  }
+
+  /** Sessions in a date range with their enrolment and attendance figures. */
+  sessionsInRange(scope: Scope): Promise<{ id: string; title: string; startDate: string; endDate: string; provinceName: string; enrolled: number; attendedSlots: number; sittingSlots: number }[]> {
+    const { cte, params } = this.scopeSql(scope);
+    return this.ds.query(
+      `WITH ${cte}
+       SELECT ts.id, ts.title, to_char(ts.start_date, 'YYYY-MM-DD') AS "startDate", to_char(ts.end_date, 'YYYY-MM-DD') AS "endDate", p.name AS "provinceName",
+              count(e.id)::int AS enrolled,
+              (SELECT count(*) FROM attendance_marks m JOIN e e2 ON e2.id = m.enrollment_id WHERE e2.session_id = ts.id AND m.status IN ('present', 'late'))::int AS "attendedSlots",
+              (count(e.id) * (SELECT count(*) FROM sittings si WHERE si.session_id = ts.id))::int AS "sittingSlots"
+         FROM training_sessions ts
+         JOIN e ON e.session_id = ts.id
+         JOIN provinces p ON p.code = ts.host_province_code
+        GROUP BY ts.id, p.name
+        ORDER BY ts.start_date, ts.title`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+import ExcelJS from 'exceljs';
+import { ADMIN, bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
+import { login, pageText } from './support/http';
+import { pdfText } from './support/pdf';
+
+/**
+ * A hand-counted fixture (see the comments) checked against the session
+ * report and the programme dashboard, their XLSX, PDF and SVG.
+ *
+ * Session A, 25–26/09/2025, 4 sittings s1..s4:
+ *   t1 man, Thái, Xã Sin Suối Hồ (Lai Châu; old Lai Châu)  P P P P
+ *   t2 woman, Mông, Xã Sìn Hồ (Lai Châu; old Lai Châu)      P L P A
+ *   t3 woman, Kinh, Xã Đồng Văn (Tuyên Quang; old Hà Giang)  - - - -
+ *   t4 man, Tày, Xã Bảo Lạc (Cao Bằng; old Cao Bằng)        E P - -
+ *   t5 woman, Kinh, Phường Ba Đình (Hà Nội)                 P P P P
+ *   t6 woman, Mông, Lai Châu: enrolment cancelled (not counted)
+ * Session B, 10/10/2025, 2 sittings: t1 P P; t7 man, Kinh, Phường Ngọc Hà (Hà Nội) A A.
+ * Session C (draft, in range): t3, not counted in the dashboard.
+ */
+describe('reports', () => {
+  let t: TestApp;
+  let agent: ReturnType<TestApp['agent']>;
+  let A: SessionFixture;
+
+  beforeAll(async () => {
+    t = await bootApp();
+    A = await createSessionFixture(t, { startDate: '2025-09-25', days: 2 });
+    const B = await createSessionFixture(t, { startDate: '2025-10-10', days: 1 });
+    const C = await createSessionFixture(t, { startDate: '2025-11-03', days: 1, status: 'draft' });
+    const t1 = await createTraineeFixture(t, { gender: 'male', ethnicGroupCode: '03', communeCode: '03394', position: 'Chủ tịch UBND xã' });
+    const t2 = await createTraineeFixture(t, { gender: 'female', ethnicGroupCode: '08', communeCode: '03478', position: 'Công chức' });
+    const t3 = await createTraineeFixture(t, { gender: 'female', ethnicGroupCode: '01', communeCode: '00721', position: 'Công chức' });
+    const t4 = await createTraineeFixture(t, { gender: 'male', ethnicGroupCode: '02', communeCode: '01321', position: 'Công chức' });
+    const t5 = await createTraineeFixture(t, { gender: 'female', ethnicGroupCode: '01', communeCode: '00004', position: 'Công chức' });
+    const t6 = await createTraineeFixture(t, { gender: 'female', ethnicGroupCode: '08', communeCode: '03394' });
+    const t7 = await createTraineeFixture(t, { gender: 'male', ethnicGroupCode: '01', communeCode: '00008' });
+    const eA = await Promise.all([t1, t2, t3, t4, t5].map((x) => enrollFixture(t, A.session.id, x.id)));
+    await enrollFixture(t, A.session.id, t6.id, 'cancelled');
+    const eB1 = await enrollFixture(t, B.session.id, t1.id);
+    const eB7 = await enrollFixture(t, B.session.id, t7.id);
+    await enrollFixture(t, C.session.id, t3.id);
+    const marks: [string, string, string][] = [];
+    const s = A.sittings.map((x) => x.id);
+    ['present', 'present', 'present', 'present'].forEach((m, i) => marks.push([eA[0].id, s[i], m]));
+    ['present', 'late', 'present', 'absent'].forEach((m, i) => marks.push([eA[1].id, s[i], m]));
+    marks.push([eA[3].id, s[0], 'excused'], [eA[3].id, s[1], 'present']);
+    ['present', 'present', 'present', 'present'].forEach((m, i) => marks.push([eA[4].id, s[i], m]));
+    B.sittings.forEach((x) => marks.push([eB1.id, x.id, 'present'], [eB7.id, x.id, 'absent']));
+    for (const [enrollmentId, sittingId, status] of marks) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, $3, now(), 'roster')`, [enrollmentId, sittingId, status]);
+    }
+    agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('counts the session: enrolled, women, minorities, attendance, by sitting and by province', async () => {
+    const res = await agent.get(`/api/v1/reports/sessions/${A.session.id}`).expect(200);
+    expect(res.body.summary).toMatchObject({ enrolled: 5, trainees: 5, women: 3, minorities: 3, attendedSlots: 12, sittingSlots: 20, womenPct: 60, minorityPct: 60, attendancePct: 60 });
+    const table = (id: string) => res.body.tables.find((x: { id: string }) => x.id === id).rows;
+    expect(table('sittings').map((r: { present: number; late: number; excused: number; absent: number; attendedPct: number }) => [r.present, r.late, r.excused, r.absent, r.attendedPct])).toEqual([
+      [3, 0, 1, 0, 60],
+      [3, 1, 0, 0, 80],
+      [3, 0, 0, 0, 60],
+      [2, 0, 0, 1, 40],
+    ]);
+    const byProvince = Object.fromEntries(table('province').map((r: { label: string; enrolled: number; attended: number }) => [r.label, [r.enrolled, r.attended]]));
+    expect(byProvince).toEqual({ 'Lai Châu': [2, 2], 'Tuyên Quang': [1, 0], 'Cao Bằng': [1, 1], 'Hà Nội': [1, 1] });
+    const minority = Object.fromEntries(table('minority').map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
+    expect(minority).toEqual({ Kinh: 2, 'Dân tộc thiểu số': 3 });
+    const gender = Object.fromEntries(table('gender').map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
+    expect(gender).toEqual({ Nam: 2, Nữ: 3 });
+    const groups = Object.fromEntries(table('ethnic-group').map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
+    expect(groups).toEqual({ Kinh: 2, Thái: 1, Mông: 1, Tày: 1 });
+  });
+
+  it('shows the session report page with its figures and labelled SVG charts', async () => {
+    const page = await agent.get(`/sessions/${A.session.id}/report`).expect(200);
+    expect(page.text).toContain('id="stat-enrolled">5<');
+    expect(page.text).toContain('id="stat-women">60%<');
+    expect(pageText(page.text)).toContain('Kinh và dân tộc thiểu số');
+    const svg = await agent.get(`/sessions/${A.session.id}/report/charts/gender.svg`).buffer(true).parse(binary).expect(200);
+    expect(svg.headers['content-type']).toMatch(/image\/svg\+xml/);
+    const donut = svg.body.toString('utf8');
+    expect(donut).toMatch(/^<svg[^>]+role="img"/);
+    expect(donut).toContain('<title>Học viên theo giới tính</title>');
+    expect(donut).toContain('Nữ: 3 (60%)');
+    const bars = await agent.get(`/sessions/${A.session.id}/report/charts/province.svg`).buffer(true).parse(binary).expect(200);
+    expect(bars.body.toString('utf8')).toContain('<title>Lai Châu: 2</title>');
+    await agent.get(`/sessions/${A.session.id}/report/charts/nonsense.svg`).expect(404);
+  });
+
+  it('exports the session tables as XLSX and the report as PDF', async () => {
+    const res = await agent.get(`/sessions/${A.session.id}/report.xlsx`).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    const sheet = wb.getWorksheet('Chuyên cần theo buổi')!;
+    expect(sheet.getCell('A4').value).toBe('Buổi');
+    expect(sheet.getRow(6).values).toEqual([undefined, 'Chiều 25/09/2025', 5, 3, 1, 0, 0, 80]);
+    const prov = wb.getWorksheet('Theo tỉnh, thành phố (2025)')!;
+    expect(prov.getRow(5).values).toEqual([undefined, 'Lai Châu', 2, 1, 2, 2, 100]);
+    const one = await agent.get(`/sessions/${A.session.id}/report/tables/gender.xlsx`).buffer(true).parse(binary).expect(200);
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(one.body);
+    expect(wb2.worksheets).toHaveLength(1);
+    const pdf = await agent.get(`/sessions/${A.session.id}/report.pdf`).buffer(true).parse(binary).expect(200);
+    const text = await pdfText(pdf.body);
+    expect(text).toContain('Báo cáo kết quả');
+    expect(text).toContain('Tỷ lệ người dân tộc thiểu số: 60%');
+    expect(text.indexOf('Chuyên cần theo buổi')).toBeLessThan(text.indexOf('Theo tỉnh, thành phố (2025)'));
+  });
+
+  it('sums the programme across sessions in a date range (drafts and cancelled enrolments left out)', async () => {
+    const res = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-09-01', to: '2025-12-31' }).expect(200);
+    expect(res.body.summary).toMatchObject({ sessions: 2, enrolled: 7, trainees: 6, women: 3, minorities: 4, attendedSlots: 14, sittingSlots: 24, womenPct: 42.9, minorityPct: 57.1, attendancePct: 58.3 });
+    const old = Object.fromEntries(res.body.tables.find((x: { id: string }) => x.id === 'old-province').rows.map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
+    expect(old).toEqual({ 'Tỉnh Lai Châu': 3, 'Tỉnh Hà Giang': 1, 'Tỉnh Cao Bằng': 1, 'Thành phố Hà Nội': 2 });
+    const outside = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-10-01', to: '2025-10-31' }).expect(200);
+    expect(outside.body.summary).toMatchObject({ sessions: 1, enrolled: 2 });
+  });
+
+  it('filters the 15 northern mountain provinces by the commune\'s old province', async () => {
+    const res = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).expect(200);
+    expect(res.body.summary).toMatchObject({ enrolled: 5, trainees: 4 });
+    const page = await agent.get('/reports').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).expect(200);
+    expect(page.text).toContain('id="stat-enrolled">5<');
+    const xlsx = await agent.get('/reports/dashboard.xlsx').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body);
+    expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
+  });
+
+  it('refuses a bad filter and lets only organisers in', async () => {
+    const bad = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-12-31', to: '2025-01-01' }).expect(400);
+    expect(bad.body.message).toContain('Ngày bắt đầu phải trước ngày kết thúc');
+    await agent.get('/api/v1/reports/dashboard').query({ from: '31/12/2025' }).expect(400);
+    const lecturer = await createUser(t, 'lecturer');
+    const other = t.agent();
+    await login(other, lecturer.login, lecturer.password);
+    await other.get('/reports').expect(403);
+  });
+});
+
+function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, cb: (err: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
