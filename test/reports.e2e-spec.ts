@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
-import { login, pageText } from './support/http';
+import { binary, login, pageText } from './support/http';
 import { pdfText } from './support/pdf';
 
 /**
@@ -144,9 +144,3 @@ describe('reports', () => {
     await other.get('/reports').expect(403);
   });
 });
-
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}

@@ -47,6 +47,24 @@ export interface Scope {
   provinceCodes?: string[];
 }
 
+/** SQL of each breakdown dimension over the enrolments CTE `e`. */
+const DIMENSIONS: Record<Dimension, { key: string; label: string; join?: string }> = {
+  province: { key: `coalesce(e.province_code, '')`, label: `coalesce(p.name, 'Chưa rõ')`, join: 'LEFT JOIN provinces p ON p.code = e.province_code' },
+  'old-province': { key: `coalesce(e.old_province_code, '')`, label: `coalesce(e.old_province_name, 'Chưa rõ')` },
+  commune: {
+    key: `coalesce(e.commune_code, '')`,
+    label: `coalesce(c.full_name || ', ' || p.name, 'Chưa rõ')`,
+    join: 'LEFT JOIN communes c ON c.code = e.commune_code LEFT JOIN provinces p ON p.code = c.province_code',
+  },
+  'ethnic-group': { key: `coalesce(e.ethnic_group_code, '')`, label: `coalesce(g.name, 'Chưa rõ')`, join: 'LEFT JOIN ethnic_groups g ON g.code = e.ethnic_group_code' },
+  minority: {
+    key: `CASE WHEN e.ethnic_group_code IS NULL THEN 'unknown' WHEN e.minority THEN 'minority' ELSE 'kinh' END`,
+    label: `CASE WHEN e.ethnic_group_code IS NULL THEN 'Chưa rõ' WHEN e.minority THEN 'Dân tộc thiểu số' ELSE 'Kinh' END`,
+  },
+  gender: { key: `coalesce(e.gender, '')`, label: `CASE e.gender WHEN 'female' THEN 'Nữ' WHEN 'male' THEN 'Nam' ELSE 'Chưa rõ' END` },
+  position: { key: `coalesce(nullif(e.position, ''), '')`, label: `coalesce(nullif(e.position, ''), 'Chưa rõ')` },
+};
+
 /**
  * Reporting queries. Every figure is computed in SQL (GROUP BY) over the
  * enrolments in scope; nothing loads every row. Read-only by design, so this
@@ -81,59 +99,52 @@ export class ReportsRepository {
          WHERE en.status <> 'cancelled'
            AND ($4::text[] IS NULL OR co.old_province_code = ANY($4::text[]))
            AND ($5::text[] IS NULL OR tr.province_code = ANY($5::text[]))),
-      attended AS (
-        SELECT DISTINCT m.enrollment_id FROM attendance_marks m JOIN e ON e.id = m.enrollment_id WHERE m.status IN ('present', 'late'))`;
+      ss AS (
+        SELECT si.session_id, count(*)::int AS n FROM sittings si JOIN s ON s.id = si.session_id GROUP BY si.session_id),
+      ea AS (
+        SELECT m.enrollment_id, count(*)::int AS slots FROM attendance_marks m JOIN e ON e.id = m.enrollment_id
+         WHERE m.status IN ('present', 'late') GROUP BY m.enrollment_id),
+      attended AS (SELECT enrollment_id FROM ea)`;
     return { cte, params };
   }
 
   async totals(scope: Scope): Promise<Totals> {
     const { cte, params } = this.scopeSql(scope);
     const [row] = await this.ds.query(
-      `WITH ${cte},
-       slots AS (SELECT e.id, (SELECT count(*) FROM sittings si WHERE si.session_id = e.session_id) AS n FROM e)
-       SELECT (SELECT count(*) FROM s WHERE EXISTS (SELECT 1 FROM e WHERE e.session_id = s.id))::int AS sessions,
-              (SELECT count(*) FROM e)::int AS enrolled,
-              (SELECT count(DISTINCT trainee_id) FROM e)::int AS trainees,
-              (SELECT count(*) FROM e WHERE gender = 'female')::int AS women,
-              (SELECT count(*) FROM e WHERE minority)::int AS minorities,
-              (SELECT coalesce(sum(n), 0) FROM slots)::int AS "sittingSlots",
-              (SELECT count(*) FROM attendance_marks m JOIN e ON e.id = m.enrollment_id WHERE m.status IN ('present', 'late'))::int AS "attendedSlots"`,
+      `WITH ${cte}
+       SELECT count(DISTINCT e.session_id)::int AS sessions,
+              count(*)::int AS enrolled,
+              count(DISTINCT e.trainee_id)::int AS trainees,
+              count(*) FILTER (WHERE e.gender = 'female')::int AS women,
+              count(*) FILTER (WHERE e.minority)::int AS minorities,
+              coalesce(sum(ss.n), 0)::int AS "sittingSlots",
+              coalesce(sum(ea.slots), 0)::int AS "attendedSlots"
+         FROM e LEFT JOIN ss ON ss.session_id = e.session_id LEFT JOIN ea ON ea.enrollment_id = e.id`,
       params,
     );
     return row;
   }
 
   async breakdown(scope: Scope, dimension: Dimension): Promise<BreakdownRow[]> {
+    return (await this.breakdowns(scope, [dimension]))[dimension];
+  }
+
+  /** Several breakdowns in one query: the enrolments in scope are read once. */
+  async breakdowns<D extends Dimension>(scope: Scope, dimensions: D[]): Promise<Record<D, BreakdownRow[]>> {
     const { cte, params } = this.scopeSql(scope);
-    const dims: Record<Dimension, { key: string; label: string; join?: string }> = {
-      province: { key: `coalesce(e.province_code, '')`, label: `coalesce(p.name, 'Chưa rõ')`, join: 'LEFT JOIN provinces p ON p.code = e.province_code' },
-      'old-province': { key: `coalesce(e.old_province_code, '')`, label: `coalesce(e.old_province_name, 'Chưa rõ')` },
-      commune: {
-        key: `coalesce(e.commune_code, '')`,
-        label: `coalesce(c.full_name || ', ' || p.name, 'Chưa rõ')`,
-        join: 'LEFT JOIN communes c ON c.code = e.commune_code LEFT JOIN provinces p ON p.code = c.province_code',
-      },
-      'ethnic-group': { key: `coalesce(e.ethnic_group_code, '')`, label: `coalesce(g.name, 'Chưa rõ')`, join: 'LEFT JOIN ethnic_groups g ON g.code = e.ethnic_group_code' },
-      minority: {
-        key: `CASE WHEN e.ethnic_group_code IS NULL THEN 'unknown' WHEN e.minority THEN 'minority' ELSE 'kinh' END`,
-        label: `CASE WHEN e.ethnic_group_code IS NULL THEN 'Chưa rõ' WHEN e.minority THEN 'Dân tộc thiểu số' ELSE 'Kinh' END`,
-      },
-      gender: { key: `coalesce(e.gender, '')`, label: `CASE e.gender WHEN 'female' THEN 'Nữ' WHEN 'male' THEN 'Nam' ELSE 'Chưa rõ' END` },
-      position: { key: `coalesce(nullif(e.position, ''), '')`, label: `coalesce(nullif(e.position, ''), 'Chưa rõ')` },
-    };
-    const d = dims[dimension];
-    return this.ds.query(
-      `WITH ${cte}
-       SELECT ${d.key} AS key, ${d.label} AS label, count(*)::int AS enrolled,
-              count(*) FILTER (WHERE e.gender = 'female')::int AS women,
-              count(*) FILTER (WHERE e.minority)::int AS minorities,
-              count(a.enrollment_id)::int AS attended
-         FROM e ${d.join ?? ''}
-         LEFT JOIN attended a ON a.enrollment_id = e.id
-        GROUP BY 1, 2
-        ORDER BY enrolled DESC, label`,
-      params,
-    );
+    const parts = dimensions.map((dim) => {
+      const d = DIMENSIONS[dim];
+      return `SELECT '${dim}' AS dim, ${d.key} AS key, ${d.label} AS label, count(*)::int AS enrolled,
+                     count(*) FILTER (WHERE e.gender = 'female')::int AS women,
+                     count(*) FILTER (WHERE e.minority)::int AS minorities,
+                     count(a.enrollment_id)::int AS attended
+                FROM e ${d.join ?? ''} LEFT JOIN attended a ON a.enrollment_id = e.id
+               GROUP BY 2, 3`;
+    });
+    const rows: (BreakdownRow & { dim: D })[] = await this.ds.query(`WITH ${cte} ${parts.join(' UNION ALL ')} ORDER BY dim, enrolled DESC, label`, params);
+    const out = Object.fromEntries(dimensions.map((d) => [d, [] as BreakdownRow[]])) as Record<D, BreakdownRow[]>;
+    for (const { dim, ...row } of rows) out[dim].push(row);
+    return out;
   }
 
   /** Marks per sitting of one session. */
@@ -162,10 +173,12 @@ export class ReportsRepository {
       `WITH ${cte}
        SELECT ts.id, ts.title, to_char(ts.start_date, 'YYYY-MM-DD') AS "startDate", to_char(ts.end_date, 'YYYY-MM-DD') AS "endDate", p.name AS "provinceName",
               count(e.id)::int AS enrolled,
-              (SELECT count(*) FROM attendance_marks m JOIN e e2 ON e2.id = m.enrollment_id WHERE e2.session_id = ts.id AND m.status IN ('present', 'late'))::int AS "attendedSlots",
-              (count(e.id) * (SELECT count(*) FROM sittings si WHERE si.session_id = ts.id))::int AS "sittingSlots"
+              coalesce(sum(ea.slots), 0)::int AS "attendedSlots",
+              coalesce(sum(ss.n), 0)::int AS "sittingSlots"
          FROM training_sessions ts
          JOIN e ON e.session_id = ts.id
+         LEFT JOIN ss ON ss.session_id = ts.id
+         LEFT JOIN ea ON ea.enrollment_id = e.id
          JOIN provinces p ON p.code = ts.host_province_code
         GROUP BY ts.id, p.name
         ORDER BY ts.start_date, ts.title`,

@@ -62,23 +62,15 @@ export class ReportsService {
   async sessionReport(sessionId: string, user: AuthUser) {
     const session = await this.sessions.get(sessionId, user);
     const scope: Scope = { sessionId };
-    const [totals, sittings, ...breakdowns] = await Promise.all([
-      this.repo.totals(scope),
-      this.repo.bySitting(sessionId),
-      ...SESSION_TABLES.map((d) => this.repo.breakdown(scope, d)),
-    ]);
-    const tables: ReportTable[] = [sittingTable(sittings), ...SESSION_TABLES.map((d, i) => breakdownTable(d, breakdowns[i]))];
+    const [totals, sittings, breakdowns] = await Promise.all([this.repo.totals(scope), this.repo.bySitting(sessionId), this.repo.breakdowns(scope, SESSION_TABLES)]);
+    const tables: ReportTable[] = [sittingTable(sittings), ...SESSION_TABLES.map((d) => breakdownTable(d, breakdowns[d]))];
     return { session, totals, summary: summary(totals), tables };
   }
 
   /** The programme dashboard across sessions in a date range. */
   async dashboard(filter: DashboardFilter) {
     const scope = this.scopeOf(filter);
-    const [totals, sessions, ...breakdowns] = await Promise.all([
-      this.repo.totals(scope),
-      this.repo.sessionsInRange(scope),
-      ...DASHBOARD_TABLES.map((d) => this.repo.breakdown(scope, d)),
-    ]);
+    const [totals, sessions, breakdowns] = await Promise.all([this.repo.totals(scope), this.repo.sessionsInRange(scope), this.repo.breakdowns(scope, DASHBOARD_TABLES)]);
     const sessionTable: ReportTable = {
       id: 'sessions',
       title: 'Các lớp đã tổ chức',
@@ -97,7 +89,7 @@ export class ReportsService {
         attendancePct: pct(s.attendedSlots, s.sittingSlots),
       })),
     };
-    const tables = [sessionTable, ...DASHBOARD_TABLES.map((d, i) => breakdownTable(d, breakdowns[i]))];
+    const tables = [sessionTable, ...DASHBOARD_TABLES.map((d) => breakdownTable(d, breakdowns[d]))];
     return { filter, totals, summary: summary(totals), tables };
   }
 

@@ -49,3 +49,11 @@ export function pageText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** supertest parser that keeps a binary body (XLSX, PDF, ZIP, SVG) as a Buffer: `.buffer(true).parse(binary)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
