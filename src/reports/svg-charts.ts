@@ -34,14 +34,14 @@ export function barChart(title: string, items: ChartItem[], max = 15): string {
       const w = Math.max(r.value > 0 ? 2 : 0, Math.round(r.value * scale));
       return (
         `<g><title>${escapeXml(r.label)}: ${fmt(r.value)}</title>` +
-        `<text x="${labelW - 8}" y="${y + barH * 0.72}" text-anchor="end" class="l">${escapeXml(truncate(r.label, 34))}</text>` +
+        `<text x="${labelW - 8}" y="${y + barH * 0.72}" text-anchor="end" font-size="13">${escapeXml(truncate(r.label, 34))}</text>` +
         `<rect x="${labelW}" y="${y}" width="${w}" height="${barH}" rx="3" fill="${PALETTE[i % PALETTE.length]}"/>` +
-        `<text x="${labelW + w + 6}" y="${y + barH * 0.72}" class="v">${fmt(r.value)}</text></g>`
+        `<text x="${labelW + w + 6}" y="${y + barH * 0.72}" font-size="13" fill="#5f6368">${fmt(r.value)}</text></g>`
       );
     })
     .join('');
-  const empty = rows.length === 0 ? `<text x="${width / 2}" y="${top + 16}" text-anchor="middle" class="l">Chưa có số liệu</text>` : '';
-  return svg(width, height, title, `<text x="8" y="24" class="t">${escapeXml(title)}</text>${bars}${empty}`);
+  const empty = rows.length === 0 ? `<text x="${width / 2}" y="${top + 16}" text-anchor="middle" font-size="13">Chưa có số liệu</text>` : '';
+  return svg(width, height, title, `<text x="8" y="24" font-size="16" font-weight="600">${escapeXml(title)}</text>${bars}${empty}`);
 }
 
 /** Donut with a legend giving value and share. */
@@ -67,20 +67,19 @@ export function donutChart(title: string, items: ChartItem[]): string {
     .map((it, i) => {
       const y = 70 + i * 26;
       const pct = total ? Math.round((it.value / total) * 1000) / 10 : 0;
-      return `<rect x="270" y="${y - 13}" width="16" height="16" rx="3" fill="${PALETTE[i % PALETTE.length]}"/><text x="294" y="${y}" class="l">${escapeXml(truncate(it.label, 30))}: ${fmt(it.value)} (${pct.toLocaleString('vi-VN')}%)</text>`;
+      return `<rect x="270" y="${y - 13}" width="16" height="16" rx="3" fill="${PALETTE[i % PALETTE.length]}"/><text x="294" y="${y}" font-size="13">${escapeXml(truncate(it.label, 30))}: ${fmt(it.value)} (${pct.toLocaleString('vi-VN')}%)</text>`;
     })
     .join('');
   const height = Math.max(280, 80 + items.length * 26);
-  const centre = `<text x="${cx}" y="${cy + 6}" text-anchor="middle" class="t">${fmt(total)}</text>`;
-  return svg(width, height, title, `<text x="8" y="24" class="t">${escapeXml(title)}</text>${total ? slices : ringEmpty(cx, cy, r, inner)}${centre}${legend}`);
+  const centre = `<text x="${cx}" y="${cy + 6}" text-anchor="middle" font-size="16" font-weight="600">${fmt(total)}</text>`;
+  return svg(width, height, title, `<text x="8" y="24" font-size="16" font-weight="600">${escapeXml(title)}</text>${total ? slices : ringEmpty(cx, cy, r, inner)}${centre}${legend}`);
 }
 
 function svg(w: number, h: number, title: string, body: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${escapeXml(title)}">` +
     `<title>${escapeXml(title)}</title>` +
-    `<style>text{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;fill:#1d1d1f}.t{font-size:16px;font-weight:600}.l{font-size:13px}.v{font-size:13px;fill:#5f6368}</style>` +
-    `<rect width="100%" height="100%" fill="#fff"/>${body}</svg>`
+    `<rect width="100%" height="100%" fill="#fff"/><g font-family="system-ui, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif" fill="#1d1d1f">${body}</g></svg>`
   );
 }
 
