@@ -36,7 +36,6 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     bodyParser: false,
     logger: NEST_LOG_LEVELS[config.logLevel] ?? NEST_LOG_LEVELS.info,
   });
-  app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('etag', 'weak');
