@@ -1,0 +1,26 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import { catchError, Observable, throwError } from 'rxjs';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/**
+ * Wraps FileInterceptor('file') (multer, disk storage, size limit from
+ * MAX_UPLOAD_MB; see the module's MulterModule options) so that a file over
+ * the limit gets a 413 with a Vietnamese message. multer removes the partial
+ * file itself, so nothing is stored.
+ */
+@Injectable()
+export class UploadLimitMessageInterceptor implements NestInterceptor {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((e) =>
+        throwError(() =>
+          e instanceof PayloadTooLargeException
+            ? new PayloadTooLargeException(`Tệp vượt quá dung lượng cho phép (tối đa ${Math.round(this.config.maxUploadBytes / 1024 / 1024)} MB). Không có gì được lưu.`)
+            : e,
+        ),
+      ),
+    );
+  }
+}
