@@ -30,6 +30,9 @@ export class HcmTime {
   tz(): HcmTime {
     return this;
   }
+  isValid(): boolean {
+    return !Number.isNaN(this.toDate().getTime());
+  }
   format(f: string): string {
     if (f === 'YYYYMMDD') return this.date.replace(/-/g, '');
     if (f === 'HHmmss') return this.time.replace(/:/g, '').padEnd(6, '0');
@@ -77,7 +80,9 @@ export class SessionExportsService {
       name: session.title,
       prodId: { company: 'Tap huan', product: 'taphuan', language: 'VI' },
       method: ICalCalendarMethod.PUBLISH,
-      timezone: { name: TIMEZONE, generator: () => VTIMEZONE },
+      // No calendar-wide zone (DTSTAMP must stay UTC); each event carries TZID and the VTIMEZONE is written once.
+      timezone: { name: null, generator: (tz) => (tz === TIMEZONE ? VTIMEZONE : null) },
+      x: { 'X-WR-TIMEZONE': TIMEZONE },
     });
     const sittingById = new Map(sittings.map((s) => [s.id, s]));
     const host = new URL(this.config.publicUrl).hostname || 'taphuan';
