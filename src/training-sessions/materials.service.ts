@@ -81,7 +81,7 @@ export class MaterialsService {
       this.sessions.assertEditable(session);
       const size = (await stat(file.path)).size;
       if (size === 0) throw new BadRequestException({ message: 'Tệp rỗng.', details: { file: ['Tệp rỗng.'] } });
-      const { fileTypeFromFile } = await import('file-type');
+      const { fileTypeFromFile } = await import('file-type/node');
       const detected = await fileTypeFromFile(file.path);
       if (!detected || !ACCEPTED_TYPES[detected.mime]) {
         throw new UnsupportedMediaTypeException(
