@@ -86,6 +86,7 @@ export class AgendaService {
 
   async createTopic(sessionId: string, dto: SaveTopicDto, actor: AuthUser): Promise<Topic> {
     this.sessions.assertManager(actor);
+    await this.checkLecturers(dto);
     const id = await this.ds.transaction(async (m) => {
       const s = await this.lockEditable(sessionId, m);
       const fields = await this.checkTopic(s, dto, null, m);
@@ -98,6 +99,7 @@ export class AgendaService {
 
   async updateTopic(topicId: string, dto: SaveTopicDto, actor: AuthUser, sessionId?: string): Promise<Topic> {
     this.sessions.assertManager(actor);
+    await this.checkLecturers(dto);
     await this.ds.transaction(async (m) => {
       const old = await this.mustFindTopic(topicId, m, sessionId);
       const s = await this.lockEditable(old.sessionId, m);
@@ -150,6 +152,15 @@ export class AgendaService {
     return [startsAt, endsAt];
   }
 
+  /** Lecturers must be active accounts with the lecturer role. Checked before the transaction (the users service reads outside it). */
+  private async checkLecturers(dto: SaveTopicDto): Promise<void> {
+    const ids = [...new Set(dto.lecturerIds ?? [])];
+    if (!ids.length || dto.kind !== 'topic') return;
+    const users = await this.users.findByIds(ids);
+    const bad = ids.filter((id) => !users.some((u) => u.id === id && u.role === 'lecturer' && !u.disabledAt));
+    if (bad.length) throw reject('lecturerIds', 'Báo cáo viên phải là tài khoản có vai trò báo cáo viên.');
+  }
+
   /** Validates an agenda item: sitting of this session, times inside it, no overlap, lecturers free. */
   private async checkTopic(s: TrainingSession, dto: SaveTopicDto, selfId: string | null, m: EntityManager): Promise<Partial<Topic>> {
     const startTime = normaliseTime(dto.startTime);
@@ -158,11 +169,6 @@ export class AgendaService {
     if (dto.endTime && !endTime) throw reject('endTime', 'Giờ kết thúc không hợp lệ (HH:MM).');
     const lecturerIds = dto.kind === 'topic' ? [...new Set(dto.lecturerIds ?? [])] : [];
     if (dto.kind !== 'topic' && dto.lecturerIds?.length) throw reject('lecturerIds', 'Chỉ chuyên đề mới có báo cáo viên.');
-    if (lecturerIds.length) {
-      const users = await this.users.findByIds(lecturerIds);
-      const bad = lecturerIds.filter((id) => !users.some((u) => u.id === id && u.role === 'lecturer' && !u.disabledAt));
-      if (bad.length) throw reject('lecturerIds', 'Báo cáo viên phải là tài khoản có vai trò báo cáo viên.');
-    }
     let sitting: Sitting | null = null;
     if (dto.sittingId) {
       sitting = await this.agenda.findSitting(dto.sittingId, m);
