@@ -137,6 +137,10 @@ export class AgendaService {
     return user.role === 'lecturer' && (topic.lecturers ?? []).some((l) => l.id === user.id);
   }
 
+  topicIdsTaughtBy(sessionId: string, userId: string): Promise<string[]> {
+    return this.agenda.topicIdsTaughtBy(sessionId, userId);
+  }
+
   lecturers() {
     return this.users.findLecturers();
   }

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
 import { Material } from './material.entity';
 import { Topic } from './topic.entity';
-import { MaterialsRepository } from './materials.repository';
+import { MaterialsRepository, SessionMaterialRow } from './materials.repository';
 import { AgendaService } from './agenda.service';
 import { TrainingSessionsService, isManager, VISIBLE_STATUSES } from './training-sessions.service';
 import { UploadMaterialDto } from './dto/upload-material.dto';
@@ -155,6 +155,22 @@ export class MaterialsService {
 
   currentForSession(sessionId: string) {
     return this.materials.currentForSession(sessionId);
+  }
+
+  /** Current materials of a session that this user may download (one access decision per role, not per file). */
+  async currentForSessionVisibleTo(sessionId: string, user: AuthUser): Promise<SessionMaterialRow[]> {
+    const all = await this.materials.currentForSession(sessionId);
+    if (isManager(user)) return all;
+    if (user.role === 'lecturer') {
+      const mine = new Set(await this.agenda.topicIdsTaughtBy(sessionId, user.id));
+      return all.filter((m) => mine.has(m.topicId));
+    }
+    if (user.role === 'trainee') {
+      const session = await this.sessions.findById(sessionId);
+      const ok = !!session && VISIBLE_STATUSES.includes(session.status) && (await this.sessions.isEnrolled(sessionId, user));
+      return ok ? all : [];
+    }
+    return [];
   }
 
   countVersionsBySession(sessionId: string) {

@@ -118,9 +118,7 @@ export class SessionExportsService {
    */
   async offlinePackage(sessionId: string, user: AuthUser): Promise<{ session: TrainingSession; stream: Readable }> {
     const session = await this.sessions.get(sessionId, user);
-    const all = await this.materials.currentForSession(session.id);
-    const allowed = [];
-    for (const m of all) if (await this.materials.mayDownload({ ...m, topic: { sessionId: session.id } } as never, user)) allowed.push(m);
+    const allowed = await this.materials.currentForSessionVisibleTo(session.id, user);
     const zip = new ZipArchive({ zlib: { level: 6 } });
     const out = new PassThrough();
     zip.on('error', (e) => out.destroy(e));

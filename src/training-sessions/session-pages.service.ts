@@ -57,7 +57,7 @@ export class SessionPagesService {
 
   async agendaPage(id: string, user: AuthUser) {
     const session = await this.sessions.get(id, user);
-    const [sittings, topics, current] = await Promise.all([this.sessions.listSittings(id), this.sessions.listTopics(id), this.materials.currentForSession(id)]);
+    const [sittings, topics, current] = await Promise.all([this.sessions.listSittings(id), this.sessions.listTopics(id), this.materials.currentForSessionVisibleTo(id, user)]);
     const byTopic = new Map<string, AgendaMaterial[]>();
     for (const m of current) {
       const list = byTopic.get(m.topicId) ?? [];

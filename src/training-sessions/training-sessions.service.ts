@@ -72,6 +72,11 @@ export class TrainingSessionsService {
     return s;
   }
 
+  /** A session by id with no access check (for other modules' own rules), or null. */
+  findById(id: string, manager?: EntityManager): Promise<TrainingSession | null> {
+    return this.sessions.findById(id, manager);
+  }
+
   /** Public programme: a published, ongoing or completed session. */
   async getPublic(id: string): Promise<TrainingSession> {
     return this.get(id, undefined);
