@@ -116,6 +116,12 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(api.body).toMatchObject({ statusCode: 415, error: 'Loại tệp không được chấp nhận' });
     const text = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', Buffer.from('chỉ là văn bản'), 'ghi-chu.docx');
     expect(text.status).toBe(415);
+    const wrongField = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('upload', pdfBytes(), 'x.pdf');
+    expect(wrongField.status).toBe(400);
+    expect(wrongField.body.message).toContain('Dữ liệu tệp gửi lên không đọc được');
+    const noFile = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).field('title', 'Không có tệp');
+    expect(noFile.status).toBe(400);
+    expect(noFile.body.message).toBe('Vui lòng chọn tệp tài liệu.');
     expect(await materialRows()).toEqual(before);
     expect(filesUnder(filesDir).length).toBe(filesBefore);
   });

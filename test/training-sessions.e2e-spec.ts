@@ -232,6 +232,7 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     expect(pageText(back.text)).toContain(
       'Báo cáo viên Hoàng Thị Lan đã có lịch 08:00–10:00 ngày 11/03/2026 ở lớp "Lớp tập huấn tại tỉnh Sơn La" (chuyên đề "Chuyên đề về công tác dân tộc").',
     );
+    expect(back.text).toContain(`value="${lecturer2.user.id}" checked`); // the ticked lecturer is kept
     expect(await t.query(`SELECT 1 FROM topics WHERE title = 'Chuyên đề ngày thứ hai'`)).toHaveLength(0);
     // The same item after the other session's booking is accepted.
     const ok = await submitForm(org, `/sessions/${sessionId}/topics/new`, `/sessions/${sessionId}/topics`, {

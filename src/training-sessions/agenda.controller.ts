@@ -13,6 +13,14 @@ import { UploadMaterialDto } from './dto/upload-material.dto';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
 import { contentDisposition } from './file-names';
 
+/** Lecturers ticked in a rejected topic form (kept in res.locals.form), to tick them again. */
+function keptLecturers(res: Response): string[] | undefined {
+  const form = res.locals.form as { input?: Record<string, unknown> } | undefined;
+  if (!form?.input) return undefined;
+  const v = form.input.lecturerIds;
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+}
+
 /** Pages of a session's programme: agenda, sittings, topics and their materials. */
 @ApiExcludeController()
 @Controller('sessions/:id')
@@ -73,9 +81,9 @@ export class AgendaController {
   @Get('topics/new')
   @Roles('organiser')
   @Render('training-sessions/topic-new')
-  async newTopic(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
+  async newTopic(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.topicFormPage(id, user);
-    return { title: 'Thêm nội dung chương trình', ...view };
+    return { title: 'Thêm nội dung chương trình', ...view, selectedLecturers: keptLecturers(res) ?? view.selectedLecturers };
   }
 
   @Post('topics')
@@ -89,9 +97,9 @@ export class AgendaController {
   @Get('topics/:topicId')
   @Roles('organiser', 'lecturer', 'trainee')
   @Render('training-sessions/topic')
-  async topicPage(@Param('id', ParseUUIDPipe) id: string, @Param('topicId', ParseUUIDPipe) topicId: string, @CurrentUser() user: AuthUser) {
+  async topicPage(@Param('id', ParseUUIDPipe) id: string, @Param('topicId', ParseUUIDPipe) topicId: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.topicPage(id, topicId, user);
-    return { title: view.topic.title, ...view };
+    return { title: view.topic.title, ...view, selectedLecturers: keptLecturers(res) ?? view.selectedLecturers };
   }
 
   @Post('topics/:topicId')

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, CallHandler, ExecutionContext, HttpException, Inject, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
 import { catchError, Observable, throwError } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
@@ -14,13 +14,19 @@ export class UploadLimitMessageInterceptor implements NestInterceptor {
 
   intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
-      catchError((e) =>
-        throwError(() =>
-          e instanceof PayloadTooLargeException
-            ? new PayloadTooLargeException(`Tệp vượt quá dung lượng cho phép (tối đa ${Math.round(this.config.maxUploadBytes / 1024 / 1024)} MB). Không có gì được lưu.`)
-            : e,
-        ),
-      ),
+      catchError((e) => throwError(() => this.translate(e))),
     );
+  }
+
+  /** multer's own errors carry English messages; our services' errors are already Vietnamese. */
+  private translate(e: unknown): unknown {
+    if (e instanceof PayloadTooLargeException) {
+      return new PayloadTooLargeException(`Tệp vượt quá dung lượng cho phép (tối đa ${Math.round(this.config.maxUploadBytes / 1024 / 1024)} MB). Không có gì được lưu.`);
+    }
+    const fromMulter = e instanceof HttpException && e.cause instanceof Error && ('code' in e.cause || /multipart|boundary|part/i.test(e.cause.message));
+    if (fromMulter || (e instanceof BadRequestException && /^(Multipart|Unexpected field|Too many|Malformed)/i.test(String(e.message)))) {
+      return new BadRequestException('Dữ liệu tệp gửi lên không đọc được (chỉ gửi một tệp trong trường "file"). Vui lòng thử lại.');
+    }
+    return e;
   }
 }
