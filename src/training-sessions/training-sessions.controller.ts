@@ -1,14 +1,21 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Render } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AuthUser } from '../common/request-context';
+import { AppRequest, AuthUser, flash } from '../common/request-context';
 import { pageOf } from '../common/paging';
-import { SESSION_STATUS_LABELS } from './training-session.entity';
 import { TrainingSessionsService } from './training-sessions.service';
+import { SessionPagesService } from './session-pages.service';
+import { SessionExportsService } from './session-exports.service';
+import { CreateSessionDto } from './dto/create-session.dto';
+import { ChangeStatusDto } from './dto/change-status.dto';
+import { CloneSessionDto } from './dto/clone-session.dto';
+import { SESSION_STATUS_LABELS } from './training-session.entity';
+import { asciiFileName, contentDisposition } from './file-names';
 
-class ListSessionsQuery {
+export class ListSessionsQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -27,26 +34,96 @@ const PAGE_SIZE = 20;
 @ApiExcludeController()
 @Controller('sessions')
 export class TrainingSessionsController {
-  constructor(private readonly sessions: TrainingSessionsService) {}
+  constructor(
+    private readonly sessions: TrainingSessionsService,
+    private readonly pages: SessionPagesService,
+    private readonly exports: SessionExportsService,
+  ) {}
 
   @Get()
   @Roles('organiser', 'lecturer')
   @Render('training-sessions/list')
   async list(@Query() query: ListSessionsQuery, @CurrentUser() user: AuthUser) {
-    const [rows, total] = await this.sessions.list(user, query.q, query.page ?? 1, PAGE_SIZE);
-    return {
-      title: 'Lớp tập huấn',
-      sessions: rows.map((s) => ({ ...s, statusLabel: SESSION_STATUS_LABELS[s.status] })),
-      q: query.q,
-      paging: pageOf(query.page, PAGE_SIZE, total),
-    };
+    const { rows, total, canCreate } = await this.pages.listPage(user, query.q, query.page ?? 1, PAGE_SIZE);
+    return { title: 'Lớp tập huấn', sessions: rows, q: query.q, canCreate, paging: pageOf(query.page, PAGE_SIZE, total) };
+  }
+
+  @Get('new')
+  @Roles('organiser')
+  @Render('training-sessions/new')
+  async newForm() {
+    return { title: 'Tạo lớp tập huấn', ...(await this.pages.formPage()) };
+  }
+
+  @Post()
+  @Roles('organiser')
+  async create(@Body() dto: CreateSessionDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const s = await this.sessions.create(dto, user);
+    flash(req, 'success', `Đã tạo lớp "${s.title}" với các buổi sáng, chiều theo ngày. Tiếp theo: thêm chuyên đề vào chương trình.`);
+    res.redirect(303, `/sessions/${s.id}`);
   }
 
   @Get(':id')
-  @Roles('organiser', 'lecturer')
+  @Roles('organiser', 'lecturer', 'trainee')
   @Render('training-sessions/show')
   async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
-    const session = await this.sessions.get(id, user);
-    return { title: session.title, session, statusLabel: SESSION_STATUS_LABELS[session.status] };
+    const view = await this.pages.showPage(id, user);
+    return { title: view.session.title, ...view };
+  }
+
+  @Get(':id/edit')
+  @Roles('organiser')
+  @Render('training-sessions/edit')
+  async editForm(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
+    const view = await this.pages.formPage(id, user);
+    return { title: `Sửa: ${view.session!.title}`, ...view };
+  }
+
+  @Post(':id')
+  @Roles('organiser')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateSessionDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    await this.sessions.update(id, dto, user);
+    flash(req, 'success', 'Đã lưu thông tin lớp.');
+    res.redirect(303, `/sessions/${id}`);
+  }
+
+  @Post(':id/status')
+  @Roles('organiser')
+  async status(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeStatusDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const s = await this.sessions.changeStatus(id, dto.status, dto.reason, user);
+    flash(req, 'success', `Trạng thái của lớp: ${SESSION_STATUS_LABELS[s.status]}.`);
+    res.redirect(303, `/sessions/${id}`);
+  }
+
+  @Post(':id/clone')
+  @Roles('organiser')
+  async clone(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CloneSessionDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const s = await this.sessions.clone(id, dto, user);
+    flash(req, 'success', `Đã nhân bản lớp (bản nháp) tại ${s.venue}. Kiểm tra chương trình rồi công bố.`);
+    res.redirect(303, `/sessions/${s.id}`);
+  }
+
+  @Get(':id/calendar.ics')
+  @Roles('organiser', 'lecturer', 'trainee')
+  async calendar(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
+    const { ics } = await this.exports.calendar(id, user);
+    res.set('Content-Type', 'text/calendar; charset=utf-8').set('Content-Disposition', contentDisposition('lich-tap-huan.ics')).send(ics);
+  }
+
+  @Get(':id/agenda.pdf')
+  @Roles('organiser', 'lecturer', 'trainee')
+  async agendaPdf(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
+    const { stream } = await this.exports.agendaPdf(id, user);
+    res.set('Content-Type', 'application/pdf').set('Content-Disposition', contentDisposition('Chuong-trinh.pdf', 'inline'));
+    stream.on('error', () => res.destroy()).pipe(res);
+  }
+
+  @Get(':id/offline.zip')
+  @Roles('organiser', 'lecturer', 'trainee')
+  async offline(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
+    const { session, stream } = await this.exports.offlinePackage(id, user);
+    const name = `Tap-huan-${asciiFileName(session.startDate)}-offline.zip`;
+    res.set('Content-Type', 'application/zip').set('Content-Disposition', contentDisposition(name));
+    stream.on('error', () => res.destroy()).pipe(res);
   }
 }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { SessionStatus, TrainingSession } from './training-session.entity';
 
 export interface SessionListFilter {
   statuses?: SessionStatus[];
   q?: string;
+  /** Only sessions this trainee is enrolled in (enrolment not cancelled). */
+  traineeId?: string;
   offset: number;
   limit: number;
 }
@@ -19,8 +22,18 @@ export interface SessionListRow extends TrainingSession {
 export class TrainingSessionsRepository {
   constructor(@InjectRepository(TrainingSession) private readonly repo: Repository<TrainingSession>) {}
 
-  findById(id: string): Promise<TrainingSession | null> {
-    return this.repo.findOne({ where: { id }, relations: { hostProvince: true, hostCommune: true } });
+  private r(manager?: EntityManager): Repository<TrainingSession> {
+    return manager ? manager.getRepository(TrainingSession) : this.repo;
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<TrainingSession | null> {
+    return this.r(manager).findOne({ where: { id }, relations: { hostProvince: true, hostCommune: true } });
+  }
+
+  /** Locks the session row until the transaction ends (serialises agenda changes of one session). */
+  async lockById(id: string, manager: EntityManager): Promise<TrainingSession | null> {
+    const rows = await manager.query(`SELECT id FROM training_sessions WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length ? this.findById(id, manager) : null;
   }
 
   /** Sessions newest first, with the host province name and the number of active enrolments. */
@@ -34,6 +47,9 @@ export class TrainingSessionsRepository {
       .addOrderBy('s.created_at', 'DESC');
     if (filter.statuses?.length) qb.andWhere('s.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.q) qb.andWhere('s.title_search LIKE :q', { q: `%${filter.q.replace(/[%_\\]/g, '\\$&')}%` });
+    if (filter.traineeId) {
+      qb.andWhere("EXISTS (SELECT 1 FROM enrollments en WHERE en.session_id = s.id AND en.trainee_id = :traineeId AND en.status <> 'cancelled')", { traineeId: filter.traineeId });
+    }
     const total = await qb.getCount();
     const { entities, raw } = await qb.offset(filter.offset).limit(filter.limit).getRawAndEntities();
     const rows = entities.map((e) => {
@@ -41,5 +57,22 @@ export class TrainingSessionsRepository {
       return Object.assign(e, { hostProvinceName: r?.host_province_name ?? '', enrolledCount: Number(r?.enrolled_count ?? 0) });
     });
     return [rows, total];
+  }
+
+  /**
+   * Whether a trainee holds an active (not cancelled) enrolment in the session.
+   * The enrolments module owns the table; this read is the access rule for materials.
+   */
+  async isTraineeEnrolled(sessionId: string, traineeId: string): Promise<boolean> {
+    const rows = await this.repo.query(`SELECT 1 FROM enrollments WHERE session_id = $1 AND trainee_id = $2 AND status <> 'cancelled' LIMIT 1`, [sessionId, traineeId]);
+    return rows.length > 0;
+  }
+
+  async insert(data: Partial<TrainingSession>, manager: EntityManager): Promise<TrainingSession> {
+    return manager.getRepository(TrainingSession).save(manager.getRepository(TrainingSession).create(data));
+  }
+
+  async update(id: string, patch: QueryDeepPartialEntity<TrainingSession>, manager?: EntityManager): Promise<void> {
+    await this.r(manager).update({ id }, patch);
   }
 }

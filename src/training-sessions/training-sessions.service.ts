@@ -1,30 +1,324 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
+import { FormRejectedException } from '../common/http-exception.filter';
 import { foldForSearch } from '../common/text/vietnamese';
-import { SessionStatus, TrainingSession } from './training-session.entity';
+import { AuditService } from '../audit/audit.service';
+import { ReferenceService } from '../reference/reference.service';
+import { SESSION_STATUS_LABELS, SessionStatus, TrainingSession } from './training-session.entity';
+import { Sitting } from './sitting.entity';
+import { Topic } from './topic.entity';
 import { SessionListRow, TrainingSessionsRepository } from './training-sessions.repository';
+import { AgendaRepository } from './agenda.repository';
+import { CreateSessionDto } from './dto/create-session.dto';
+import { CloneSessionDto } from './dto/clone-session.dto';
+import { addDays, daysBetween, defaultSittings, isValidDate, MAX_SESSION_DAYS } from './agenda-rules';
 
 /** Statuses a trainee (or the public) may see. */
 export const VISIBLE_STATUSES: SessionStatus[] = ['published', 'ongoing', 'completed'];
 
+/** Allowed status changes (cancelling needs a reason). */
+export const STATUS_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
+  draft: ['published', 'cancelled'],
+  published: ['draft', 'ongoing', 'cancelled'],
+  ongoing: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
+export const isStaff = (user?: AuthUser): boolean => !!user && ['admin', 'organiser', 'lecturer'].includes(user.role);
+export const isManager = (user?: AuthUser): boolean => !!user && ['admin', 'organiser'].includes(user.role);
+
+/**
+ * Training sessions: listing, access, creation, editing, status workflow and
+ * cloning. Other modules ask this service (get, listSittings, findTopic,
+ * isLecturerOfTopic, canAccess) rather than reading the tables.
+ */
 @Injectable()
 export class TrainingSessionsService {
-  constructor(private readonly sessions: TrainingSessionsRepository) {}
+  constructor(
+    private readonly sessions: TrainingSessionsRepository,
+    private readonly agenda: AgendaRepository,
+    private readonly reference: ReferenceService,
+    private readonly audit: AuditService,
+    private readonly ds: DataSource,
+  ) {}
 
+  /** Staff see every session; a trainee only the visible sessions they are enrolled in; no user: the visible ones. */
   list(user: AuthUser | undefined, q: string | undefined, page: number, pageSize: number): Promise<[SessionListRow[], number]> {
-    const staff = user && ['admin', 'organiser', 'lecturer'].includes(user.role);
+    const staff = isStaff(user);
+    const traineeOnly = user && !staff;
     return this.sessions.list({
       statuses: staff ? undefined : VISIBLE_STATUSES,
       q: q ? foldForSearch(q) : undefined,
+      traineeId: traineeOnly ? (user.traineeId ?? '00000000-0000-0000-0000-000000000000') : undefined,
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
   }
 
+  /** Published (or later) sessions for the public programme page. */
+  listPublic(q: string | undefined, page: number, pageSize: number): Promise<[SessionListRow[], number]> {
+    return this.list(undefined, q, page, pageSize);
+  }
+
+  /**
+   * A session the user may see (404 otherwise, so drafts do not leak): staff any;
+   * a trainee a visible session they are enrolled in; no user: any visible session.
+   */
   async get(id: string, user?: AuthUser): Promise<TrainingSession> {
     const s = await this.sessions.findById(id);
-    const staff = user && ['admin', 'organiser', 'lecturer'].includes(user.role);
-    if (!s || (!staff && !VISIBLE_STATUSES.includes(s.status))) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    if (!s || !(await this.canSee(s, user))) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
     return s;
   }
+
+  /** A session by id with no access check (for other modules' own rules), or null. */
+  findById(id: string, manager?: EntityManager): Promise<TrainingSession | null> {
+    return this.sessions.findById(id, manager);
+  }
+
+  /** Public programme: a published, ongoing or completed session. */
+  async getPublic(id: string): Promise<TrainingSession> {
+    return this.get(id, undefined);
+  }
+
+  async canSee(s: TrainingSession, user?: AuthUser): Promise<boolean> {
+    if (isStaff(user)) return true;
+    if (!VISIBLE_STATUSES.includes(s.status)) return false;
+    if (!user) return true;
+    return !!user.traineeId && (await this.sessions.isTraineeEnrolled(s.id, user.traineeId));
+  }
+
+  /** Whether the user's trainee record holds an active enrolment in the session. */
+  async isEnrolled(sessionId: string, user: AuthUser): Promise<boolean> {
+    return !!user.traineeId && this.sessions.isTraineeEnrolled(sessionId, user.traineeId);
+  }
+
+  listSittings(sessionId: string, manager?: EntityManager): Promise<Sitting[]> {
+    return this.agenda.sittingsOf(sessionId, manager);
+  }
+
+  findSitting(id: string, manager?: EntityManager): Promise<Sitting | null> {
+    return this.agenda.findSitting(id, manager);
+  }
+
+  listTopics(sessionId: string): Promise<Topic[]> {
+    return this.agenda.topicsOf(sessionId);
+  }
+
+  findTopic(id: string): Promise<Topic | null> {
+    return this.agenda.findTopic(id);
+  }
+
+  isLecturerOfTopic(userId: string, topicId: string): Promise<boolean> {
+    return this.agenda.isLecturerOfTopic(userId, topicId);
+  }
+
+  /** Throws 409 when the session can no longer be changed (cancelled or completed). */
+  assertEditable(s: TrainingSession): void {
+    if (s.status === 'cancelled') throw new ConflictException('Lớp tập huấn đã bị hủy, không thể chỉnh sửa.');
+    if (s.status === 'completed') throw new ConflictException('Lớp tập huấn đã kết thúc, không thể chỉnh sửa.');
+  }
+
+  assertManager(user: AuthUser): void {
+    if (!isManager(user)) throw new ForbiddenException('Chỉ ban tổ chức được thực hiện thao tác này.');
+  }
+
+  async create(dto: CreateSessionDto, actor: AuthUser): Promise<TrainingSession> {
+    this.assertManager(actor);
+    await this.checkFields(dto);
+    const id = await this.ds.transaction(async (m) => {
+      const s = await this.sessions.insert(
+        {
+          title: dto.title,
+          titleSearch: foldForSearch(dto.title),
+          programme: dto.programme ?? null,
+          organisingUnit: dto.organisingUnit,
+          hostProvinceCode: dto.hostProvinceCode,
+          hostCommuneCode: dto.hostCommuneCode ?? null,
+          venue: dto.venue,
+          startDate: dto.startDate,
+          endDate: dto.endDate,
+          capacity: dto.capacity ?? null,
+          description: dto.description ?? null,
+          status: 'draft',
+          createdById: actor.id,
+        },
+        m,
+      );
+      await this.agenda.insertSittings(defaultSittings(dto.startDate, dto.endDate).map((x) => ({ ...x, sessionId: s.id })), m);
+      await this.audit.record({ actorId: actor.id, action: 'session.create', entity: 'training_session', entityId: s.id, newValue: { title: s.title, startDate: s.startDate, endDate: s.endDate } }, m);
+      return s.id;
+    });
+    return (await this.sessions.findById(id))!;
+  }
+
+  /**
+   * Edits the fields. New dates add default sittings for new days; a sitting
+   * left outside the new dates is refused (move or remove it first).
+   */
+  async update(id: string, dto: CreateSessionDto, actor: AuthUser): Promise<TrainingSession> {
+    this.assertManager(actor);
+    await this.checkFields(dto);
+    await this.ds.transaction(async (m) => {
+      const s = await this.mustLock(id, m);
+      this.assertEditable(s);
+      const sittings = await this.agenda.sittingsOf(id, m);
+      const outside = sittings.filter((x) => x.date < dto.startDate || x.date > dto.endDate);
+      if (outside.length) {
+        const days = [...new Set(outside.map((x) => x.date.split('-').reverse().join('/')))].join(', ');
+        throw new FormRejectedException(
+          { startDate: [`Còn buổi học ngày ${days} nằm ngoài thời gian mới.`] },
+          `Còn buổi học ngày ${days} nằm ngoài thời gian mới của lớp. Hãy xóa hoặc chuyển các buổi đó trước.`,
+        );
+      }
+      const haveDates = new Set(sittings.map((x) => x.date));
+      const add = defaultSittings(dto.startDate, dto.endDate).filter((x) => !haveDates.has(x.date));
+      await this.agenda.insertSittings(add.map((x) => ({ ...x, sessionId: id })), m);
+      const patch = {
+        title: dto.title,
+        titleSearch: foldForSearch(dto.title),
+        programme: dto.programme ?? null,
+        organisingUnit: dto.organisingUnit,
+        hostProvinceCode: dto.hostProvinceCode,
+        hostCommuneCode: dto.hostCommuneCode ?? null,
+        venue: dto.venue,
+        startDate: dto.startDate,
+        endDate: dto.endDate,
+        capacity: dto.capacity ?? null,
+        description: dto.description ?? null,
+      };
+      await this.sessions.update(id, patch, m);
+      const old = Object.fromEntries(Object.keys(patch).filter((k) => k !== 'titleSearch').map((k) => [k, (s as unknown as Record<string, unknown>)[k]]));
+      await this.audit.record({ actorId: actor.id, action: 'session.update', entity: 'training_session', entityId: id, oldValue: old, newValue: { ...patch, titleSearch: undefined } }, m);
+    });
+    return (await this.sessions.findById(id))!;
+  }
+
+  async changeStatus(id: string, status: SessionStatus, reason: string | undefined, actor: AuthUser): Promise<TrainingSession> {
+    this.assertManager(actor);
+    await this.ds.transaction(async (m) => {
+      const s = await this.mustLock(id, m);
+      if (s.status === status) return;
+      if (!STATUS_TRANSITIONS[s.status].includes(status)) {
+        throw new ConflictException(`Không thể chuyển lớp từ trạng thái "${SESSION_STATUS_LABELS[s.status]}" sang "${SESSION_STATUS_LABELS[status]}".`);
+      }
+      if (status === 'cancelled' && !reason) {
+        throw new FormRejectedException({ reason: ['Vui lòng nhập lý do hủy lớp.'] }, 'Vui lòng nhập lý do hủy lớp.');
+      }
+      await this.sessions.update(id, { status, cancelReason: status === 'cancelled' ? reason! : null }, m);
+      await this.audit.record(
+        { actorId: actor.id, action: 'session.status', entity: 'training_session', entityId: id, oldValue: { status: s.status }, newValue: { status }, note: status === 'cancelled' ? reason : null },
+        m,
+      );
+    });
+    return (await this.sessions.findById(id))!;
+  }
+
+  /**
+   * Clones a session for another province: same fields, sittings (shifted to
+   * the new start date), agenda items and lecturers; new place; status draft.
+   * Materials stay with the original topics. Lecturer clashes are refused.
+   */
+  async clone(id: string, dto: CloneSessionDto, actor: AuthUser): Promise<TrainingSession> {
+    this.assertManager(actor);
+    const src = await this.get(id, actor);
+    await this.checkPlace(dto.hostProvinceCode, dto.hostCommuneCode);
+    if (!isValidDate(dto.startDate)) throw new FormRejectedException({ startDate: ['Ngày bắt đầu không hợp lệ.'] }, 'Ngày bắt đầu không hợp lệ.');
+    const shift = daysBetween(src.startDate, dto.startDate);
+    const newId = await this.ds.transaction(async (m) => {
+      const title = dto.title ?? src.title;
+      const s = await this.sessions.insert(
+        {
+          title,
+          titleSearch: foldForSearch(title),
+          programme: src.programme,
+          organisingUnit: src.organisingUnit,
+          hostProvinceCode: dto.hostProvinceCode,
+          hostCommuneCode: dto.hostCommuneCode ?? null,
+          venue: dto.venue,
+          startDate: dto.startDate,
+          endDate: addDays(src.endDate, shift),
+          capacity: src.capacity,
+          description: src.description,
+          status: 'draft',
+          minAttendancePercent: src.minAttendancePercent,
+          excusedCounts: src.excusedCounts,
+          selfCheckinEnabled: src.selfCheckinEnabled,
+          lateGraceMinutes: src.lateGraceMinutes,
+          createdById: actor.id,
+        },
+        m,
+      );
+      const oldSittings = await this.agenda.sittingsOf(src.id, m);
+      const created = await this.agenda.insertSittings(
+        oldSittings.map((x) => ({ sessionId: s.id, date: addDays(x.date, shift), part: x.part, startsAt: x.startsAt, endsAt: x.endsAt })),
+        m,
+      );
+      const sittingMap = new Map(oldSittings.map((x, i) => [x.id, created[i]]));
+      for (const t of await this.agenda.topicsOf(src.id, m)) {
+        const sitting = t.sittingId ? sittingMap.get(t.sittingId) : undefined;
+        const lecturerIds = (t.lecturers ?? []).map((l) => l.id);
+        if (sitting && t.startTime && t.endTime && lecturerIds.length) {
+          const clashes = await this.agenda.findLecturerClashes(lecturerIds, sitting.date, t.startTime, t.endTime, s.id, m);
+          if (clashes.length) {
+            const c = clashes[0];
+            throw new ConflictException(
+              `Báo cáo viên ${c.lecturerName} đã có lịch ${c.startTime.slice(0, 5)}–${c.endTime.slice(0, 5)} ngày ${c.date.split('-').reverse().join('/')} ở lớp "${c.sessionTitle}" (chuyên đề "${c.topicTitle}"). Hãy chọn ngày khác.`,
+            );
+          }
+        }
+        await this.agenda.saveTopic(
+          {
+            sessionId: s.id,
+            kind: t.kind,
+            title: t.title,
+            summary: t.summary,
+            sittingId: sitting?.id ?? null,
+            startTime: t.startTime,
+            endTime: t.endTime,
+            position: t.position,
+            lecturers: lecturerIds.map((lid) => ({ id: lid }) as never),
+          },
+          m,
+        );
+      }
+      await this.audit.record({ actorId: actor.id, action: 'session.clone', entity: 'training_session', entityId: s.id, newValue: { from: src.id, startDate: s.startDate } }, m);
+      return s.id;
+    });
+    return (await this.sessions.findById(newId))!;
+  }
+
+  private async mustLock(id: string, m: EntityManager): Promise<TrainingSession> {
+    const s = await this.sessions.lockById(id, m);
+    if (!s) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    return s;
+  }
+
+  private async checkFields(dto: CreateSessionDto): Promise<void> {
+    const errors: Record<string, string[]> = {};
+    if (!isValidDate(dto.startDate)) errors.startDate = ['Ngày bắt đầu không hợp lệ.'];
+    if (!isValidDate(dto.endDate)) errors.endDate = ['Ngày kết thúc không hợp lệ.'];
+    if (!errors.startDate && !errors.endDate) {
+      if (dto.endDate < dto.startDate) errors.endDate = ['Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.'];
+      else if (daysBetween(dto.startDate, dto.endDate) >= MAX_SESSION_DAYS) errors.endDate = [`Một lớp kéo dài tối đa ${MAX_SESSION_DAYS} ngày.`];
+    }
+    if (Object.keys(errors).length) throw new FormRejectedException(errors, Object.values(errors)[0][0]);
+    await this.checkPlace(dto.hostProvinceCode, dto.hostCommuneCode);
+  }
+
+  private async checkPlace(provinceCode: string, communeCode?: string): Promise<void> {
+    try {
+      await this.reference.province(provinceCode);
+    } catch {
+      throw new FormRejectedException({ hostProvinceCode: ['Tỉnh, thành phố không tồn tại.'] }, 'Tỉnh, thành phố không tồn tại.');
+    }
+    if (communeCode) {
+      const c = await this.reference.commune(communeCode);
+      if (!c || c.provinceCode !== provinceCode) {
+        throw new FormRejectedException({ hostCommuneCode: ['Xã, phường không thuộc tỉnh đã chọn.'] }, 'Xã, phường không thuộc tỉnh đã chọn.');
+      }
+    }
+  }
 }
+

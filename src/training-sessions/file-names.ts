@@ -1,0 +1,42 @@
+import { cleanText } from '../common/text/vietnamese';
+
+/**
+ * A user's file name made safe to keep and show: NFC, no control characters,
+ * no directory part ("../../x.pdf" → "x.pdf"), no characters that Windows or
+ * a ZIP reader refuse, at most 200 characters. Never used as a storage key.
+ */
+export function safeFileName(name: string | undefined | null, fallback = 'tai-lieu'): string {
+  let n = cleanText(String(name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
+  n = n.split(/[\\/]/).pop() ?? '';
+  n = n.replace(/[<>:"|?*]/g, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  if (n.length > 200) {
+    const dot = n.lastIndexOf('.');
+    const ext = dot > 0 && n.length - dot <= 10 ? n.slice(dot) : '';
+    n = n.slice(0, 200 - ext.length) + ext;
+  }
+  return n || fallback;
+}
+
+/** ASCII stand-in for old clients: diacritics dropped, anything else → "_". */
+export function asciiFileName(name: string): string {
+  const a = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\]/g, '_');
+  return a || 'download';
+}
+
+/** `attachment; filename="ascii"; filename*=UTF-8''<percent-encoded>` (RFC 6266 / RFC 5987). */
+export function contentDisposition(name: string, type: 'attachment' | 'inline' = 'attachment'): string {
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${asciiFileName(name)}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The file name without its extension, as a default title. */
+export function baseTitle(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import QRCode from 'qrcode';
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
+import { csrfToken, login, pageText } from './support/http';
+import { pdfBytes, uploadMaterial } from './support/sessions';
+import { binaryParser, readZip } from './support/zip';
+import { pdfText } from './support/pdf';
+import { UsersService } from '../src/users/users.service';
+import { Topic } from '../src/training-sessions/topic.entity';
+import { User } from '../src/users/user.entity';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+describe('materials: upload, type from content, limits, versions, access, offline ZIP (local disk)', () => {
+  let t: TestApp;
+  let fx: SessionFixture;
+  let topic: Topic;
+  let otherTopic: Topic;
+  let lecturer: Awaited<ReturnType<typeof createUser>>;
+  let otherLecturer: Awaited<ReturnType<typeof createUser>>;
+  let organiser: Awaited<ReturnType<typeof createUser>>;
+  let lec: ReturnType<TestApp['agent']>;
+  let org: ReturnType<TestApp['agent']>;
+  let filesDir: string;
+  let firstId: string;
+
+  beforeAll(async () => {
+    t = await bootApp({ MAX_UPLOAD_MB: '1' });
+    filesDir = join(t.config.dataDir, 'files');
+    organiser = await createUser(t, 'organiser');
+    lecturer = await createUser(t, 'lecturer', { fullName: 'Nguyễn Văn Thành' });
+    otherLecturer = await createUser(t, 'lecturer', { fullName: 'Hoàng Thị Lan' });
+    fx = await createSessionFixture(t, { title: 'Lớp tập huấn có tài liệu', status: 'published' });
+    topic = await createTopicFixture(t, fx.session.id, { title: 'Chính quyền địa phương hai cấp', sittingId: fx.sittings[0].id, startTime: '07:30:00', endTime: '09:30:00', lecturers: [lecturer.user as User] });
+    otherTopic = await createTopicFixture(t, fx.session.id, { title: 'Công tác dân tộc', sittingId: fx.sittings[0].id, startTime: '09:30:00', endTime: '11:30:00', lecturers: [otherLecturer.user as User] });
+    lec = t.agent();
+    await login(lec, lecturer.login, lecturer.password);
+    org = t.agent();
+    await login(org, organiser.login, organiser.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const materialRows = () => t.query<{ id: string; original_name: string; storage_key: string; sha256: string; size: string; version: number; series_id: string; content_type: string; title: string }>(
+    `SELECT id, original_name, storage_key, sha256, size::text, version, series_id, content_type, title FROM materials ORDER BY created_at`,
+  );
+
+  it('lets a lecturer upload a PDF for their topic: type from content, sha256 and size stored, safe storage key', async () => {
+    const bytes = pdfBytes('Bài giảng');
+    const res = await uploadMaterial(lec, fx.session.id, topic.id, bytes, 'Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/sessions/${fx.session.id}/topics/${topic.id}`);
+    const [row] = await materialRows();
+    firstId = row.id;
+    expect(row).toMatchObject({
+      original_name: 'Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf',
+      title: 'Bài giảng chuyên đề 1 – Chính quyền địa phương',
+      content_type: 'application/pdf',
+      sha256: sha(bytes),
+      size: String(bytes.length),
+      version: 1,
+      series_id: row.id,
+    });
+    expect(row.storage_key).toBe(`materials/${fx.session.id}/${row.id}`);
+    expect(readFileSync(join(filesDir, 'materials', fx.session.id, row.id))).toEqual(bytes);
+    const page = await lec.get(res.headers.location).expect(200);
+    expect(pageText(page.text)).toContain('Đã tải lên "Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf" (phiên bản 1).');
+  });
+
+  it('serves the download with the Vietnamese name (RFC 5987) to the organiser', async () => {
+    const res = await org.get(`/sessions/${fx.session.id}/materials/${firstId}`).buffer(true).parse(binaryParser).expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const cd = res.headers['content-disposition'];
+    expect(cd).toContain(`filename*=UTF-8''${encodeURIComponent('Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf')}`);
+    expect(cd).toMatch(/^attachment; filename="Bai giang chuyen de 1 _ Chinh quyen dia phuong.pdf"/);
+    expect(sha(res.body as Buffer)).toBe(sha(pdfBytes('Bài giảng')));
+  });
+
+  it('accepts XLSX and PNG (detected from content) and appends the right extension to a misleading name', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Danh sách').addRow(['Họ và tên', 'Xã']);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    expect((await uploadMaterial(lec, fx.session.id, topic.id, xlsx, 'Danh sách học viên.xlsx')).status).toBe(303);
+    const png = await QRCode.toBuffer('tap huan');
+    expect((await uploadMaterial(lec, fx.session.id, topic.id, png, 'so-do.pdf')).status).toBe(303);
+    const rows = await materialRows();
+    expect(rows.slice(-2).map((r) => [r.original_name, r.content_type])).toEqual([
+      ['Danh sách học viên.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      ['so-do.pdf.png', 'image/png'],
+    ]);
+  });
+
+  it('refuses an .exe renamed .pdf with 415 and stores nothing', async () => {
+    const before = await materialRows();
+    const filesBefore = filesUnder(filesDir).length;
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(400, 1)]);
+    const res = await uploadMaterial(lec, fx.session.id, topic.id, exe, 'tai-lieu.pdf');
+    expect(res.status).toBe(415);
+    expect(pageText(res.text)).toContain('Nội dung tệp không phải loại được chấp nhận (phát hiện: EXE)');
+    const token = await csrfToken(lec);
+    const api = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', exe, 'tai-lieu.pdf');
+    expect(api.status).toBe(415);
+    expect(api.body).toMatchObject({ statusCode: 415, error: 'Loại tệp không được chấp nhận' });
+    const text = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', Buffer.from('chỉ là văn bản'), 'ghi-chu.docx');
+    expect(text.status).toBe(415);
+    const wrongField = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('upload', pdfBytes(), 'x.pdf');
+    expect(wrongField.status).toBe(400);
+    expect(wrongField.body.message).toContain('Dữ liệu tệp gửi lên không đọc được');
+    const noFile = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).field('title', 'Không có tệp');
+    expect(noFile.status).toBe(400);
+    expect(noFile.body.message).toBe('Vui lòng chọn tệp tài liệu.');
+    expect(await materialRows()).toEqual(before);
+    expect(filesUnder(filesDir).length).toBe(filesBefore);
+  });
+
+  it('refuses a file over the limit with 413 and stores nothing (not even a temporary file)', async () => {
+    const before = await materialRows();
+    const filesBefore = filesUnder(filesDir).length;
+    const tmp = join(require('node:os').tmpdir(), 'taphuan-uploads');
+    const tmpBefore = filesUnder(tmp).length;
+    const big = Buffer.concat([pdfBytes(), Buffer.alloc(1024 * 1024 + 10, 0x20)]);
+    const token = await csrfToken(lec);
+    const res = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', big, 'qua-lon.pdf');
+    expect(res.status).toBe(413);
+    expect(res.body.message).toBe('Tệp vượt quá dung lượng cho phép (tối đa 1 MB). Không có gì được lưu.');
+    expect(await materialRows()).toEqual(before);
+    expect(filesUnder(filesDir).length).toBe(filesBefore);
+    expect(filesUnder(tmp).length).toBe(tmpBefore);
+  });
+
+  it('keeps a name with ../ and control characters (bidi override, tab) safe: cleaned for display, never used as the storage key', async () => {
+    const res = await uploadMaterial(lec, fx.session.id, topic.id, pdfBytes('x'), '../../etc/Tài\u202e liệu\t mật.pdf');
+    expect(res.status).toBe(303);
+    const row = (await materialRows()).at(-1)!;
+    expect(row.original_name).toBe('Tài liệu mật.pdf');
+    expect(row.storage_key).toBe(`materials/${fx.session.id}/${row.id}`);
+    expect(filesUnder(filesDir).every((f) => f.startsWith(join(filesDir, 'materials')))).toBe(true);
+    const page = await lec.get(`/sessions/${fx.session.id}/topics/${topic.id}`).expect(200);
+    expect(pageText(page.text)).toContain('Tài liệu mật.pdf');
+  });
+
+  it('keeps old versions listed when a new version is uploaded', async () => {
+    const v2 = pdfBytes('phiên bản 2');
+    const res = await uploadMaterial(lec, fx.session.id, topic.id, v2, 'Bài giảng chuyên đề 1 (sửa).pdf', { seriesId: firstId });
+    expect(res.status).toBe(303);
+    const series = (await materialRows()).filter((r) => r.series_id === firstId);
+    expect(series.map((r) => [r.version, r.original_name, r.title])).toEqual([
+      [1, 'Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf', 'Bài giảng chuyên đề 1 – Chính quyền địa phương'],
+      [2, 'Bài giảng chuyên đề 1 (sửa).pdf', 'Bài giảng chuyên đề 1 – Chính quyền địa phương'],
+    ]);
+    const page = await lec.get(`/sessions/${fx.session.id}/topics/${topic.id}`).expect(200);
+    const text = pageText(page.text);
+    expect(text).toContain('phiên bản 2');
+    expect(text).toContain('Phiên bản cũ (1)');
+    expect(page.text).toContain(`/sessions/${fx.session.id}/materials/${firstId}`);
+    const api = await lec.get(`/api/v1/topics/${topic.id}/materials`).expect(200);
+    expect(api.body.filter((m: { seriesId: string }) => m.seriesId === firstId).map((m: { version: number }) => m.version)).toEqual([2, 1]);
+    // The old version is still downloadable, byte for byte.
+    const old = await org.get(`/sessions/${fx.session.id}/materials/${firstId}`).buffer(true).parse(binaryParser).expect(200);
+    expect(sha(old.body as Buffer)).toBe(sha(pdfBytes('Bài giảng')));
+  });
+
+  it("refuses a lecturer uploading to or downloading another lecturer's topic (403)", async () => {
+    const before = await materialRows();
+    const res = await uploadMaterial(lec, fx.session.id, otherTopic.id, pdfBytes(), 'khong-duoc.pdf');
+    expect(res.status).toBe(403);
+    expect(pageText(res.text)).toContain('Bạn chỉ được tải tài liệu lên cho chuyên đề mình phụ trách.');
+    expect(await materialRows()).toEqual(before);
+    const other = t.agent();
+    await login(other, otherLecturer.login, otherLecturer.password);
+    expect((await other.get(`/sessions/${fx.session.id}/materials/${firstId}`)).status).toBe(403);
+    expect((await other.get(`/api/v1/materials/${firstId}/download`)).status).toBe(403);
+  });
+
+  it('lets an enrolled trainee download; a cancelled enrolment, a stranger and an anonymous caller are refused', async () => {
+    const enrolled = await createTraineeFixture(t);
+    await enrollFixture(t, fx.session.id, enrolled.id, 'registered');
+    await t.app.get(UsersService).create({ fullName: enrolled.fullName, phone: '0912000201', role: 'trainee', password: 'trainee-pass-1' }, null, undefined, enrolled.id);
+    const cancelled = await createTraineeFixture(t);
+    await enrollFixture(t, fx.session.id, cancelled.id, 'cancelled');
+    await t.app.get(UsersService).create({ fullName: cancelled.fullName, phone: '0912000202', role: 'trainee', password: 'trainee-pass-2' }, null, undefined, cancelled.id);
+    const stranger = await createUser(t, 'trainee');
+
+    const a = t.agent();
+    await login(a, '0912000201', 'trainee-pass-1');
+    const ok = await a.get(`/sessions/${fx.session.id}/materials/${firstId}`).buffer(true).parse(binaryParser).expect(200);
+    expect((ok.body as Buffer).length).toBe(pdfBytes('Bài giảng').length);
+    const agenda = await a.get(`/sessions/${fx.session.id}/agenda`).expect(200);
+    expect(agenda.text).toContain(`/sessions/${fx.session.id}/materials/`);
+
+    const b = t.agent();
+    await login(b, '0912000202', 'trainee-pass-2');
+    expect((await b.get(`/sessions/${fx.session.id}/materials/${firstId}`)).status).toBe(403);
+    const c = t.agent();
+    await login(c, stranger.login, stranger.password);
+    expect((await c.get(`/api/v1/materials/${firstId}/download`)).status).toBe(403);
+    expect((await t.agent().get(`/api/v1/materials/${firstId}/download`)).status).toBe(401);
+    // A trainee cannot upload at all.
+    const token = await csrfToken(a);
+    expect((await a.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', pdfBytes(), 'x.pdf')).status).toBe(403);
+  });
+
+  it('builds the offline ZIP: agenda PDF, every current material with matching checksums, SHA256SUMS', async () => {
+    // A material of the other topic, uploaded by the organiser (who may upload for any topic).
+    const odp = pdfBytes('tài liệu chuyên đề 2');
+    expect((await uploadMaterial(org, fx.session.id, otherTopic.id, odp, 'Công tác dân tộc.pdf')).status).toBe(303);
+    const res = await org.get(`/sessions/${fx.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const entries = await readZip(res.body as Buffer);
+    const names = entries.map((e) => e.name);
+    expect(names[0]).toBe('Chuong-trinh.pdf');
+    expect(names.at(-1)).toBe('SHA256SUMS.txt');
+    const current = await t.query<{ original_name: string; sha256: string; size: string; topic_title: string }>(
+      `SELECT DISTINCT ON (m.series_id) m.original_name, m.sha256, m.size::text, t.title AS topic_title FROM materials m JOIN topics t ON t.id = m.topic_id ORDER BY m.series_id, m.version DESC`,
+    );
+    expect(current).toHaveLength(5);
+    const materialEntries = entries.filter((e) => e.name.startsWith('Tai-lieu/'));
+    expect(materialEntries).toHaveLength(5);
+    for (const m of current) {
+      const e = materialEntries.find((x) => x.name.endsWith(`/${m.original_name}`) && x.name.includes(m.topic_title));
+      expect(e).toBeDefined();
+      expect(e!.sha256).toBe(m.sha256);
+      expect(String(e!.size)).toBe(m.size);
+    }
+    // Version 1 of the revised material is not in the package: only the current version.
+    expect(names.some((n) => n.endsWith('/Bài giảng chuyên đề 1 – Chính quyền địa phương.pdf'))).toBe(false);
+    const sums = entries.find((e) => e.name === 'SHA256SUMS.txt')!.data.toString('utf8').trim().split('\n');
+    expect(sums).toHaveLength(5);
+    for (const line of sums) {
+      const [hash, name] = [line.slice(0, 64), line.slice(66)];
+      expect(entries.find((e) => e.name === name)!.sha256).toBe(hash);
+    }
+    const pdf = await pdfText(entries[0].data);
+    expect(pdf).toContain('CHƯƠNG TRÌNH');
+    expect(pdf).toContain('Lớp tập huấn có tài liệu');
+    expect(pdf).toContain('Chính quyền địa phương hai cấp');
+    expect(pdf).toContain('Báo cáo viên: Nguyễn Văn Thành');
+  });
+
+  it('gives a lecturer an offline ZIP with only the materials they may download', async () => {
+    const res = await lec.get(`/sessions/${fx.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
+    const names = (await readZip(res.body as Buffer)).map((e) => e.name).filter((n) => n.startsWith('Tai-lieu/'));
+    expect(names).toHaveLength(4);
+    expect(names.every((n) => n.includes('Chính quyền địa phương hai cấp'))).toBe(true);
+  });
+
+  it('refuses uploads to a cancelled session (409), nothing stored', async () => {
+    const token = await csrfToken(org);
+    await org.post(`/api/v1/sessions/${fx.session.id}/status`).set('x-csrf-token', token).send({ status: 'cancelled', reason: 'Hoãn lớp.' }).expect(200);
+    const before = await materialRows();
+    const res = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', await csrfToken(lec)).attach('file', pdfBytes(), 'muon.pdf');
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe('Lớp tập huấn đã bị hủy, không thể chỉnh sửa.');
+    expect(await materialRows()).toEqual(before);
+  });
+});
