@@ -196,7 +196,7 @@ export class AttendanceMarkingService {
     return this.record(actor, enrollment, sitting, at, method, clientScanId);
   }
 
-  /** Window and status rules, then the mark: inserted, or the existing one reported, in one transaction. */
+  /** Window and status rules, then the mark: inserted (with its audit entry, atomically), or the existing one reported. */
   private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null): Promise<CheckinResult> {
     const session = (await this.repo.findSession(sitting.sessionId))!;
     if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
@@ -210,23 +210,16 @@ export class AttendanceMarkingService {
     }
     const status = arrivalStatus(sitting, at, policy.lateGraceMinutes);
     const values: NewMark = { enrollmentId: enrollment.enrollmentId, sittingId: sitting.id, status, reason: null, markedAt: at, method, markedById: actor.id, clientScanId };
-    return this.ds.transaction(async (m) => {
-      const inserted = await this.repo.insertIfAbsent(values, m);
-      if (inserted) {
-        await this.auditChange(actor, null, inserted, m);
-        return this.result('recorded', inserted, enrollment, clientScanId);
-      }
-      const existing = await this.repo.findMark(enrollment.enrollmentId, sitting.id, m, true);
-      if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
-      if (UPGRADABLE.includes(existing.status)) {
-        const updated = await this.repo.updateMark(existing.id, values, m, UPGRADABLE);
-        if (updated) {
-          await this.auditChange(actor, existing, updated, m);
-          return this.result('recorded', updated, enrollment, clientScanId);
-        }
-      }
-      return this.result('already', existing, enrollment, clientScanId);
-    });
+    const inserted = await this.repo.insertAudited(values);
+    if (inserted) return this.result('recorded', inserted, enrollment, clientScanId);
+    const existing = await this.repo.findMark(enrollment.enrollmentId, sitting.id);
+    if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
+    if (UPGRADABLE.includes(existing.status)) {
+      const updated = await this.repo.upgradeAudited(existing.id, values, UPGRADABLE);
+      if (updated) return this.result('recorded', updated, enrollment, clientScanId);
+      return this.result('already', (await this.repo.findMark(enrollment.enrollmentId, sitting.id))!, enrollment, clientScanId);
+    }
+    return this.result('already', existing, enrollment, clientScanId);
   }
 
   private result(outcome: CheckinResult['outcome'], mark: MarkRow, e: EnrollmentInfo, clientScanId: string | null): CheckinResult {

@@ -91,6 +91,11 @@ const SORTS: Record<RosterSort, string> = {
   name: `${NAME_ORDER}, c.full_name NULLS LAST`,
 };
 
+/** The audit trail's old/new value of a mark row (same shape as AttendanceMarkingService writes through AuditService). */
+const AUDIT_JSON = (t: string) =>
+  `jsonb_build_object('enrollmentId', ${t}.enrollment_id, 'sittingId', ${t}.sitting_id, 'status', ${t}.status, 'reason', ${t}.reason, 'method', ${t}.method,
+     'markedAt', to_char(${t}.marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
 /** Attendance's own read and write queries (sessions, sittings and enrolments are only read). */
 @Injectable()
 export class AttendanceRepository {
@@ -228,6 +233,50 @@ export class AttendanceRepository {
        RETURNING id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
                  method, marked_by_id AS "markedById", client_scan_id AS "clientScanId"`,
       [mark.enrollmentId, mark.sittingId, mark.status, mark.reason, mark.markedAt, mark.method, mark.markedById, mark.clientScanId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The check-in fast path: inserts the mark unless one exists, and its audit entry, in ONE statement
+   * (atomic without an explicit transaction: one round trip, and no transaction holding the embedded
+   * database while a hundred phones scan). Null when a mark already existed.
+   */
+  async insertAudited(mark: NewMark): Promise<MarkRow | null> {
+    const rows = await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO attendance_marks (enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), aud AS (
+         INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value)
+         SELECT ins.marked_by_id, 'attendance.mark', 'attendance_mark', ins.id::text, NULL, ${AUDIT_JSON('ins')} FROM ins
+       )
+       SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId" FROM ins`,
+      [mark.enrollmentId, mark.sittingId, mark.status, mark.reason, mark.markedAt, mark.method, mark.markedById, mark.clientScanId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A scan over an "absent"/"excused" mark: changes it and audits old → new in one statement; null if it was not in `onlyFrom`. */
+  async upgradeAudited(id: string, values: Omit<NewMark, 'enrollmentId' | 'sittingId'>, onlyFrom: MarkStatus[]): Promise<MarkRow | null> {
+    const rows = await this.ds.query(
+      `WITH old AS (
+         SELECT * FROM attendance_marks WHERE id = $1 AND status = ANY($8::varchar[]) FOR UPDATE
+       ), upd AS (
+         UPDATE attendance_marks m SET status = $2, reason = $3, marked_at = $4, method = $5, marked_by_id = $6,
+                client_scan_id = COALESCE($7, m.client_scan_id), updated_at = now()
+           FROM old WHERE m.id = old.id
+         RETURNING m.*
+       ), aud AS (
+         INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value)
+         SELECT upd.marked_by_id, 'attendance.mark', 'attendance_mark', upd.id::text, ${AUDIT_JSON('old')}, ${AUDIT_JSON('upd')} FROM upd, old
+       )
+       SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId" FROM upd`,
+      [id, values.status, values.reason, values.markedAt, values.method, values.markedById, values.clientScanId, onlyFrom],
     );
     return rows[0] ?? null;
   }
