@@ -175,30 +175,20 @@ export class AttendanceMarkingService {
   private async checkIn(actor: AuthUser, rawToken: string, sittingId: string, at: Date, method: MarkMethod, clientScanId: string | null): Promise<CheckinResult> {
     const token = tokenFromScan(rawToken);
     if (!token) throw new NotFoundException('Mã QR không hợp lệ: không phải mã điểm danh của hệ thống.');
-    if (clientScanId) {
-      const earlier = await this.repo.findMarkByClientScanId(clientScanId);
-      if (earlier) {
-        const enrollment = await this.repo.findEnrollmentByToken(token);
-        if (enrollment && earlier.enrollmentId === enrollment.enrollmentId && earlier.sittingId === sittingId) {
-          return this.result('recorded', earlier, enrollment, clientScanId);
-        }
-        throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
-      }
-    }
-    const sitting = await this.repo.findSitting(sittingId);
-    if (!sitting) throw new NotFoundException('Không tìm thấy buổi học.');
-    const enrollment = await this.repo.findEnrollmentByToken(token);
+    const ctx = await this.repo.checkinContext(sittingId, token);
+    if (!ctx) throw new NotFoundException('Không tìm thấy buổi học.');
+    const { sitting, session, enrollment } = ctx;
     if (!enrollment) throw new NotFoundException('Mã QR không hợp lệ: không tìm thấy học viên.');
     if (enrollment.sessionId !== sitting.sessionId) {
       throw new UnprocessableEntityException(`Mã QR của ${enrollment.fullName} thuộc lớp khác, không phải lớp đang điểm danh.`);
     }
     if (enrollment.status === 'cancelled') throw new ConflictException(`${enrollment.fullName} đã hủy đăng ký lớp này.`);
-    return this.record(actor, enrollment, sitting, at, method, clientScanId);
+    return this.record(actor, enrollment, sitting, at, method, clientScanId, session);
   }
 
   /** Window and status rules, then the mark: inserted (with its audit entry, atomically), or the existing one reported. */
-  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null): Promise<CheckinResult> {
-    const session = (await this.repo.findSession(sitting.sessionId))!;
+  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionInfo): Promise<CheckinResult> {
+    const session = knownSession ?? (await this.repo.findSession(sitting.sessionId))!;
     if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
     const policy = this.policyFor(session);
     const problem = windowProblem(sitting, at, policy);
@@ -210,10 +200,12 @@ export class AttendanceMarkingService {
     }
     const status = arrivalStatus(sitting, at, policy.lateGraceMinutes);
     const values: NewMark = { enrollmentId: enrollment.enrollmentId, sittingId: sitting.id, status, reason: null, markedAt: at, method, markedById: actor.id, clientScanId };
-    const inserted = await this.repo.insertAudited(values);
-    if (inserted) return this.result('recorded', inserted, enrollment, clientScanId);
-    const existing = await this.repo.findMark(enrollment.enrollmentId, sitting.id);
+    const found = await this.repo.insertAudited(values);
+    if (found?.inserted) return this.result('recorded', found, enrollment, clientScanId);
+    const existing = found ?? (await this.repo.findMark(enrollment.enrollmentId, sitting.id));
     if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
+    // A retried offline batch: this very scan made the mark, so it gets the same answer again.
+    if (clientScanId && existing.clientScanId === clientScanId) return this.result('recorded', existing, enrollment, clientScanId);
     if (UPGRADABLE.includes(existing.status)) {
       const updated = await this.repo.upgradeAudited(existing.id, values, UPGRADABLE);
       if (updated) return this.result('recorded', updated, enrollment, clientScanId);

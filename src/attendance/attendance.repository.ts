@@ -237,12 +237,55 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
+  /** Everything a scan needs in one round trip: the sitting, its session, and the enrolment of the token (any session). */
+  async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null } | null> {
+    const rows = await this.ds.query(
+      `SELECT st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
+              st.starts_at::text AS "startsAt", st.ends_at::text AS "endsAt",
+              s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
+              s.status AS "sessionStatus", s.late_grace_minutes AS "lateGraceMinutes", s.self_checkin_enabled AS "selfCheckinEnabled",
+              s.min_attendance_percent AS "minAttendancePercent", s.excused_counts AS "excusedCounts",
+              ${ENROLLMENT_COLUMNS}
+         FROM sittings st
+         JOIN training_sessions s ON s.id = st.session_id
+         LEFT JOIN enrollments e ON e.checkin_token = $2
+         LEFT JOIN trainees t ON t.id = e.trainee_id
+         LEFT JOIN communes c ON c.code = t.commune_code
+         LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)
+        WHERE st.id = $1`,
+      [sittingId, token],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      sitting: { id: r.sittingId, sessionId: r.sittingSessionId, date: r.date, part: r.part, startsAt: r.startsAt, endsAt: r.endsAt },
+      session: {
+        id: r.sittingSessionId,
+        title: r.title,
+        startDate: r.startDate,
+        endDate: r.endDate,
+        venue: r.venue,
+        organisingUnit: r.organisingUnit,
+        hostProvinceName: null,
+        status: r.sessionStatus,
+        lateGraceMinutes: r.lateGraceMinutes,
+        selfCheckinEnabled: r.selfCheckinEnabled,
+        minAttendancePercent: r.minAttendancePercent,
+        excusedCounts: r.excusedCounts,
+      },
+      enrollment: r.enrollmentId
+        ? { enrollmentId: r.enrollmentId, sessionId: r.sessionId, status: r.status, traineeId: r.traineeId, fullName: r.fullName, position: r.position, communeName: r.communeName, provinceName: r.provinceName }
+        : null,
+    };
+  }
+
   /**
    * The check-in fast path: inserts the mark unless one exists, and its audit entry, in ONE statement
    * (atomic without an explicit transaction: one round trip, and no transaction holding the embedded
-   * database while a hundred phones scan). Null when a mark already existed.
+   * database while a hundred phones scan). When a mark already existed, returns it (inserted: false) if this
+   * statement's snapshot sees it; null when it was committed by a concurrent scan after the snapshot.
    */
-  async insertAudited(mark: NewMark): Promise<MarkRow | null> {
+  async insertAudited(mark: NewMark): Promise<(MarkRow & { inserted: boolean }) | null> {
     const rows = await this.ds.query(
       `WITH ins AS (
          INSERT INTO attendance_marks (enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id)
@@ -254,7 +297,10 @@ export class AttendanceRepository {
          SELECT ins.marked_by_id, 'attendance.mark', 'attendance_mark', ins.id::text, NULL, ${AUDIT_JSON('ins')} FROM ins
        )
        SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
-              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId" FROM ins`,
+              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId", true AS inserted FROM ins
+       UNION ALL
+       SELECT id, enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id, false
+         FROM attendance_marks WHERE enrollment_id = $1 AND sitting_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
       [mark.enrollmentId, mark.sittingId, mark.status, mark.reason, mark.markedAt, mark.method, mark.markedById, mark.clientScanId],
     );
     return rows[0] ?? null;
