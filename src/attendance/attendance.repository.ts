@@ -135,11 +135,6 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
-  async findEnrollmentByToken(token: string, manager?: EntityManager): Promise<EnrollmentInfo | null> {
-    const rows = await this.q(manager).query(`SELECT ${ENROLLMENT_COLUMNS} FROM enrollments e ${ENROLLMENT_JOINS} WHERE e.checkin_token = $1`, [token]);
-    return rows[0] ?? null;
-  }
-
   async findEnrollmentOfTrainee(sessionId: string, traineeId: string, manager?: EntityManager): Promise<EnrollmentInfo | null> {
     const rows = await this.q(manager).query(
       `SELECT ${ENROLLMENT_COLUMNS} FROM enrollments e ${ENROLLMENT_JOINS} WHERE e.session_id = $1 AND e.trainee_id = $2`,
@@ -216,11 +211,6 @@ export class AttendanceRepository {
       `SELECT ${MARK_COLUMNS} FROM attendance_marks m WHERE m.enrollment_id = $1 AND m.sitting_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
       [enrollmentId, sittingId],
     );
-    return rows[0] ?? null;
-  }
-
-  async findMarkByClientScanId(clientScanId: string, manager?: EntityManager): Promise<MarkRow | null> {
-    const rows = await this.q(manager).query(`SELECT ${MARK_COLUMNS} FROM attendance_marks m WHERE m.client_scan_id = $1`, [clientScanId]);
     return rows[0] ?? null;
   }
 
