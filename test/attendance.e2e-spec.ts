@@ -283,6 +283,10 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     clock.set(at('07:34:10')); // the next minute: the code just shown is still accepted
     const ok = await trainee.post('/api/v1/attendance/self').set('x-csrf-token', csrf).send({ sessionId: fx.session.id, code }).expect(200);
     expect(ok.body).toMatchObject({ outcome: 'recorded', status: 'present', markedAtLocal: '07:34' });
+    // The portal form says so when the trainee enters it again.
+    const again = await submitForm(trainee, '/attendance/me', '/attendance/me/self-checkin', { sessionId: fx.session.id, code });
+    expect(again.status).toBe(303);
+    expect(pageText((await trainee.get(again.headers.location).expect(200)).text)).toContain('Bạn đã điểm danh lúc 07:34.');
     clock.set(at('07:36:00')); // two minutes on: expired
     await trainee.post('/api/v1/attendance/self').set('x-csrf-token', csrf).send({ sessionId: fx.session.id, code }).expect(422);
     const rows = await marks(morning.id);
