@@ -4,6 +4,7 @@ import { SearchExtensions1796005228799 } from './1796005228799-SearchExtensions'
 import { ReferenceData1796005228800 } from './1796005228800-ReferenceData';
 import { AppSettingsAndSessions1796005228801 } from './1796005228801-AppSettingsAndSessions';
 import { RateLimits1796005228802 } from './1796005228802-RateLimits';
+import { AttendanceClientScanId1796006376248 } from './1796006376248-AttendanceClientScanId';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ReferenceData1796005228800,
   AppSettingsAndSessions1796005228801,
   RateLimits1796005228802,
+  AttendanceClientScanId1796006376248,
 ];

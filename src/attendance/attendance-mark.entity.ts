@@ -56,6 +56,11 @@ export class AttendanceMark {
   @JoinColumn({ name: 'marked_by_id' })
   markedBy?: User | null;
 
+  /** Id the check-in phone gave the scan (offline queue): a retried batch finds its mark again. */
+  @Index('uq_attendance_marks_client_scan_id', { unique: true })
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientScanId: string | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -11,6 +11,7 @@ const ITEMS: { href: string; label: string; roles: Role[] }[] = [
   { href: '/sessions', label: 'Lớp tập huấn', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/portal', label: 'Lớp của tôi', roles: ['trainee'] },
   { href: '/reports', label: 'Báo cáo', roles: ['admin', 'organiser'] },
+  { href: '/attendance/me', label: 'Điểm danh', roles: ['trainee'] },
   { href: '/reference', label: 'Danh mục', roles: ['admin', 'organiser'] },
   { href: '/admin/users', label: 'Tài khoản', roles: ['admin'] },
 ];

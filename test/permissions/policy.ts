@@ -102,6 +102,28 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/topics/:topicId/materials': { roles: STAFF, objectLevel: true },
   'GET /api/v1/materials/:materialId/download': { roles: [...STAFF, 'trainee'], objectLevel: true },
 
+  // attendance
+  'POST /api/v1/attendance/scan': ORG,
+  'POST /api/v1/attendance/batch': ORG,
+  'GET /api/v1/attendance/sessions/:sessionId/sittings/:sittingId/roster': ORG,
+  'GET /api/v1/attendance/sessions/:sessionId/self-code': ORG,
+  'POST /api/v1/attendance/self': { roles: ['trainee'], objectLevel: true },
+  'GET /sessions/:id/attendance': STAFF,
+  'GET /sessions/:id/sittings/:sittingId/roster': STAFF,
+  'POST /sessions/:id/sittings/:sittingId/roster': ORG,
+  'GET /sessions/:id/checkin': ORG,
+  'GET /sessions/:id/self-checkin/display': ORG,
+  'GET /sessions/:id/attendance/export.xlsx': STAFF,
+  'GET /sessions/:id/attendance/export.csv': STAFF,
+  'GET /sessions/:id/attendance/export.pdf': STAFF,
+  'GET /sessions/:id/badges.pdf': ORG,
+  'GET /sessions/:id/sittings/:sittingId/sign-in-sheet.pdf': ORG,
+  'GET /attendance/me': { roles: ['trainee'], objectLevel: true }, // an account not linked to a trainee record gets 403
+  'POST /attendance/me/self-checkin': { roles: ['trainee'], objectLevel: true },
+  'GET /checkin/t/:token': 'public',
+  'GET /checkin-sw.js': 'public',
+  'GET /assets/vendor/:file': 'public',
+
   // reports
   'GET /sessions/:id/report': ORG,
   'GET /sessions/:id/report.xlsx': ORG,

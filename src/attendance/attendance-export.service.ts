@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import type { Writable } from 'node:stream';
+import { AuthUser } from '../common/request-context';
+import { registerFonts } from '../pdf/pdf-fonts';
+import { MarkStatus } from './attendance-mark.entity';
+import { AttendanceReportService, SessionAttendance } from './attendance-report.service';
+import { dmy } from './attendance-rules';
+import { FileOut, finished } from './file-out';
+
+/** Letters used in the attendance grid of exports (the legend is printed with them). */
+export const CELL_CODES: Record<MarkStatus, string> = { present: 'x', late: 'M', excused: 'P', absent: 'V' };
+export const LEGEND = 'x: có mặt; M: đến muộn; P: vắng có phép; V: vắng không phép; để trống: chưa điểm danh';
+
+const code = (s: MarkStatus | null) => (s ? CELL_CODES[s] : '');
+
+/** Exports of a session's attendance: XLSX (streamed), CSV (UTF-8 with BOM), PDF. */
+@Injectable()
+export class AttendanceExportService {
+  constructor(private readonly report: AttendanceReportService) {}
+
+  async xlsx(sessionId: string, user: AuthUser): Promise<FileOut> {
+    const data = await this.report.sessionGrid(sessionId, user);
+    return { filename: `diem-danh-${slug(data)}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', write: (out) => writeXlsx(data, out) };
+  }
+
+  async csv(sessionId: string, user: AuthUser): Promise<FileOut> {
+    const data = await this.report.sessionGrid(sessionId, user);
+    return { filename: `diem-danh-${slug(data)}.csv`, contentType: 'text/csv; charset=utf-8', write: (out) => writeCsv(data, out) };
+  }
+
+  async pdf(sessionId: string, user: AuthUser): Promise<FileOut> {
+    const data = await this.report.sessionGrid(sessionId, user);
+    return { filename: `diem-danh-${slug(data)}.pdf`, contentType: 'application/pdf', write: (out) => writePdf(data, out) };
+  }
+}
+
+function slug(data: SessionAttendance): string {
+  return data.session.startDate;
+}
+
+function headerColumns(data: SessionAttendance): string[] {
+  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt điều kiện'];
+}
+
+function placeLine(data: SessionAttendance): string {
+  return [data.session.venue, data.session.hostProvinceName].filter(Boolean).join(', ');
+}
+
+/** Streams the workbook row by row (WorkbookWriter): memory stays flat for large sessions. */
+export async function writeXlsx(data: SessionAttendance, out: Writable): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'Tập huấn';
+  const ws = wb.addWorksheet('Điểm danh', { views: [{ state: 'frozen', ySplit: 7, xSplit: 2 }] });
+  const n = data.sittings.length;
+  ws.columns = [{ width: 6 }, { width: 28 }, { width: 26 }, { width: 22 }, { width: 18 }, ...data.sittings.map(() => ({ width: 13 })), { width: 10 }, { width: 10 }, { width: 12 }];
+  const bold = { bold: true };
+  ws.addRow([data.session.title]).getCell(1).font = { bold: true, size: 14 };
+  ws.addRow([`Thời gian: ${dmy(data.session.startDate)} – ${dmy(data.session.endDate)}`]).commit();
+  ws.addRow([`Địa điểm: ${placeLine(data)}`]).commit();
+  ws.addRow([`Đơn vị tổ chức: ${data.session.organisingUnit}`]).commit();
+  ws.addRow([`Ký hiệu: ${LEGEND}`]).commit();
+  ws.addRow([]).commit();
+  const header = ws.addRow(headerColumns(data));
+  header.font = bold;
+  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  header.commit();
+  const totals = data.sittings.map(() => 0);
+  for (const [i, t] of data.trainees.entries()) {
+    t.cells.forEach((c, j) => {
+      if (c === 'present' || c === 'late') totals[j]++;
+    });
+    const row = ws.addRow([i + 1, t.fullName, t.position ?? '', t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), t.attended, t.percent, t.meetsRule ? 'Đạt' : 'Không đạt']);
+    row.getCell(7 + n).numFmt = '0.0';
+    row.commit();
+  }
+  const total = ws.addRow(['', 'Tổng số có mặt', '', '', '', ...totals, '', '', '']);
+  total.font = bold;
+  total.commit();
+  const rate = ws.addRow(['', 'Tỷ lệ có mặt (%)', '', '', '', ...totals.map((x) => (data.trainees.length ? Math.round((x * 1000) / data.trainees.length) / 10 : 0)), '', '', '']);
+  rate.font = bold;
+  rate.commit();
+  ws.commit();
+  await wb.commit();
+}
+
+/** CSV for Excel: UTF-8 with a byte order mark so Vietnamese shows right, CRLF line ends. */
+export async function writeCsv(data: SessionAttendance, out: Writable): Promise<void> {
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const line = (cells: unknown[]) => cells.map(esc).join(',') + '\r\n';
+  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('\uFEFF' + line(headerColumns(data)));
+  for (const [i, t] of data.trainees.entries()) {
+    await write(line([i + 1, t.fullName, t.position, t.communeName, t.provinceName, ...t.cells.map(code), t.attended, t.percent.toFixed(1), t.meetsRule ? 'Đạt' : 'Không đạt']));
+  }
+  const done = finished(out);
+  out.end();
+  await done;
+}
+
+/** A4 landscape table, repeated header on each page. */
+export async function writePdf(data: SessionAttendance, out: Writable): Promise<void> {
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 30, info: { Title: `Điểm danh – ${data.session.title}`, Author: 'Tập huấn' } });
+  registerFonts(doc);
+  const done = finished(out);
+  doc.pipe(out);
+  const left = 30;
+  const width = doc.page.width - 60;
+  doc.font('sans-bold').fontSize(13).text('BẢNG TỔNG HỢP ĐIỂM DANH', { align: 'center' });
+  doc.font('sans-bold').fontSize(11).text(data.session.title, { align: 'center' });
+  doc.font('sans').fontSize(9).text(`Thời gian: ${dmy(data.session.startDate)} – ${dmy(data.session.endDate)} · Địa điểm: ${placeLine(data)}`, { align: 'center' });
+  doc.text(`Ký hiệu: ${LEGEND}`, { align: 'center' });
+  doc.moveDown(0.5);
+  const fixed = [24, 130, 100, 80];
+  const tail = [40, 40];
+  const cellW = Math.max(28, (width - fixed.reduce((a, b) => a + b, 0) - tail.reduce((a, b) => a + b, 0)) / Math.max(1, data.sittings.length));
+  const widths = [...fixed, ...data.sittings.map(() => cellW), ...tail];
+  const headers = ['STT', 'Họ và tên', 'Xã/phường', 'Tỉnh', ...data.sittings.map((s) => s.label), 'Có mặt', '%'];
+  const rowH = 16;
+  const drawRow = (cells: string[], font: string, height = rowH) => {
+    if (doc.y + height > doc.page.height - 30) {
+      doc.addPage();
+      drawRow(headers, 'sans-bold', 26);
+    }
+    const y = doc.y;
+    let x = left;
+    doc.font(font).fontSize(7.5);
+    cells.forEach((c, i) => {
+      doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke('#555');
+      doc.fillColor('#000').text(c, x + 2, y + 3, { width: widths[i] - 4, height: height - 4, align: i >= 4 ? 'center' : 'left', ellipsis: true });
+      x += widths[i];
+    });
+    doc.x = left;
+    doc.y = y + height;
+  };
+  drawRow(headers, 'sans-bold', 26);
+  data.trainees.forEach((t, i) => drawRow([String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), `${t.attended}/${data.sittings.length}`, t.percent.toFixed(1)], 'sans'));
+  doc.moveDown(0.5);
+  doc.font('sans').fontSize(9).text(`Tổng số học viên: ${data.trainees.length}. Không đạt điều kiện chuyên cần (dưới ${data.session.minAttendancePercent}%): ${data.trainees.filter((t) => !t.meetsRule).length}.`, left);
+  doc.end();
+  await done;
+}

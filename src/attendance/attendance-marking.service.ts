@@ -1,0 +1,241 @@
+import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/request-context';
+import { cleanText } from '../common/text/vietnamese';
+import { Clock } from './clock';
+import { MARK_STATUS_LABELS, MarkMethod, MarkStatus } from './attendance-mark.entity';
+import { AttendanceRepository, EnrollmentInfo, MarkRow, NewMark, SessionInfo, SittingInfo } from './attendance.repository';
+import { arrivalStatus, CheckinPolicy, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
+import { BatchEntryDto } from './dto/batch-checkin.dto';
+
+export interface CheckinResult {
+  /** recorded: this scan made (or upgraded) the mark; already: the trainee was checked in before. */
+  outcome: 'recorded' | 'already';
+  status: MarkStatus;
+  statusLabel: string;
+  markedAt: string;
+  /** Local time of the mark, e.g. "07:58". */
+  markedAtLocal: string;
+  message: string;
+  trainee: { enrollmentId: string; fullName: string; position: string | null; communeName: string | null; provinceName: string | null };
+  clientScanId?: string;
+}
+
+export interface BatchEntryResult {
+  index: number;
+  clientScanId: string | null;
+  ok: boolean;
+  statusCode: number;
+  message: string;
+  result?: CheckinResult;
+}
+
+export interface RosterMarkInput {
+  enrollmentIds: string[] | 'remaining';
+  status: MarkStatus;
+  reason?: string | null;
+}
+
+const STAFF_MARKERS = ['admin', 'organiser'];
+/** A later scan does change these (someone marked absent before the trainee arrived). */
+const UPGRADABLE: MarkStatus[] = ['absent', 'excused'];
+/** Offline phones' clocks drift: a scan time this far in the future is refused. */
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Writes attendance marks: QR scans (online and queued offline), roster, self check-in. Every change is audited. */
+@Injectable()
+export class AttendanceMarkingService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: AttendanceRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  policyFor(session: Pick<SessionInfo, 'lateGraceMinutes'>): CheckinPolicy {
+    return {
+      lateGraceMinutes: session.lateGraceMinutes ?? this.config.checkin.lateGraceMinutes,
+      windowBeforeMinutes: this.config.checkin.windowBeforeMinutes,
+      windowAfterMinutes: this.config.checkin.windowAfterMinutes,
+    };
+  }
+
+  /** One QR scan from the check-in page, at the server's time. */
+  scan(actor: AuthUser, input: { token: string; sittingId: string; clientScanId?: string }): Promise<CheckinResult> {
+    this.assertStaff(actor);
+    return this.checkIn(actor, input.token, input.sittingId, this.clock.now(), 'qr', input.clientScanId ?? null);
+  }
+
+  /**
+   * Scans queued offline, each with its own scan time. Each entry is answered on its own; a retried
+   * batch finds its marks again (client scan id, then the one-mark-per-sitting rule) and creates nothing twice.
+   */
+  async batch(actor: AuthUser, entries: unknown[]): Promise<{ results: BatchEntryResult[]; recorded: number; already: number; failed: number }> {
+    this.assertStaff(actor);
+    const now = this.clock.now();
+    const results: BatchEntryResult[] = [];
+    for (const [index, raw] of entries.entries()) {
+      const clientScanId = raw && typeof raw === 'object' && typeof (raw as { clientScanId?: unknown }).clientScanId === 'string' ? (raw as { clientScanId: string }).clientScanId : null;
+      const entry = plainToInstance(BatchEntryDto, raw ?? {});
+      const errors = raw && typeof raw === 'object' && !Array.isArray(raw) ? validateSync(entry, { whitelist: true, forbidNonWhitelisted: true }) : [];
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw) || errors.length) {
+        const c = errors[0]?.constraints ?? {};
+        const message = errors.length ? (c.isDefined ?? Object.values(c)[0] ?? 'Dữ liệu không hợp lệ.') : 'Mục không phải là một lượt quét.';
+        results.push({ index, clientScanId, ok: false, statusCode: 400, message });
+        continue;
+      }
+      const at = new Date(entry.scannedAt);
+      if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
+        results.push({ index, clientScanId, ok: false, statusCode: 422, message: 'Thời điểm quét ở tương lai: kiểm tra lại đồng hồ của điện thoại.' });
+        continue;
+      }
+      try {
+        const result = await this.checkIn(actor, entry.token, entry.sittingId, at, 'qr', entry.clientScanId);
+        results.push({ index, clientScanId, ok: true, statusCode: 200, message: result.message, result });
+      } catch (e) {
+        if (!(e instanceof HttpException)) throw e;
+        const body = e.getResponse();
+        const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? e.message);
+        results.push({ index, clientScanId, ok: false, statusCode: e.getStatus(), message });
+      }
+    }
+    return {
+      results,
+      recorded: results.filter((r) => r.result?.outcome === 'recorded').length,
+      already: results.filter((r) => r.result?.outcome === 'already').length,
+      failed: results.filter((r) => !r.ok).length,
+    };
+  }
+
+  /** Self check-in by a signed-in trainee, for the sitting open now (the code was checked by the caller). */
+  async selfCheckIn(actor: AuthUser, sessionId: string, sitting: SittingInfo): Promise<CheckinResult> {
+    if (!actor.traineeId) throw new ForbiddenException('Chỉ học viên có tài khoản mới tự điểm danh được.');
+    const enrollment = await this.repo.findEnrollmentOfTrainee(sessionId, actor.traineeId);
+    if (!enrollment || enrollment.status === 'cancelled') throw new ForbiddenException('Bạn không có tên trong danh sách học viên của lớp này.');
+    return this.record(actor, enrollment, sitting, this.clock.now(), 'self', null);
+  }
+
+  /** Roster: sets the status of many enrolments at once ("remaining": every one without a mark yet). */
+  async markRoster(actor: AuthUser, sessionId: string, sittingId: string, input: RosterMarkInput): Promise<{ changed: number; unchanged: number }> {
+    this.assertStaff(actor);
+    const { session, sitting } = await this.sessionAndSitting(sessionId, sittingId);
+    if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
+    const reason = input.status === 'excused' ? cleanText(input.reason ?? '') || null : null;
+    if (input.status === 'excused' && !reason) throw new UnprocessableEntityException('Vui lòng ghi lý do vắng có phép.');
+    const now = this.clock.now();
+    return this.ds.transaction(async (m) => {
+      const ids = await this.repo.activeEnrollmentIds(session.id, input.enrollmentIds === 'remaining' ? 'all' : input.enrollmentIds, m);
+      if (input.enrollmentIds !== 'remaining' && ids.length !== new Set(input.enrollmentIds).size) {
+        throw new UnprocessableEntityException('Có học viên không thuộc lớp này hoặc đã hủy đăng ký.');
+      }
+      let changed = 0;
+      let unchanged = 0;
+      for (const enrollmentId of ids) {
+        const values: NewMark = { enrollmentId, sittingId: sitting.id, status: input.status, reason, markedAt: now, method: 'roster', markedById: actor.id, clientScanId: null };
+        const inserted = await this.repo.insertIfAbsent(values, m);
+        if (inserted) {
+          await this.auditChange(actor, null, inserted, m);
+          changed++;
+          continue;
+        }
+        if (input.enrollmentIds === 'remaining') {
+          unchanged++;
+          continue;
+        }
+        const old = (await this.repo.findMark(enrollmentId, sitting.id, m, true))!;
+        if (old.status === input.status && (old.reason ?? null) === reason) {
+          unchanged++;
+          continue;
+        }
+        const updated = (await this.repo.updateMark(old.id, { ...values, markedAt: old.status === input.status ? old.markedAt : now }, m))!;
+        await this.auditChange(actor, old, updated, m);
+        changed++;
+      }
+      return { changed, unchanged };
+    });
+  }
+
+  async sessionAndSitting(sessionId: string, sittingId: string): Promise<{ session: SessionInfo; sitting: SittingInfo }> {
+    const sitting = await this.repo.findSitting(sittingId);
+    if (!sitting || sitting.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy buổi học của lớp này.');
+    const session = (await this.repo.findSession(sessionId))!;
+    return { session, sitting };
+  }
+
+  private assertStaff(actor: AuthUser): void {
+    if (!STAFF_MARKERS.includes(actor.role)) throw new ForbiddenException('Chỉ ban tổ chức mới được điểm danh hoặc sửa điểm danh.');
+  }
+
+  private async checkIn(actor: AuthUser, rawToken: string, sittingId: string, at: Date, method: MarkMethod, clientScanId: string | null): Promise<CheckinResult> {
+    const token = tokenFromScan(rawToken);
+    if (!token) throw new NotFoundException('Mã QR không hợp lệ: không phải mã điểm danh của hệ thống.');
+    const ctx = await this.repo.checkinContext(sittingId, token);
+    if (!ctx) throw new NotFoundException('Không tìm thấy buổi học.');
+    const { sitting, session, enrollment } = ctx;
+    if (!enrollment) throw new NotFoundException('Mã QR không hợp lệ: không tìm thấy học viên.');
+    if (enrollment.sessionId !== sitting.sessionId) {
+      throw new UnprocessableEntityException(`Mã QR của ${enrollment.fullName} thuộc lớp khác, không phải lớp đang điểm danh.`);
+    }
+    if (enrollment.status === 'cancelled') throw new ConflictException(`${enrollment.fullName} đã hủy đăng ký lớp này.`);
+    return this.record(actor, enrollment, sitting, at, method, clientScanId, session);
+  }
+
+  /** Window and status rules, then the mark: inserted (with its audit entry, atomically), or the existing one reported. */
+  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionInfo): Promise<CheckinResult> {
+    const session = knownSession ?? (await this.repo.findSession(sitting.sessionId))!;
+    if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
+    const policy = this.policyFor(session);
+    const problem = windowProblem(sitting, at, policy);
+    if (problem === 'not-started') {
+      throw new UnprocessableEntityException(`Buổi học chưa đến giờ điểm danh (bắt đầu lúc ${localClock(sittingStart(sitting))} ngày ${dmy(sitting.date)}).`);
+    }
+    if (problem === 'ended') {
+      throw new UnprocessableEntityException(`Buổi học đã kết thúc lúc ${localClock(sittingEnd(sitting))} ngày ${dmy(sitting.date)}, không thể điểm danh.`);
+    }
+    const status = arrivalStatus(sitting, at, policy.lateGraceMinutes);
+    const values: NewMark = { enrollmentId: enrollment.enrollmentId, sittingId: sitting.id, status, reason: null, markedAt: at, method, markedById: actor.id, clientScanId };
+    const found = await this.repo.insertAudited(values);
+    if (found?.inserted) return this.result('recorded', found, enrollment, clientScanId);
+    const existing = found ?? (await this.repo.findMark(enrollment.enrollmentId, sitting.id));
+    if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
+    // A retried offline batch: this very scan made the mark, so it gets the same answer again.
+    if (clientScanId && existing.clientScanId === clientScanId) return this.result('recorded', existing, enrollment, clientScanId);
+    if (UPGRADABLE.includes(existing.status)) {
+      const updated = await this.repo.upgradeAudited(existing.id, values, UPGRADABLE);
+      if (updated) return this.result('recorded', updated, enrollment, clientScanId);
+      return this.result('already', (await this.repo.findMark(enrollment.enrollmentId, sitting.id))!, enrollment, clientScanId);
+    }
+    return this.result('already', existing, enrollment, clientScanId);
+  }
+
+  private result(outcome: CheckinResult['outcome'], mark: MarkRow, e: EnrollmentInfo, clientScanId: string | null): CheckinResult {
+    const markedAt = new Date(mark.markedAt);
+    const local = localClock(markedAt);
+    const message =
+      outcome === 'already'
+        ? `${e.fullName} đã điểm danh lúc ${local} (${MARK_STATUS_LABELS[mark.status].toLowerCase()}).`
+        : `${e.fullName}: ${MARK_STATUS_LABELS[mark.status].toLowerCase()} lúc ${local}.`;
+    return {
+      outcome,
+      status: mark.status,
+      statusLabel: MARK_STATUS_LABELS[mark.status],
+      markedAt: markedAt.toISOString(),
+      markedAtLocal: local,
+      message,
+      trainee: { enrollmentId: e.enrollmentId, fullName: e.fullName, position: e.position, communeName: e.communeName, provinceName: e.provinceName },
+      ...(clientScanId ? { clientScanId } : {}),
+    };
+  }
+
+  private auditChange(actor: AuthUser, old: MarkRow | null, next: MarkRow, m: EntityManager): Promise<void> {
+    const view = (r: MarkRow) => ({ enrollmentId: r.enrollmentId, sittingId: r.sittingId, status: r.status, reason: r.reason, method: r.method, markedAt: new Date(r.markedAt).toISOString() });
+    return this.audit.record({ actorId: actor.id, action: 'attendance.mark', entity: 'attendance_mark', entityId: next.id, oldValue: old ? view(old) : null, newValue: view(next) }, m);
+  }
+}
+

@@ -1,0 +1,84 @@
+import type { MarkStatus } from './attendance-mark.entity';
+
+/** Vietnam has no daylight saving time: local times are UTC+07:00 all year. */
+const VN_OFFSET = '+07:00';
+
+export interface SittingTimes {
+  date: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface CheckinPolicy {
+  lateGraceMinutes: number;
+  windowBeforeMinutes: number;
+  windowAfterMinutes: number;
+}
+
+const MINUTE = 60_000;
+
+/** A sitting's local date and time ("2025-09-25", "07:30:00") as an instant. */
+export function localInstant(date: string, time: string): Date {
+  const t = time.length === 5 ? `${time}:00` : time.slice(0, 8);
+  return new Date(`${date}T${t}${VN_OFFSET}`);
+}
+
+export function sittingStart(s: SittingTimes): Date {
+  return localInstant(s.date, s.startsAt);
+}
+
+export function sittingEnd(s: SittingTimes): Date {
+  return localInstant(s.date, s.endsAt);
+}
+
+/** Whether a check-in at `at` falls in the sitting's window: too early, too late, or fine (null). */
+export function windowProblem(s: SittingTimes, at: Date, policy: CheckinPolicy): 'not-started' | 'ended' | null {
+  if (at.getTime() < sittingStart(s).getTime() - policy.windowBeforeMinutes * MINUTE) return 'not-started';
+  if (at.getTime() > sittingEnd(s).getTime() + policy.windowAfterMinutes * MINUTE) return 'ended';
+  return null;
+}
+
+/** Present up to the grace time after the start (inclusive), late after it. */
+export function arrivalStatus(s: SittingTimes, at: Date, lateGraceMinutes: number): Extract<MarkStatus, 'present' | 'late'> {
+  return at.getTime() > sittingStart(s).getTime() + lateGraceMinutes * MINUTE ? 'late' : 'present';
+}
+
+const HHMM = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false });
+const DMY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** "07:58" in Asia/Ho_Chi_Minh. */
+export function localClock(d: Date): string {
+  return HHMM.format(d);
+}
+
+/** "25/09/2025" in Asia/Ho_Chi_Minh. */
+export function localDay(d: Date): string {
+  return DMY.format(d);
+}
+
+/** "25/09/2025" from "2025-09-25". */
+export function dmy(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+const PART_LABELS: Record<string, string> = { morning: 'Sáng', afternoon: 'Chiều', evening: 'Tối' };
+
+/** "Sáng 25/09/2025". */
+export function sittingLabel(s: { date: string; part: string }): string {
+  return `${PART_LABELS[s.part] ?? s.part} ${dmy(s.date)}`;
+}
+
+/** The sitting whose check-in window contains `at` (the one that started last if several). */
+export function currentSitting<T extends SittingTimes>(sittings: T[], at: Date, policy: CheckinPolicy): T | undefined {
+  const open = sittings.filter((s) => windowProblem(s, at, policy) === null);
+  return open.sort((a, b) => sittingStart(b).getTime() - sittingStart(a).getTime())[0];
+}
+
+/** A check-in token from what a scanner read: the printed URL (…/checkin/t/<token>) or the bare token. */
+export function tokenFromScan(raw: string): string | null {
+  const text = raw.trim();
+  const m = text.match(/\/checkin\/t\/([A-Za-z0-9_-]+)\/?(?:[?#].*)?$/);
+  const token = m ? m[1] : text;
+  return /^[A-Za-z0-9_-]{16,64}$/.test(token) ? token : null;
+}

@@ -1,0 +1,352 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { MarkMethod, MarkStatus } from './attendance-mark.entity';
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  startDate: string;
+  endDate: string;
+  venue: string;
+  organisingUnit: string;
+  hostProvinceName: string | null;
+  status: string;
+  lateGraceMinutes: number | null;
+  selfCheckinEnabled: boolean;
+  minAttendancePercent: number;
+  excusedCounts: boolean;
+}
+
+export interface SittingInfo {
+  id: string;
+  sessionId: string;
+  date: string;
+  part: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface EnrollmentInfo {
+  enrollmentId: string;
+  sessionId: string;
+  status: string;
+  traineeId: string;
+  fullName: string;
+  position: string | null;
+  communeName: string | null;
+  provinceName: string | null;
+}
+
+export interface MarkRow {
+  id: string;
+  enrollmentId: string;
+  sittingId: string;
+  status: MarkStatus;
+  reason: string | null;
+  markedAt: Date;
+  method: MarkMethod;
+  markedById: string | null;
+  clientScanId: string | null;
+}
+
+export interface RosterRow extends EnrollmentInfo {
+  checkinToken: string;
+  markId: string | null;
+  markStatus: MarkStatus | null;
+  markReason: string | null;
+  markedAt: Date | null;
+  markMethod: MarkMethod | null;
+  markedByName: string | null;
+}
+
+export interface NewMark {
+  enrollmentId: string;
+  sittingId: string;
+  status: MarkStatus;
+  reason: string | null;
+  markedAt: Date;
+  method: MarkMethod;
+  markedById: string | null;
+  clientScanId: string | null;
+}
+
+export type RosterSort = 'province' | 'commune' | 'name';
+
+const MARK_COLUMNS = `m.id, m.enrollment_id AS "enrollmentId", m.sitting_id AS "sittingId", m.status, m.reason,
+  m.marked_at AS "markedAt", m.method, m.marked_by_id AS "markedById", m.client_scan_id AS "clientScanId"`;
+
+const ENROLLMENT_COLUMNS = `e.id AS "enrollmentId", e.session_id AS "sessionId", e.status, e.trainee_id AS "traineeId",
+  t.full_name AS "fullName", t.position, c.full_name AS "communeName", p.full_name AS "provinceName"`;
+
+const ENROLLMENT_JOINS = `JOIN trainees t ON t.id = e.trainee_id
+  LEFT JOIN communes c ON c.code = t.commune_code
+  LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)`;
+
+/** Name order for Vietnamese: by given name (last word), then the full name, on the folded key. */
+const NAME_ORDER = `regexp_replace(t.name_search, '^.* ', ''), t.name_search`;
+const SORTS: Record<RosterSort, string> = {
+  province: `p.full_name NULLS LAST, c.full_name NULLS LAST, ${NAME_ORDER}`,
+  commune: `c.full_name NULLS LAST, ${NAME_ORDER}`,
+  name: `${NAME_ORDER}, c.full_name NULLS LAST`,
+};
+
+/** The audit trail's old/new value of a mark row (same shape as AttendanceMarkingService writes through AuditService). */
+const AUDIT_JSON = (t: string) =>
+  `jsonb_build_object('enrollmentId', ${t}.enrollment_id, 'sittingId', ${t}.sitting_id, 'status', ${t}.status, 'reason', ${t}.reason, 'method', ${t}.method,
+     'markedAt', to_char(${t}.marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+/** Attendance's own read and write queries (sessions, sittings and enrolments are only read). */
+@Injectable()
+export class AttendanceRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private q(manager?: EntityManager) {
+    return manager ?? this.ds;
+  }
+
+  async findSession(id: string, manager?: EntityManager): Promise<SessionInfo | null> {
+    const rows = await this.q(manager).query(
+      `SELECT s.id, s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
+              p.full_name AS "hostProvinceName", s.status, s.late_grace_minutes AS "lateGraceMinutes",
+              s.self_checkin_enabled AS "selfCheckinEnabled", s.min_attendance_percent AS "minAttendancePercent",
+              s.excused_counts AS "excusedCounts"
+         FROM training_sessions s LEFT JOIN provinces p ON p.code = s.host_province_code
+        WHERE s.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  listSittings(sessionId: string, manager?: EntityManager): Promise<SittingInfo[]> {
+    return this.q(manager).query(
+      `SELECT id, session_id AS "sessionId", date::text AS date, part, starts_at::text AS "startsAt", ends_at::text AS "endsAt"
+         FROM sittings WHERE session_id = $1 ORDER BY date, starts_at`,
+      [sessionId],
+    );
+  }
+
+  async findSitting(id: string, manager?: EntityManager): Promise<SittingInfo | null> {
+    const rows = await this.q(manager).query(
+      `SELECT id, session_id AS "sessionId", date::text AS date, part, starts_at::text AS "startsAt", ends_at::text AS "endsAt"
+         FROM sittings WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findEnrollmentOfTrainee(sessionId: string, traineeId: string, manager?: EntityManager): Promise<EnrollmentInfo | null> {
+    const rows = await this.q(manager).query(
+      `SELECT ${ENROLLMENT_COLUMNS} FROM enrollments e ${ENROLLMENT_JOINS} WHERE e.session_id = $1 AND e.trainee_id = $2`,
+      [sessionId, traineeId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Active enrolments of the session among `ids` (others are ignored). */
+  async activeEnrollmentIds(sessionId: string, ids: string[] | 'all', manager?: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] =
+      ids === 'all'
+        ? await this.q(manager).query(`SELECT id FROM enrollments WHERE session_id = $1 AND status <> 'cancelled'`, [sessionId])
+        : await this.q(manager).query(`SELECT id FROM enrollments WHERE session_id = $1 AND status <> 'cancelled' AND id = ANY($2::uuid[])`, [sessionId, ids]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Active enrolments of a session with their mark for one sitting. */
+  rosterRows(sessionId: string, sittingId: string, sort: RosterSort = 'province', manager?: EntityManager): Promise<RosterRow[]> {
+    return this.q(manager).query(
+      `SELECT ${ENROLLMENT_COLUMNS}, e.checkin_token AS "checkinToken",
+              m.id AS "markId", m.status AS "markStatus", m.reason AS "markReason", m.marked_at AS "markedAt", m.method AS "markMethod",
+              u.full_name AS "markedByName"
+         FROM enrollments e ${ENROLLMENT_JOINS}
+         LEFT JOIN attendance_marks m ON m.enrollment_id = e.id AND m.sitting_id = $2
+         LEFT JOIN users u ON u.id = m.marked_by_id
+        WHERE e.session_id = $1 AND e.status <> 'cancelled'
+        ORDER BY ${SORTS[sort]}, e.id`,
+      [sessionId, sittingId],
+    );
+  }
+
+  /** Active enrolments of a session with trainee details (badges, sheets, exports), in province/commune/name order. */
+  enrollmentsOfSession(sessionId: string, manager?: EntityManager): Promise<(EnrollmentInfo & { checkinToken: string })[]> {
+    return this.q(manager).query(
+      `SELECT ${ENROLLMENT_COLUMNS}, e.checkin_token AS "checkinToken"
+         FROM enrollments e ${ENROLLMENT_JOINS}
+        WHERE e.session_id = $1 AND e.status <> 'cancelled'
+        ORDER BY ${SORTS.province}, e.id`,
+      [sessionId],
+    );
+  }
+
+  /** Every mark of the session's sittings. */
+  marksOfSession(sessionId: string, manager?: EntityManager): Promise<{ enrollmentId: string; sittingId: string; status: MarkStatus }[]> {
+    return this.q(manager).query(
+      `SELECT m.enrollment_id AS "enrollmentId", m.sitting_id AS "sittingId", m.status
+         FROM attendance_marks m JOIN sittings s ON s.id = m.sitting_id
+        WHERE s.session_id = $1`,
+      [sessionId],
+    );
+  }
+
+  /** Per sitting: how many active enrolments are present, late, excused, absent. */
+  sittingTallies(sessionId: string, manager?: EntityManager): Promise<{ sittingId: string; present: number; late: number; excused: number; absent: number }[]> {
+    return this.q(manager).query(
+      `SELECT s.id AS "sittingId",
+              count(*) FILTER (WHERE m.status = 'present')::int AS present,
+              count(*) FILTER (WHERE m.status = 'late')::int AS late,
+              count(*) FILTER (WHERE m.status = 'excused')::int AS excused,
+              count(*) FILTER (WHERE m.status = 'absent')::int AS absent
+         FROM sittings s
+         LEFT JOIN attendance_marks m ON m.sitting_id = s.id
+              AND m.enrollment_id IN (SELECT id FROM enrollments WHERE session_id = $1 AND status <> 'cancelled')
+        WHERE s.session_id = $1
+        GROUP BY s.id, s.date, s.starts_at
+        ORDER BY s.date, s.starts_at`,
+      [sessionId],
+    );
+  }
+
+  async findMark(enrollmentId: string, sittingId: string, manager?: EntityManager, forUpdate = false): Promise<MarkRow | null> {
+    const rows = await this.q(manager).query(
+      `SELECT ${MARK_COLUMNS} FROM attendance_marks m WHERE m.enrollment_id = $1 AND m.sitting_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [enrollmentId, sittingId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the mark unless one exists for the enrolment and sitting (or the client scan id): the database decides. */
+  async insertIfAbsent(mark: NewMark, manager: EntityManager): Promise<MarkRow | null> {
+    const rows = await manager.query(
+      `INSERT INTO attendance_marks (enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING
+       RETURNING id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+                 method, marked_by_id AS "markedById", client_scan_id AS "clientScanId"`,
+      [mark.enrollmentId, mark.sittingId, mark.status, mark.reason, mark.markedAt, mark.method, mark.markedById, mark.clientScanId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Everything a scan needs in one round trip: the sitting, its session, and the enrolment of the token (any session). */
+  async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null } | null> {
+    const rows = await this.ds.query(
+      `SELECT st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
+              st.starts_at::text AS "startsAt", st.ends_at::text AS "endsAt",
+              s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
+              s.status AS "sessionStatus", s.late_grace_minutes AS "lateGraceMinutes", s.self_checkin_enabled AS "selfCheckinEnabled",
+              s.min_attendance_percent AS "minAttendancePercent", s.excused_counts AS "excusedCounts",
+              ${ENROLLMENT_COLUMNS}
+         FROM sittings st
+         JOIN training_sessions s ON s.id = st.session_id
+         LEFT JOIN enrollments e ON e.checkin_token = $2
+         LEFT JOIN trainees t ON t.id = e.trainee_id
+         LEFT JOIN communes c ON c.code = t.commune_code
+         LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)
+        WHERE st.id = $1`,
+      [sittingId, token],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      sitting: { id: r.sittingId, sessionId: r.sittingSessionId, date: r.date, part: r.part, startsAt: r.startsAt, endsAt: r.endsAt },
+      session: {
+        id: r.sittingSessionId,
+        title: r.title,
+        startDate: r.startDate,
+        endDate: r.endDate,
+        venue: r.venue,
+        organisingUnit: r.organisingUnit,
+        hostProvinceName: null,
+        status: r.sessionStatus,
+        lateGraceMinutes: r.lateGraceMinutes,
+        selfCheckinEnabled: r.selfCheckinEnabled,
+        minAttendancePercent: r.minAttendancePercent,
+        excusedCounts: r.excusedCounts,
+      },
+      enrollment: r.enrollmentId
+        ? { enrollmentId: r.enrollmentId, sessionId: r.sessionId, status: r.status, traineeId: r.traineeId, fullName: r.fullName, position: r.position, communeName: r.communeName, provinceName: r.provinceName }
+        : null,
+    };
+  }
+
+  /**
+   * The check-in fast path: inserts the mark unless one exists, and its audit entry, in ONE statement
+   * (atomic without an explicit transaction: one round trip, and no transaction holding the embedded
+   * database while a hundred phones scan). When a mark already existed, returns it (inserted: false) if this
+   * statement's snapshot sees it; null when it was committed by a concurrent scan after the snapshot.
+   */
+  async insertAudited(mark: NewMark): Promise<(MarkRow & { inserted: boolean }) | null> {
+    const rows = await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO attendance_marks (enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), aud AS (
+         INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value)
+         SELECT ins.marked_by_id, 'attendance.mark', 'attendance_mark', ins.id::text, NULL, ${AUDIT_JSON('ins')} FROM ins
+       )
+       SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId", true AS inserted FROM ins
+       UNION ALL
+       SELECT id, enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id, false
+         FROM attendance_marks WHERE enrollment_id = $1 AND sitting_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [mark.enrollmentId, mark.sittingId, mark.status, mark.reason, mark.markedAt, mark.method, mark.markedById, mark.clientScanId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A scan over an "absent"/"excused" mark: changes it and audits old → new in one statement; null if it was not in `onlyFrom`. */
+  async upgradeAudited(id: string, values: Omit<NewMark, 'enrollmentId' | 'sittingId'>, onlyFrom: MarkStatus[]): Promise<MarkRow | null> {
+    const rows = await this.ds.query(
+      `WITH old AS (
+         SELECT * FROM attendance_marks WHERE id = $1 AND status = ANY($8::varchar[]) FOR UPDATE
+       ), upd AS (
+         UPDATE attendance_marks m SET status = $2, reason = $3, marked_at = $4, method = $5, marked_by_id = $6,
+                client_scan_id = COALESCE($7, m.client_scan_id), updated_at = now()
+           FROM old WHERE m.id = old.id
+         RETURNING m.*
+       ), aud AS (
+         INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value)
+         SELECT upd.marked_by_id, 'attendance.mark', 'attendance_mark', upd.id::text, ${AUDIT_JSON('old')}, ${AUDIT_JSON('upd')} FROM upd, old
+       )
+       SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+              method, marked_by_id AS "markedById", client_scan_id AS "clientScanId" FROM upd`,
+      [id, values.status, values.reason, values.markedAt, values.method, values.markedById, values.clientScanId, onlyFrom],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Changes a mark; with `onlyFrom`, only while its status is one of those (a guarded update). */
+  async updateMark(id: string, values: Omit<NewMark, 'enrollmentId' | 'sittingId'>, manager: EntityManager, onlyFrom?: MarkStatus[]): Promise<MarkRow | null> {
+    const params: unknown[] = [id, values.status, values.reason, values.markedAt, values.method, values.markedById, values.clientScanId];
+    let guard = '';
+    if (onlyFrom) {
+      params.push(onlyFrom);
+      guard = ` AND status = ANY($8::varchar[])`;
+    }
+    const rows = await manager.query(
+      `UPDATE attendance_marks SET status = $2, reason = $3, marked_at = $4, method = $5, marked_by_id = $6,
+              client_scan_id = COALESCE($7, client_scan_id), updated_at = now()
+        WHERE id = $1${guard}
+       RETURNING id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
+                 method, marked_by_id AS "markedById", client_scan_id AS "clientScanId"`,
+      params,
+    );
+    // node-postgres returns [rows, count] for UPDATE … RETURNING through TypeORM.
+    const list = Array.isArray(rows[0]) ? rows[0] : rows;
+    return list[0] ?? null;
+  }
+
+  /** A trainee's active enrolments in sessions that are not drafts or cancelled (their portal page). */
+  enrollmentsOfTrainee(traineeId: string): Promise<{ enrollmentId: string; checkinToken: string; sessionId: string; title: string; startDate: string; endDate: string; venue: string; selfCheckinEnabled: boolean }[]> {
+    return this.ds.query(
+      `SELECT e.id AS "enrollmentId", e.checkin_token AS "checkinToken", s.id AS "sessionId", s.title,
+              s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.self_checkin_enabled AS "selfCheckinEnabled"
+         FROM enrollments e JOIN training_sessions s ON s.id = e.session_id
+        WHERE e.trainee_id = $1 AND e.status <> 'cancelled' AND s.status IN ('published','ongoing','completed')
+        ORDER BY s.start_date DESC`,
+      [traineeId],
+    );
+  }
+}

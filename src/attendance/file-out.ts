@@ -1,0 +1,32 @@
+import type { Response } from 'express';
+import type { Writable } from 'node:stream';
+import { foldForSearch } from '../common/text/vietnamese';
+
+/** A generated file: written straight to the response (large exports stream). */
+export interface FileOut {
+  filename: string;
+  contentType: string;
+  write(out: Writable): Promise<void>;
+}
+
+/** An ASCII file name for old clients; the Vietnamese one in filename*. */
+export function contentDisposition(filename: string): string {
+  const dot = filename.lastIndexOf('.');
+  const ascii = `${foldForSearch(filename.slice(0, dot)).replace(/ /g, '-')}${filename.slice(dot)}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export async function sendFile(res: Response, file: FileOut): Promise<void> {
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', contentDisposition(file.filename));
+  res.setHeader('Cache-Control', 'private, no-store');
+  await file.write(res);
+}
+
+/** Resolves when a PDFKit document (or any stream) has been fully written to `out`. */
+export function finished(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.once('finish', () => resolve());
+    out.once('error', reject);
+  });
+}

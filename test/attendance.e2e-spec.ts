@@ -1,0 +1,454 @@
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { csrfToken, login, pageText, submitForm } from './support/http';
+import { createEnrolledSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { pdfPageCount, pdfText } from './support/pdf';
+import { Clock } from '../src/attendance/clock';
+
+type Agent = ReturnType<typeof request.agent>;
+
+/** Reads a binary response body into a Buffer. */
+function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+describe('attendance: marks, QR check-in, offline batches, roster', () => {
+  let t: TestApp;
+  let clock: Clock;
+  let organiser: Agent;
+  let organiserCsrf: string;
+  let organiserId: string;
+  let lecturer: Agent;
+  let lecturerCsrf: string;
+
+  const at = (local: string, date = '2025-09-25') => `${date}T${local}+07:00`;
+
+  beforeAll(async () => {
+    t = await bootApp({ PUBLIC_URL: 'https://taphuan.test' });
+    clock = t.app.get(Clock);
+    const org = await createUser(t, 'organiser', { fullName: 'Nguyễn Thị Tổ Chức' });
+    organiserId = org.user.id;
+    organiser = t.agent();
+    await login(organiser, org.login, org.password);
+    organiserCsrf = await csrfToken(organiser);
+    const lec = await createUser(t, 'lecturer');
+    lecturer = t.agent();
+    await login(lecturer, lec.login, lec.password);
+    lecturerCsrf = await csrfToken(lecturer);
+  });
+  afterAll(async () => {
+    clock.set(null);
+    await t.close();
+  });
+
+  const scan = (agent: Agent, csrf: string, body: Record<string, unknown>) => agent.post('/api/v1/attendance/scan').set('x-csrf-token', csrf).send(body);
+  const marks = (sittingId: string) =>
+    t.query<{ enrollment_id: string; status: string; method: string; marked_at: Date; marked_by_id: string | null; reason: string | null }>(
+      'SELECT enrollment_id, status, method, marked_at, marked_by_id, reason FROM attendance_marks WHERE sitting_id = $1 ORDER BY marked_at',
+      [sittingId],
+    );
+
+  it('checks a trainee in from the printed QR URL, then answers a second scan with the first time and changes nothing', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    const e = fx.enrollments[0];
+    clock.set(at('07:58:00'));
+    const first = await scan(organiser, organiserCsrf, { token: `https://taphuan.test/checkin/t/${e.checkinToken}`, sittingId: morning.id }).expect(200);
+    expect(first.body).toMatchObject({ outcome: 'recorded', status: 'late', markedAtLocal: '07:58', trainee: { fullName: fx.trainees[0].fullName, communeName: 'Xã Sin Suối Hồ', provinceName: 'Tỉnh Lai Châu' } });
+
+    clock.set(at('08:20:00'));
+    const second = await scan(organiser, organiserCsrf, { token: e.checkinToken, sittingId: morning.id }).expect(200);
+    expect(second.body.outcome).toBe('already');
+    expect(second.body.message).toContain('đã điểm danh lúc 07:58');
+
+    const rows = await marks(morning.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ enrollment_id: e.id, status: 'late', method: 'qr', marked_by_id: organiserId });
+    expect(new Date(rows[0].marked_at).toISOString()).toBe('2025-09-25T00:58:00.000Z');
+    const audit = await t.query<{ actor_id: string; old_value: unknown; new_value: { status: string } }>(
+      `SELECT actor_id, old_value, new_value FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1`,
+      [e.id],
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: organiserId, old_value: null, new_value: { status: 'late', method: 'qr' } });
+  });
+
+  it('marks late after the grace time (session setting over the default)', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    clock.set(at('07:46:00'));
+    const late = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(200);
+    expect(late.body.status).toBe('late');
+    await t.query('UPDATE training_sessions SET late_grace_minutes = 30 WHERE id = $1', [fx.session.id]);
+    const onTime = await scan(organiser, organiserCsrf, { token: fx.enrollments[1].checkinToken, sittingId: morning.id }).expect(200);
+    expect(onTime.body.status).toBe('present');
+  });
+
+  it('turns 100 concurrent scans of one token into exactly one mark', async () => {
+    const fx = await createEnrolledSessionFixture(t, 1);
+    const [morning] = fx.sittings;
+    clock.set(at('07:40:00'));
+    const token = fx.enrollments[0].checkinToken;
+    const responses = await Promise.all(Array.from({ length: 100 }, () => scan(organiser, organiserCsrf, { token, sittingId: morning.id })));
+    expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
+    expect(responses.filter((r) => r.body.outcome === 'recorded')).toHaveLength(1);
+    expect(responses.filter((r) => r.body.outcome === 'already')).toHaveLength(99);
+    expect(await marks(morning.id)).toHaveLength(1);
+    const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1`, [fx.enrollments[0].id]);
+    expect(n).toBe(1);
+  });
+
+  it('refuses unknown, cancelled and other sessions’ tokens, and scans outside the window, with clear messages', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const other = await createEnrolledSessionFixture(t, 1);
+    const [morning] = fx.sittings;
+    await t.query(`UPDATE enrollments SET status = 'cancelled' WHERE id = $1`, [fx.enrollments[1].id]);
+    clock.set(at('07:35:00'));
+    const unknown = await scan(organiser, organiserCsrf, { token: 'x'.repeat(32), sittingId: morning.id }).expect(404);
+    expect(unknown.body.message).toContain('không tìm thấy học viên');
+    const garbage = await scan(organiser, organiserCsrf, { token: 'https://example.com/hello', sittingId: morning.id }).expect(404);
+    expect(garbage.body.message).toContain('Mã QR không hợp lệ');
+    const cancelled = await scan(organiser, organiserCsrf, { token: fx.enrollments[1].checkinToken, sittingId: morning.id }).expect(409);
+    expect(cancelled.body.message).toContain('đã hủy đăng ký');
+    const foreign = await scan(organiser, organiserCsrf, { token: other.enrollments[0].checkinToken, sittingId: morning.id }).expect(422);
+    expect(foreign.body.message).toContain('thuộc lớp khác');
+
+    clock.set(at('06:00:00'));
+    const early = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(422);
+    expect(early.body.message).toContain('chưa đến giờ điểm danh (bắt đầu lúc 07:30 ngày 25/09/2025)');
+    clock.set(at('12:10:00'));
+    const ended = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(422);
+    expect(ended.body.message).toContain('đã kết thúc lúc 11:30');
+
+    clock.set(at('07:35:00'));
+    await t.query(`UPDATE training_sessions SET status = 'cancelled' WHERE id = $1`, [fx.session.id]);
+    const cancelledSession = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(409);
+    expect(cancelledSession.body.message).toContain('Lớp đã bị hủy');
+    const bad = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: 'not-a-uuid' }).expect(400);
+    expect(bad.body.message).toBe('Buổi học không hợp lệ.');
+    expect(await marks(morning.id)).toHaveLength(0);
+  });
+
+  it('gives a lecturer 403 on every way of changing a mark', async () => {
+    const fx = await createEnrolledSessionFixture(t, 1);
+    const [morning] = fx.sittings;
+    clock.set(at('07:35:00'));
+    await scan(lecturer, lecturerCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(403);
+    await lecturer
+      .post('/api/v1/attendance/batch')
+      .set('x-csrf-token', lecturerCsrf)
+      .send({ entries: [{ clientScanId: 'lecturer-scan-1', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('07:31:00') }] })
+      .expect(403);
+    const rosterUrl = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
+    const page = await lecturer.get(rosterUrl).expect(200); // may look
+    expect(page.text).not.toContain('name="enrollmentIds"');
+    const res = await lecturer.post(rosterUrl).type('form').send({ _csrf: lecturerCsrf, scope: 'selected', status: 'absent', enrollmentIds: fx.enrollments[0].id });
+    expect(res.status).toBe(403);
+    expect(await marks(morning.id)).toHaveLength(0);
+  });
+
+  it('accepts an offline batch idempotently: the retry creates nothing, scan times are kept, bad entries are answered one by one', async () => {
+    const fx = await createEnrolledSessionFixture(t, 4);
+    const [morning] = fx.sittings;
+    clock.set(at('09:30:00')); // the phone syncs long after the scans
+    const entries = [
+      { clientScanId: 'scan-0001-aaaa', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('07:41:10') },
+      { clientScanId: 'scan-0002-bbbb', token: `https://taphuan.test/checkin/t/${fx.enrollments[1].checkinToken}`, sittingId: morning.id, scannedAt: at('07:52:00') },
+      { clientScanId: 'scan-0003-cccc', sittingId: morning.id, scannedAt: at('07:50:00') },
+      'not an object',
+      { clientScanId: 'scan-0005-eeee', token: fx.enrollments[2].checkinToken, sittingId: morning.id, scannedAt: 'yesterday' },
+      { clientScanId: 'scan-0006-ffff', token: 'y'.repeat(32), sittingId: morning.id, scannedAt: at('07:45:00') },
+      { clientScanId: 'scan-0007-gggg', token: fx.enrollments[3].checkinToken, sittingId: morning.id, scannedAt: at('11:00:00', '2025-09-26') },
+      { clientScanId: 'scan-0008-hhhh', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('07:43:00') },
+    ];
+    const send = () => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries }).expect(200);
+    const first = await send();
+    expect(first.body).toMatchObject({ recorded: 2, already: 1, failed: 5 });
+    const r = first.body.results;
+    expect(r[0]).toMatchObject({ index: 0, ok: true, result: { outcome: 'recorded', status: 'present', markedAtLocal: '07:41' } });
+    expect(r[1]).toMatchObject({ index: 1, ok: true, result: { outcome: 'recorded', status: 'late', markedAtLocal: '07:52' } });
+    expect(r[2]).toMatchObject({ index: 2, ok: false, statusCode: 400, message: 'Thiếu mã QR.' });
+    expect(r[3]).toMatchObject({ index: 3, ok: false, statusCode: 400 });
+    expect(r[4]).toMatchObject({ index: 4, ok: false, statusCode: 400, message: 'Thời điểm quét không hợp lệ.' });
+    expect(r[5]).toMatchObject({ index: 5, ok: false, statusCode: 404 });
+    expect(r[6]).toMatchObject({ index: 6, ok: false, statusCode: 422 });
+    expect(r[7]).toMatchObject({ index: 7, ok: true, result: { outcome: 'already', markedAtLocal: '07:41' } });
+
+    const retry = await send();
+    expect(retry.body).toMatchObject({ recorded: 2, already: 1, failed: 5 });
+    const rows = await marks(morning.id);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((m) => new Date(m.marked_at).toISOString())).toEqual(['2025-09-25T00:41:10.000Z', '2025-09-25T00:52:00.000Z']);
+    const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'sittingId' = $1`, [morning.id]);
+    expect(n).toBe(2);
+
+    const notArray = await organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries: 'x' }).expect(400);
+    expect(notArray.body.message).toBe('Danh sách lượt quét phải là một mảng.');
+  });
+
+  it('refuses a scan time in the future and keeps the phone’s roster cache complete', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3);
+    const [morning] = fx.sittings;
+    clock.set(at('07:35:00'));
+    const res = await organiser
+      .post('/api/v1/attendance/batch')
+      .set('x-csrf-token', organiserCsrf)
+      .send({ entries: [{ clientScanId: 'future-scan-1', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('09:00:00') }] })
+      .expect(200);
+    expect(res.body.results[0]).toMatchObject({ ok: false, statusCode: 422 });
+    await scan(organiser, organiserCsrf, { token: fx.enrollments[1].checkinToken, sittingId: morning.id }).expect(200);
+    const roster = await organiser.get(`/api/v1/attendance/sessions/${fx.session.id}/sittings/${morning.id}/roster`).expect(200);
+    expect(roster.body.trainees).toHaveLength(3);
+    const marked = roster.body.trainees.find((x: { token: string }) => x.token === fx.enrollments[1].checkinToken);
+    expect(marked).toMatchObject({ fullName: fx.trainees[1].fullName, status: 'present', markedAtLocal: '07:35', communeName: 'Xã Sin Suối Hồ' });
+    await lecturer.get(`/api/v1/attendance/sessions/${fx.session.id}/sittings/${morning.id}/roster`).expect(403);
+  });
+
+  it('roster page: sorts, marks selected trainees, all remaining present, and audits every change old → new', async () => {
+    const fx = await createEnrolledSessionFixture(t, 0);
+    const [morning] = fx.sittings;
+    const a = await createTraineeFixture(t, { fullName: 'Vàng A Dơ', communeCode: '03394' });
+    const b = await createTraineeFixture(t, { fullName: 'Lò Thị Ánh', communeCode: '03394' });
+    const c = await createTraineeFixture(t, { fullName: 'Hà Văn Bình', communeCode: '03394' });
+    const [ea, eb, ec] = [await enrollFixture(t, fx.session.id, a.id), await enrollFixture(t, fx.session.id, b.id), await enrollFixture(t, fx.session.id, c.id)];
+    clock.set(at('08:00:00'));
+    const url = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
+    const byName = pageText((await organiser.get(`${url}?sort=name`).expect(200)).text);
+    expect(byName.indexOf('Lò Thị Ánh')).toBeLessThan(byName.indexOf('Hà Văn Bình'));
+    expect(byName.indexOf('Hà Văn Bình')).toBeLessThan(byName.indexOf('Vàng A Dơ'));
+    expect(byName).toContain('Chưa điểm danh: 3 / 3');
+
+    let res = await submitForm(organiser, url, url, { scope: 'selected', status: 'absent', enrollmentIds: [ea.id, eb.id] });
+    expect(res.status).toBe(303);
+    let page = pageText((await organiser.get(res.headers.location).expect(200)).text);
+    expect(page).toContain('Đã ghi "Vắng" cho 2 học viên');
+
+    res = await submitForm(organiser, url, url, { scope: 'selected', status: 'excused', enrollmentIds: [ea.id] });
+    expect(res.status).toBe(303);
+    page = pageText((await organiser.get(res.headers.location).expect(200)).text);
+    expect(page).toContain('Vui lòng ghi lý do vắng có phép.');
+    res = await submitForm(organiser, url, url, { scope: 'selected', status: 'excused', reason: 'Ốm, có giấy của trạm y tế xã', enrollmentIds: [ea.id] });
+    res = await submitForm(organiser, url, url, { scope: 'remaining', status: 'present' });
+    page = pageText((await organiser.get(res.headers.location).expect(200)).text);
+    expect(page).toContain('Đã ghi "Có mặt" cho 1 học viên');
+    expect(page).toContain('Ốm, có giấy của trạm y tế xã');
+
+    const rows = await marks(morning.id);
+    const byEnrollment = Object.fromEntries(rows.map((m) => [m.enrollment_id, m]));
+    expect(byEnrollment[ea.id]).toMatchObject({ status: 'excused', method: 'roster', reason: 'Ốm, có giấy của trạm y tế xã' });
+    expect(byEnrollment[eb.id]).toMatchObject({ status: 'absent', method: 'roster' });
+    expect(byEnrollment[ec.id]).toMatchObject({ status: 'present', method: 'roster' });
+    const trail = await t.query<{ old_value: { status: string } | null; new_value: { status: string; reason: string | null } }>(
+      `SELECT old_value, new_value FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1 ORDER BY id`,
+      [ea.id],
+    );
+    expect(trail.map((x) => [x.old_value?.status ?? null, x.new_value.status])).toEqual([
+      [null, 'absent'],
+      ['absent', 'excused'],
+    ]);
+
+    // A trainee marked absent who then shows up and is scanned: the scan wins, audited.
+    clock.set(at('08:05:00'));
+    const late = await scan(organiser, organiserCsrf, { token: eb.checkinToken, sittingId: morning.id }).expect(200);
+    expect(late.body).toMatchObject({ outcome: 'recorded', status: 'late' });
+
+    const foreign = await createEnrolledSessionFixture(t, 1);
+    res = await submitForm(organiser, url, url, { scope: 'selected', status: 'present', enrollmentIds: [foreign.enrollments[0].id] });
+    expect(res.status).toBe(303);
+    expect(pageText((await organiser.get(res.headers.location)).text)).toContain('không thuộc lớp này');
+  });
+
+  it('self check-in: a trainee enters the projector code within its minute', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    const account = await createUser(t, 'trainee');
+    await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [fx.trainees[0].id, account.user.id]);
+    const trainee = t.agent();
+    await login(trainee, account.login, account.password);
+    clock.set(at('07:33:20'));
+    const display = await organiser.get(`/sessions/${fx.session.id}/self-checkin/display`).expect(200);
+    const code = display.text.match(/id="self-code">(\d{6})</)![1];
+    const portal = await trainee.get('/attendance/me').expect(200);
+    expect(portal.text).toMatch(/src="data:image\/png;base64,/);
+    expect(pageText(portal.text)).toContain(fx.session.title);
+    const csrf = await csrfToken(trainee, '/attendance/me');
+    const wrong = await trainee.post('/api/v1/attendance/self').set('x-csrf-token', csrf).send({ sessionId: fx.session.id, code: code === '000000' ? '000001' : '000000' }).expect(422);
+    expect(wrong.body.message).toContain('Mã điểm danh không đúng');
+    clock.set(at('07:34:10')); // the next minute: the code just shown is still accepted
+    const ok = await trainee.post('/api/v1/attendance/self').set('x-csrf-token', csrf).send({ sessionId: fx.session.id, code }).expect(200);
+    expect(ok.body).toMatchObject({ outcome: 'recorded', status: 'present', markedAtLocal: '07:34' });
+    // The portal form says so when the trainee enters it again.
+    const again = await submitForm(trainee, '/attendance/me', '/attendance/me/self-checkin', { sessionId: fx.session.id, code });
+    expect(again.status).toBe(303);
+    expect(pageText((await trainee.get(again.headers.location).expect(200)).text)).toContain('Bạn đã điểm danh lúc 07:34.');
+    clock.set(at('07:36:00')); // two minutes on: expired
+    await trainee.post('/api/v1/attendance/self').set('x-csrf-token', csrf).send({ sessionId: fx.session.id, code }).expect(422);
+    const rows = await marks(morning.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ enrollment_id: fx.enrollments[0].id, method: 'self' });
+
+    // Not enrolled in this session → refused.
+    const otherAccount = await createUser(t, 'trainee');
+    const stranger = await createTraineeFixture(t);
+    await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [stranger.id, otherAccount.user.id]);
+    const other = t.agent();
+    await login(other, otherAccount.login, otherAccount.password);
+    clock.set(at('07:36:05'));
+    const current = (await organiser.get(`/sessions/${fx.session.id}/self-checkin/display`)).text.match(/id="self-code">(\d{6})</)![1];
+    const refused = await other.post('/api/v1/attendance/self').set('x-csrf-token', await csrfToken(other, '/attendance/me')).send({ sessionId: fx.session.id, code: current }).expect(403);
+    expect(refused.body.message).toContain('không có tên trong danh sách');
+  });
+});
+
+describe('attendance: summary, exports, badges and sign-in sheets', () => {
+  let t: TestApp;
+  let organiser: Agent;
+  let fx: Awaited<ReturnType<typeof createEnrolledSessionFixture>>;
+
+  beforeAll(async () => {
+    t = await bootApp({ PUBLIC_URL: 'https://taphuan.test' });
+    const org = await createUser(t, 'organiser');
+    organiser = t.agent();
+    await login(organiser, org.login, org.password);
+    fx = await createEnrolledSessionFixture(t, 9, { title: 'Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã', minAttendancePercent: 75 });
+    // One trainee from another province (Xã Yên Thành, Tuyên Quang): sheets group by province.
+    await t.query(`UPDATE trainees SET commune_code = '01234', province_code = NULL WHERE id = $1`, [fx.trainees[8].id]);
+    // Marks: trainee 0 present everywhere; trainee 1 late, excused, absent, absent; others unmarked.
+    const ins = (e: number, s: number, status: string) =>
+      t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method, reason) VALUES ($1, $2, $3, now(), 'roster', $4)`, [
+        fx.enrollments[e].id,
+        fx.sittings[s].id,
+        status,
+        status === 'excused' ? 'Họp xã' : null,
+      ]);
+    for (let s = 0; s < 4; s++) await ins(0, s, 'present');
+    await ins(1, 0, 'late');
+    await ins(1, 1, 'excused');
+    await ins(1, 2, 'absent');
+    await ins(1, 3, 'absent');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const get = (url: string) => organiser.get(url).buffer(true).parse(binary).expect(200);
+
+  it('shows the summary: rate per sitting, per trainee, and who is below the certificate rule', async () => {
+    const page = pageText((await organiser.get(`/sessions/${fx.session.id}/attendance`).expect(200)).text);
+    expect(page).toContain('9 học viên');
+    expect(page).toContain('Sáng 25/09/2025');
+    expect(page).toContain('22.2%'); // 2 of 9 in the first sitting
+    expect(page).toContain('Học viên chưa đạt điều kiện (8)');
+    expect(page).toContain(`${fx.trainees[1].fullName} Xã Sin Suối Hồ Tỉnh Lai Châu 1/4 25%`);
+  });
+
+  it('exports XLSX with the header block, one row a trainee, one column a sitting, totals and percentage', async () => {
+    const res = await get(`/sessions/${fx.session.id}/attendance/export.xlsx`);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    expect(res.headers['content-disposition']).toContain('.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    expect(ws.getCell('A1').value).toBe('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
+    expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
+    expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
+    const header = ws.getRow(7).values as unknown[];
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt điều kiện']);
+    const rows: unknown[][] = [];
+    for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
+    const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;
+    expect(row0.slice(2)).toEqual(['Công chức Văn phòng - Thống kê', 'Xã Sin Suối Hồ', 'Tỉnh Lai Châu', 'x', 'x', 'x', 'x', 4, 100, 'Đạt']);
+    const row1 = rows.find((r) => r[1] === fx.trainees[1].fullName)!;
+    expect(row1.slice(5)).toEqual(['M', 'P', 'V', 'V', 1, 25, 'Không đạt']);
+    const row2 = rows.find((r) => r[1] === fx.trainees[2].fullName)!;
+    expect(row2.slice(5, 10)).toEqual([undefined, undefined, undefined, undefined, 0]); // unmarked: empty cells
+    const cells = (r: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ws.getRow(r).getCell(from + i).value);
+    expect(cells(17, 2, 2)).toEqual(['Tổng số có mặt']);
+    expect(cells(17, 6, 9)).toEqual([2, 1, 1, 1]);
+    expect(cells(18, 6, 9)).toEqual([22.2, 11.1, 11.1, 11.1]);
+    expect(ws.getRow(19).getCell(1).value).toBeNull();
+  });
+
+  it('exports CSV in UTF-8 with a BOM, readable back cell by cell', async () => {
+    const res = await get(`/sessions/${fx.session.id}/attendance/export.csv`);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect([...res.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records: string[][] = parse(res.body.toString('utf8'), { bom: true });
+    expect(records[0].slice(0, 6)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025']);
+    expect(records).toHaveLength(10);
+    const r1 = records.find((r) => r[1] === fx.trainees[1].fullName)!;
+    expect(r1.slice(3)).toEqual(['Xã Sin Suối Hồ', 'Tỉnh Lai Châu', 'M', 'P', 'V', 'V', '1', '25.0', 'Không đạt']);
+  });
+
+  it('exports a PDF with the names and the marks', async () => {
+    const res = await get(`/sessions/${fx.session.id}/attendance/export.pdf`);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(res.body);
+    expect(text).toContain('BẢNG TỔNG HỢP ĐIỂM DANH');
+    expect(text).toContain('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
+    for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
+    expect(text).toMatch(/Không đạt điều kiện chuyên cần \(dưới 75%\): 8/);
+  });
+
+  it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {
+    const res = await get(`/sessions/${fx.session.id}/badges.pdf`);
+    expect(await pdfPageCount(res.body)).toBe(2);
+    const text = await pdfText(res.body);
+    for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
+    expect(text).toMatch(/Công chức Văn phòng -\s+Thống kê/);
+    expect(text).toContain('Xã Sin Suối Hồ');
+    expect(text).toContain('Tỉnh Lai Châu');
+    expect(text.match(/Quét mã để điểm danh/g)).toHaveLength(9);
+    const [w, h] = res.body.toString('latin1').match(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/)!.slice(1).map(Number);
+    expect([Math.round(w), Math.round(h)]).toEqual([595, 842]);
+  });
+
+  it('prints the sign-in sheet of a sitting, grouped by province and commune, with a signature column', async () => {
+    const res = await get(`/sessions/${fx.session.id}/sittings/${fx.sittings[1].id}/sign-in-sheet.pdf`);
+    const text = await pdfText(res.body);
+    expect(text).toContain('DANH SÁCH HỌC VIÊN KÝ TÊN');
+    expect(text).toContain('Chiều 25/09/2025');
+    expect(text).toContain('Ký tên');
+    expect(text).toContain('Tỉnh Lai Châu');
+    expect(text).toContain('Xã Sin Suối Hồ');
+    for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
+    expect(text).toContain('Tổng số: 9 học viên');
+    // Grouped: the Lai Châu heading, its trainees, then the Tuyên Quang heading and its trainee.
+    const iLai = text.indexOf('Tỉnh Lai Châu');
+    const iTuyen = text.indexOf('Tỉnh Tuyên Quang');
+    expect(iLai).toBeGreaterThan(-1);
+    expect(iTuyen).toBeGreaterThan(text.indexOf(fx.trainees[7].fullName));
+    expect(text.indexOf('Xã Yên Thành')).toBeGreaterThan(iTuyen);
+    expect(text.indexOf(fx.trainees[8].fullName)).toBeGreaterThan(iTuyen);
+  });
+
+  it('refuses printouts and exports to trainees', async () => {
+    const tr = await createUser(t, 'trainee');
+    const agent = t.agent();
+    await login(agent, tr.login, tr.password);
+    await agent.get(`/sessions/${fx.session.id}/attendance/export.xlsx`).expect(403);
+    await agent.get(`/sessions/${fx.session.id}/badges.pdf`).expect(403);
+  });
+
+  it('serves the check-in page with its scripts, the QR decoder and the service worker from the app', async () => {
+    const page = await organiser.get(`/sessions/${fx.session.id}/checkin?sitting=${fx.sittings[0].id}`).expect(200);
+    expect(page.text).toContain('<script src="/assets/vendor/jsQR.js" defer></script>');
+    expect(page.text).toContain(`data-sitting="${fx.sittings[0].id}"`);
+    expect(page.text).toMatch(/<meta name="csrf-token" content="[^"]+">/);
+    const jsqr = await t.agent().get('/assets/vendor/jsQR.js').expect(200);
+    expect(jsqr.headers['content-type']).toContain('javascript');
+    expect(jsqr.text).toContain('jsQR');
+    await t.agent().get('/assets/vendor/idb.js').expect(200);
+    await t.agent().get('/assets/vendor/nothing.js').expect(404);
+    const sw = await t.agent().get('/checkin-sw.js').expect(200);
+    expect(sw.headers['service-worker-allowed']).toBe('/');
+    expect(sw.text).toContain('taphuan-checkin');
+    await t.agent().get('/assets/js/checkin.js').expect(200);
+  });
+});
