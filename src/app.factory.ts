@@ -104,13 +104,23 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.use((req: AppRequest, res: Response, next: NextFunction) => {
     // Lazily created: only pages with a form put a CSRF token in the session.
     Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrf.generateToken(req as Request) });
-    if (req.session?.flash) {
-      res.locals.flash = req.session.flash;
-      delete req.session.flash;
-    }
-    if (req.session?.form) {
-      res.locals.form = req.session.form;
-      delete req.session.form;
+    // Flash messages and a rejected form's input are taken from the session only when a page reads
+    // them, so that an asset or API request made meanwhile does not swallow them.
+    for (const key of ['flash', 'form'] as const) {
+      let taken = false;
+      let value: unknown;
+      Object.defineProperty(res.locals, key, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          if (!taken) {
+            taken = true;
+            value = req.session?.[key];
+            if (value !== undefined) delete req.session[key];
+          }
+          return value;
+        },
+      });
     }
     res.locals.path = req.path;
     next();

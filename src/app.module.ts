@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { isEmbeddedUrl } from './database/embedded/embedded-postgres';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AuthGuard } from './common/auth.guard';
 import { CsrfGuard } from './common/csrf.guard';
@@ -35,7 +36,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigHolderModule.register(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
+        // One connection on the embedded database: its socket server cannot serve two at once (see isEmbeddedUrl).
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, isEmbeddedUrl(databaseUrl) ? 1 : 10), retryAttempts: 3, retryDelay: 1000 }),
         ThrottlerModule.forRootAsync({
           inject: [PgThrottlerStorage],
           useFactory: (storage: PgThrottlerStorage) => ({

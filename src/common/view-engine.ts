@@ -67,7 +67,9 @@ export function configureViews(): Promise<typeof hbs> {
     h.registerHelper('fieldError', function (this: unknown, errors: Record<string, string[]> | undefined, field: string) {
       return errors?.[field]?.join(' ') ?? '';
     });
-    h.registerHelper('inputValue', (input: Record<string, unknown> | undefined, field: string, fallback: unknown) => {
+    h.registerHelper('inputValue', (input: Record<string, unknown> | undefined, field: string, ...rest: unknown[]) => {
+      // Handlebars passes its options object last: a call without a default has only that.
+      const fallback = rest.length > 1 ? rest[0] : undefined;
       const v = input?.[field];
       return v !== undefined ? v : (fallback ?? '');
     });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import PgBoss from 'pg-boss';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isEmbeddedUrl } from '../database/embedded/embedded-postgres';
 
 export interface QueueOptions {
   /** Attempts after the first failure. */
@@ -61,8 +62,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const url = (this.ds.options as { url?: string }).url;
-    this.boss = new PgBoss({ connectionString: url, max: 3, schema: 'pgboss', application_name: 'taphuan-jobs', monitorStateIntervalSeconds: 60 });
+    const url = (this.ds.options as { url?: string }).url!;
+    const common = { schema: 'pgboss', monitorStateIntervalSeconds: 60 };
+    this.boss = isEmbeddedUrl(url)
+      ? // On the embedded database the queue shares the app's single connection.
+        new PgBoss({ ...common, db: executorOf(this.ds.manager) })
+      : new PgBoss({ ...common, connectionString: url, max: 3, application_name: 'taphuan-jobs' });
     this.boss.on('error', (e: Error) => this.logger.error(`queue error: ${e.message}`));
     await this.boss.start();
     for (const r of this.registrations.values()) await this.activate(r);
@@ -101,7 +106,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.boss.send(name, data, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfter,
-      db: m ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) } : undefined,
+      db: m ? executorOf(m) : undefined,
     });
   }
 
@@ -133,4 +138,20 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     return done;
   }
+}
+
+/** pg-boss's executor over a TypeORM manager (structured results: UPDATE … RETURNING gives its rows too). */
+function executorOf(m: EntityManager): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+  return {
+    executeSql: async (text, values) => {
+      // A transaction's manager has its query runner; otherwise borrow one for this statement.
+      const runner = m.queryRunner ?? m.connection.createQueryRunner();
+      try {
+        const result = await runner.query(text, values, true);
+        return { rows: result.records ?? [] };
+      } finally {
+        if (!m.queryRunner) await runner.release();
+      }
+    },
+  };
 }

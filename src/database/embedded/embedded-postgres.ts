@@ -1,6 +1,17 @@
 import { fork, ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
+const embeddedUrls = new Set<string>();
+
+/**
+ * True for a URL served by startEmbeddedPostgres in this process. PGlite's
+ * socket server mixes up the extended-protocol messages of connections that
+ * talk at the same time, so users of such a URL keep to one connection.
+ */
+export function isEmbeddedUrl(url: string): boolean {
+  return embeddedUrls.has(url);
+}
+
 export interface EmbeddedPostgres {
   /** Connection string for the `pg` driver. */
   url: string;
@@ -29,8 +40,11 @@ export function startEmbeddedPostgres(dataDir: string, port = 0): Promise<Embedd
         return;
       }
       child.off('exit', onExit);
+      const url = `postgres://postgres:postgres@127.0.0.1:${msg.port}/postgres?sslmode=disable`;
+      embeddedUrls.add(url);
+      child.once('exit', () => embeddedUrls.delete(url));
       resolve({
-        url: `postgres://postgres:postgres@127.0.0.1:${msg.port}/postgres?sslmode=disable`,
+        url,
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
