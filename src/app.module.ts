@@ -17,6 +17,10 @@ import { TrainingSessionsModule } from './training-sessions/training-sessions.mo
 import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { JobsModule } from './jobs/jobs.module';
+import { TraineesModule } from './trainees/trainees.module';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
+import { ImportModule } from './import/import.module';
+import { PortalModule } from './portal/portal.module';
 
 @Global()
 @Module({})
@@ -45,6 +49,10 @@ export class AppModule {
         TrainingSessionsModule,
         HomeModule,
         AttendanceModule,
+        TraineesModule,
+        EnrollmentsModule,
+        ImportModule,
+        PortalModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },
