@@ -2,6 +2,7 @@ import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { login, pageText, submitForm } from './support/http';
+import { EnrollmentsService } from '../src/enrollments/enrollments.service';
 
 describe('trainee directory, duplicates, merge and enrolment', () => {
   let t: TestApp;
@@ -182,7 +183,6 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     const { session } = await createSessionFixture(t, { capacity: 1, status: 'draft' });
     const a = await createTraineeFixture(t);
     const b = await createTraineeFixture(t);
-    const { EnrollmentsService } = await import('../src/enrollments/enrollments.service');
     const svc = t.app.get(EnrollmentsService);
     const results = await Promise.allSettled([svc.enrol(session.id, [a.id], null), svc.enrol(session.id, [b.id], null)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -96,6 +96,11 @@ export class ImportValidationService {
     const mappedValues = (Object.values(batch.mapping) as number[]).map((i) => cells[i]);
     if (mappedValues.every((c) => c === null || c === undefined || (typeof c === 'string' && !cleanText(c)))) return null;
 
+    // Notes and signatures under the list ("Người lập biểu", "Tổng cộng: 25 người") fill a single cell.
+    const filled = mappedValues.filter((c) => c !== null && c !== undefined && !(typeof c === 'string' && !cleanText(c))).length;
+    const nameCell = col('fullName') === undefined ? null : cells[col('fullName')!];
+    if (filled === 1 && (nameCell === null || nameCell === undefined)) return null;
+    if (typeof nameCell === 'string' && /^(tổng( cộng| số)?|cộng|người lập|ghi chú|danh sách có)\b/iu.test(cleanText(nameCell))) return null;
     const rawName = get('fullName');
     const fullName = rawName === null ? '' : typeof rawName === 'object' ? '' : cleanText(String(rawName));
     // A numbering row under the header ("(1) (2) (3)...") is not a trainee.

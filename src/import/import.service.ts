@@ -73,7 +73,7 @@ export class ImportService {
     return this.batches.create({
       sessionId,
       createdById: user.id,
-      fileName: cleanText(file.originalname).slice(0, 200),
+      fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
       fileSha256: createHash('sha256').update(file.buffer).digest('hex'),
       headerRow: header.index,
       headers: header.headers,
@@ -136,7 +136,7 @@ export class ImportService {
     const resolutions = { ...b.resolutions };
     let n = 0;
     for (const r of rows) {
-      const pick = picks[String(r.n)];
+      const pick = picks[`r${r.n}`];
       if (!pick || !r.reviewOptions) continue;
       if (!r.reviewOptions.some((o) => o.code === pick)) throw new BadRequestException(`Lựa chọn xã ở dòng ${r.n} không hợp lệ.`);
       resolutions[String(r.n)] = pick;
@@ -233,4 +233,10 @@ function rematch(rows: ValidatedRow[], candidates: Trainee[]): Map<number, strin
     out.set(r.n, (hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0]).c.id);
   }
   return out;
+}
+
+/** Multer reads multipart file names as latin1; browsers send UTF-8. */
+function utf8Name(name: string): string {
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return /[\u0080-\u00ff]/.test(name) && !decoded.includes('\ufffd') ? decoded : name;
 }
