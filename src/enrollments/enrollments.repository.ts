@@ -44,11 +44,18 @@ export class EnrollmentsRepository {
     return this.r(m).find({ where: { sessionId, traineeId: In(traineeIds) } });
   }
 
-  async insertMany(rows: Partial<Enrollment>[], m: EntityManager): Promise<Enrollment[]> {
-    const out: Enrollment[] = [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const res = await m.getRepository(Enrollment).createQueryBuilder().insert().values(rows.slice(i, i + 500)).returning(['id', 'trainee_id']).execute();
-      out.push(...(res.raw as { id: string; trainee_id: string }[]).map((r) => ({ id: r.id, traineeId: r.trainee_id }) as Enrollment));
+  /** Inserts new enrolments; returns each one's id with its trainee. */
+  async insertMany(sessionId: string, rows: { traineeId: string; checkinToken: string }[], m: EntityManager): Promise<{ id: string; traineeId: string }[]> {
+    const out: { id: string; traineeId: string }[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const res: { id: string; trainee_id: string }[] = await m.query(
+        `INSERT INTO enrollments (session_id, trainee_id, status, checkin_token)
+         SELECT $1, t.trainee_id, 'registered', t.token FROM unnest($2::uuid[], $3::text[]) AS t(trainee_id, token)
+         RETURNING id, trainee_id`,
+        [sessionId, chunk.map((r) => r.traineeId), chunk.map((r) => r.checkinToken)],
+      );
+      out.push(...res.map((r) => ({ id: r.id, traineeId: r.trainee_id })));
     }
     return out;
   }

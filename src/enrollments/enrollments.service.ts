@@ -55,7 +55,7 @@ export class EnrollmentsService {
     if (session.capacity !== null && active + needed > session.capacity) {
       throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
     }
-    const inserted = await this.enrollments.insertMany(toAdd.map((traineeId) => ({ sessionId, traineeId, status: 'registered' as EnrollmentStatus, checkinToken: newToken() })), m);
+    const inserted = await this.enrollments.insertMany(sessionId, toAdd.map((traineeId) => ({ traineeId, checkinToken: newToken() })), m);
     await this.enrollments.reactivate(toReactivate, m);
     const idOf = new Map<string, string>();
     for (const e of existing.values()) idOf.set(e.traineeId, e.id);

@@ -68,7 +68,7 @@ export class InvitationsService implements OnModuleInit {
         messageId: `<invitation-${enrollmentId}@taphuan>`,
         attachments: [
           { filename: 'lich-tap-huan.ics', content: this.calendar(data), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' },
-          { filename: 'ma-qr-diem-danh.png', content: await QRCode.toBuffer(checkinUrl(this.config.publicUrl, data.checkinToken), { errorCorrectionLevel: 'M', margin: 2, width: 440 }), cid: 'checkin-qr', contentType: 'image/png' },
+          { filename: 'ma-qr-diem-danh.png', content: await QRCode.toBuffer(checkinUrl(this.config.publicUrl, data.checkinToken), { errorCorrectionLevel: 'M', margin: 2, width: 330, rendererOpts: { filterType: 0 } } as QRCode.QRCodeToBufferOptions), cid: 'checkin-qr', contentType: 'image/png' },
         ],
       });
     } catch (e) {

@@ -60,7 +60,7 @@ export class PortalAccountsService {
     const issued = await this.issueCode(sessionId, enrollmentId, actor);
     const session = await this.sessions.get(sessionId, actor);
     const url = `${this.config.publicUrl}/portal/activate`;
-    const qr = await QRCode.toBuffer(url, { margin: 1, width: 300 });
+    const qr = await QRCode.toBuffer(url, { margin: 1, width: 300, rendererOpts: { filterType: 0 } } as QRCode.QRCodeToBufferOptions);
     const doc = new PDFDocument({ size: 'A5', margin: 40, info: { Title: `Phiếu đăng nhập - ${issued.fullName}` } });
     registerFonts(doc);
     const chunks: Buffer[] = [];
