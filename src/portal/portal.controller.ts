@@ -70,6 +70,7 @@ export class PortalController {
   @Roles('organiser')
   async slip(@Param('sessionId', ParseUUIDPipe) sessionId: string, @Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AuthUser, @Res() res: Response) {
     const pdf = await this.accounts.slip(sessionId, id, actor);
+    res.status(200);
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', 'inline; filename="phieu-dang-nhap.pdf"');
     res.setHeader('Cache-Control', 'no-store');
