@@ -103,7 +103,7 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     const first = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
 
     const page = await organiser.get(url).expect(200);
-    const res = await organiser.post(`${url}/${e.id}/slip`).type('form').send({ _csrf: csrfFrom(page.text) }).buffer(true).parse(binary).expect(200);
+    const res = await organiser.post(`${url}/${e.id}/slip`).type('form').send({ _csrf: csrfFrom(page.text) }).buffer(true).parse(binary as never).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const text = await pdfText(res.body as Buffer);
     expect(text).toContain('PHIẾU ĐĂNG NHẬP HỆ THỐNG TẬP HUẤN');

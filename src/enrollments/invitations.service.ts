@@ -47,7 +47,10 @@ export class InvitationsService implements OnModuleInit {
 
   /** Queues invitations for these enrolments inside the caller's transaction. */
   async queue(enrollmentIds: string[], m: EntityManager): Promise<void> {
-    for (const id of enrollmentIds) await this.jobs.send(INVITATION_QUEUE, { enrollmentId: id }, { manager: m, singletonKey: `invitation:${id}` });
+    for (let i = 0; i < enrollmentIds.length; i += 1000) {
+      const chunk = enrollmentIds.slice(i, i + 1000);
+      await this.jobs.sendMany(INVITATION_QUEUE, chunk.map((id) => ({ data: { enrollmentId: id }, singletonKey: `invitation:${id}` })), { manager: m });
+    }
     await this.enrollments.setInvitationState(enrollmentIds, 'queued', m);
   }
 

@@ -40,6 +40,7 @@ interface Ctx {
   communesByProvince: Map<string, Promise<{ code: string; name: string; fullName: string; provinceCode: string }[]>>;
   communeCache: Map<string, Promise<CommuneResolution>>;
   provinceCache: Map<string, Promise<string[] | null>>;
+  ethnicCache: Map<string, ReturnType<ReferenceService['matchEthnicGroup']>>;
 }
 
 /** Checks every row of an import against the reference data and the directory; nothing is written. */
@@ -58,6 +59,7 @@ export class ImportValidationService {
       communesByProvince: new Map(),
       communeCache: new Map(),
       provinceCache: new Map(),
+      ethnicCache: new Map(),
     };
     const out: ValidatedRow[] = [];
     for (const [n, cells] of batch.rows) {
@@ -120,7 +122,9 @@ export class ImportValidationService {
     let ethnicGroupCode: string | null = null;
     if (rawEthnic !== null) {
       const text = display(rawEthnic);
-      const m = await this.reference.matchEthnicGroup(text);
+      let found = ctx.ethnicCache.get(text);
+      if (!found) ctx.ethnicCache.set(text, (found = this.reference.matchEthnicGroup(text)));
+      const m = await found;
       if (!m) err('ethnicGroup', rawEthnic, `Dân tộc không có trong danh mục: ${text}.`);
       else {
         ethnicGroupCode = m.code;
