@@ -191,6 +191,17 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(n).toBe(1);
   });
 
+  it('answers the directory API as JSON, with Vietnamese errors for bad input', async () => {
+    const res = await agent.get('/api/v1/trainees?q=nguyen thi ha').expect(200);
+    expect(res.body.total).toBeGreaterThanOrEqual(1);
+    expect(res.body.items[0]).toMatchObject({ fullName: 'Nguyễn Thị Hà', nameSearch: 'nguyen thi ha' });
+    const one = await agent.get(`/api/v1/trainees/${res.body.items[0].id}`).expect(200);
+    expect(one.body.trainee.fullName).toBe('Nguyễn Thị Hà');
+    const bad = await agent.get('/api/v1/trainees?gender=x').expect(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, message: 'Giới tính không hợp lệ.' });
+    await agent.get('/api/v1/trainees/not-a-uuid').expect(400);
+  });
+
   it('keeps trainees and lecturers out of the directory', async () => {
     const lecturer = await createUser(t, 'lecturer');
     const other = t.agent();

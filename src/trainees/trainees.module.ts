@@ -5,10 +5,11 @@ import { TraineesRepository } from './trainees.repository';
 import { TraineesService } from './trainees.service';
 import { TraineesPagesService } from './trainees-pages.service';
 import { TraineesController } from './trainees.controller';
+import { TraineesApiController } from './trainees-api.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Trainee])],
-  controllers: [TraineesController],
+  controllers: [TraineesController, TraineesApiController],
   providers: [TraineesRepository, TraineesService, TraineesPagesService],
   exports: [TraineesService],
 })
