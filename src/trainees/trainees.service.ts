@@ -162,13 +162,10 @@ export class TraineesService {
       rows.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })),
       m,
     );
-    // In chunks: one INSERT may carry at most 65,535 parameters.
-    for (let i = 0; i < ids.length; i += 1000) {
-      await this.audit.recordMany(
-        ids.slice(i, i + 1000).map((id, j) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(rows[i + j]), note })),
-        m,
-      );
-    }
+    await this.audit.recordBulk(
+      ids.map((id, i) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(rows[i]), note })),
+      m,
+    );
     return ids;
   }
 
