@@ -54,9 +54,12 @@ export class TraineesPagesService {
     };
   }
 
-  async profile(id: string) {
+  async profile(id: string, q?: string) {
     const p = await this.trainees.profile(id);
+    const flagged = new Set(p.duplicates.map((d) => d.trainee.id));
+    const others = q && q.trim() && !p.trainee.mergedIntoId ? (await this.trainees.list({ q, page: 1, pageSize: 20 }))[0].filter((t) => t.id !== id && !flagged.has(t.id)) : [];
     return {
+      mergeSearch: { q: q ?? '', searched: !!(q && q.trim()), others: others.map(row) },
       title: p.trainee.fullName,
       trainee: row(p.trainee),
       mergedInto: p.mergedInto,

@@ -6,7 +6,7 @@ import { AppRequest, AuthUser, flash } from '../common/request-context';
 import { pageOf } from '../common/paging';
 import { ListTraineesDto } from './dto/list-trainees.dto';
 import { SaveTraineeDto } from './dto/save-trainee.dto';
-import { MergeTraineesDto } from './dto/merge-trainees.dto';
+import { MergeSearchDto, MergeTraineesDto } from './dto/merge-trainees.dto';
 import { TraineesPagesService } from './trainees-pages.service';
 import { TraineesService } from './trainees.service';
 
@@ -50,8 +50,8 @@ export class TraineesController {
 
   @Get(':id')
   @Render('trainees/show')
-  show(@Param('id', ParseUUIDPipe) id: string) {
-    return this.pages.profile(id);
+  show(@Param('id', ParseUUIDPipe) id: string, @Query() q: MergeSearchDto) {
+    return this.pages.profile(id, q.q);
   }
 
   @Get(':id/edit')
