@@ -51,7 +51,8 @@ export class ImportValidationService {
     private readonly trainees: TraineesService,
   ) {}
 
-  async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, manager?: EntityManager): Promise<ValidatedRow[]> {
+  /** With `directory: false` rows are not matched against the directory (the commit does that itself, inside its transaction). */
+  async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, opts: { directory?: boolean; manager?: EntityManager } = {}): Promise<ValidatedRow[]> {
     const provinces = await this.reference.provinces();
     const ctx: Ctx = {
       provinces: new Map(provinces.map((p) => [foldForSearch(stripUnitType(p.name)), p.code])),
@@ -67,7 +68,7 @@ export class ImportValidationService {
       if (row) out.push(row);
     }
     this.flagDuplicatesInFile(out);
-    await this.matchDirectory(out, manager);
+    if (opts.directory !== false) await this.matchDirectory(out, opts.manager);
     return out;
   }
 

@@ -132,7 +132,7 @@ export class ImportService {
   /** Keeps the organiser's picks for rows in review (only among the offered candidates). */
   async resolve(id: string, picks: Record<string, string>, user: AuthUser): Promise<number> {
     const b = await this.mustBeOpen(id, user);
-    const rows = await this.validation.validate({ ...b, resolutions: {} });
+    const rows = await this.validation.validate({ ...b, resolutions: {} }, { directory: false });
     const resolutions = { ...b.resolutions };
     let n = 0;
     for (const r of rows) {
@@ -155,7 +155,7 @@ export class ImportService {
    */
   async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult> {
     const b = await this.mustBeOpen(id, user);
-    const validated = await this.validation.validate(b);
+    const validated = await this.validation.validate(b, { directory: false });
     const s = summarise(validated);
     if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
     if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
