@@ -45,8 +45,9 @@ describe('browser: import wizard', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     await page.selectOption('select[name="pick[r13]"]', '03472');
-    await Promise.all([page.waitForURL(/\/preview$/), page.click('#import-resolve button[type=submit]')]);
-    expect(await page.textContent('.flash-success')).toContain('Đã lưu lựa chọn xã cho 1 dòng.');
+    // Post → redirect → the same URL: wait for the page that follows the POST, not for the URL.
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#import-resolve button[type=submit]')]);
+    expect(await page.locator('.flash-success').textContent({ timeout: 10_000 })).toContain('Đã lưu lựa chọn xã cho 1 dòng.');
     expect(await page.textContent('.import-summary')).toContain('0 cần chọn xã');
     expect(await page.inputValue('select[name="pick[r13]"]')).toBe('03472');
 
@@ -68,11 +69,14 @@ describe('browser: import wizard', () => {
     const organiser = await createUser(t, 'organiser');
     const { session } = await createSessionFixture(t);
     const context = await browser.newContext();
+    const seen: string[] = [];
+    context.on('request', (r) => seen.push(`${r.method()} ${new URL(r.url()).pathname}`));
     const page = await signIn(context, t.baseUrl, organiser.login, organiser.password);
     await page.goto(`${t.baseUrl}/sessions/${session.id}/import`);
     await page.setInputFiles('#file', { name: 'danh-sach.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a spreadsheet at all '.repeat(100)) });
-    await Promise.all([page.waitForURL(`**/sessions/${session.id}/import`), page.click('#import-upload button[type=submit]')]);
-    expect(await page.textContent('.flash-error')).toContain('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#import-upload button[type=submit]')]);
+    const flashText = await page.locator('.flash-error').textContent({ timeout: 5000 }).catch(() => { console.log('REQUESTS', seen.join('\n')); return null; });
+    expect(flashText).toContain('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ');
     await context.close();
   });
 });
