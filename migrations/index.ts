@@ -5,6 +5,7 @@ import { ReferenceData1796005228800 } from './1796005228800-ReferenceData';
 import { AppSettingsAndSessions1796005228801 } from './1796005228801-AppSettingsAndSessions';
 import { RateLimits1796005228802 } from './1796005228802-RateLimits';
 import { AttendanceClientScanId1796006376248 } from './1796006376248-AttendanceClientScanId';
+import { ImportBatches1796006422197 } from './1796006422197-ImportBatches';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationClass[] = [
   AppSettingsAndSessions1796005228801,
   RateLimits1796005228802,
   AttendanceClientScanId1796006376248,
+  ImportBatches1796006422197,
 ];

@@ -20,6 +20,10 @@ import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ReportsModule } from './reports/reports.module';
+import { TraineesModule } from './trainees/trainees.module';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
+import { ImportModule } from './import/import.module';
+import { PortalModule } from './portal/portal.module';
 
 @Global()
 @Module({})
@@ -56,6 +60,10 @@ export class AppModule {
         HomeModule,
         AttendanceModule,
         ReportsModule,
+        TraineesModule,
+        EnrollmentsModule,
+        ImportModule,
+        PortalModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -12,6 +12,7 @@ const ITEMS: { href: string; label: string; roles: Role[] }[] = [
   { href: '/portal', label: 'Lớp của tôi', roles: ['trainee'] },
   { href: '/reports', label: 'Báo cáo', roles: ['admin', 'organiser'] },
   { href: '/attendance/me', label: 'Điểm danh', roles: ['trainee'] },
+  { href: '/trainees', label: 'Học viên', roles: ['admin', 'organiser'] },
   { href: '/reference', label: 'Danh mục', roles: ['admin', 'organiser'] },
   { href: '/admin/users', label: 'Tài khoản', roles: ['admin'] },
 ];

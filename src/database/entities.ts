@@ -12,6 +12,7 @@ import { Enrollment } from '../enrollments/enrollment.entity';
 import { AttendanceMark } from '../attendance/attendance-mark.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../setup/app-setting.entity';
+import { ImportBatch } from '../import/import-batch.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -29,4 +30,5 @@ export const ENTITIES = [
   AttendanceMark,
   AuditEntry,
   AppSetting,
+  ImportBatch,
 ];

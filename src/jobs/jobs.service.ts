@@ -110,6 +110,19 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  /** Queues many jobs of one queue in a single statement; with `manager`, inside that transaction. */
+  async sendMany(name: string, items: { data: object; singletonKey?: string }[], options: Pick<SendOptions, 'manager'> = {}): Promise<void> {
+    if (!this.boss) throw new Error('job queue not started');
+    if (!this.registrations.has(name)) throw new Error(`unknown queue ${name}`);
+    if (items.length === 0) return;
+    await Promise.all(this.pending);
+    const m = options.manager;
+    await this.boss.insert(
+      items.map((i) => ({ name, data: i.data, singletonKey: i.singletonKey })),
+      m ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) } } : {},
+    );
+  }
+
   /** Counts of a queue's jobs by state (for progress pages and tests). */
   async queueCounts(name: string): Promise<Record<string, number>> {
     const rows: { state: string; n: number }[] = await this.ds.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`, [name]);

@@ -39,6 +39,10 @@ export class UsersRepository {
     return this.repo.findOneBy({ traineeId });
   }
 
+  findBySignInCodeHash(hash: string): Promise<User | null> {
+    return this.repo.findOneBy({ signInCodeHash: hash, disabledAt: IsNull() });
+  }
+
   findActiveByApiTokenHash(hash: string): Promise<User | null> {
     return this.repo.findOneBy({ apiTokenHash: hash, disabledAt: IsNull() });
   }

@@ -11,6 +11,9 @@ import { UsersRepository } from './users.repository';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** Sign-in codes are compared without spaces, dashes or case. */
+export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
+
 export function toAuthUser(u: User): AuthUser {
   return { id: u.id, email: u.email, phone: u.phone, fullName: u.fullName, role: u.role, traineeId: u.traineeId };
 }
@@ -117,6 +120,29 @@ export class UsersService {
 
   async setPassword(id: string, password: string): Promise<void> {
     await this.users.update(id, { passwordHash: await hashPassword(password), signInCodeHash: null, signInCodeExpiresAt: null });
+  }
+
+  findByTraineeId(traineeId: string): Promise<User | null> {
+    return this.users.findByTraineeId(traineeId);
+  }
+
+  /** Stores the hash of a one-time sign-in code (trainee accounts set their password with it). */
+  async setSignInCode(id: string, code: string, expiresAt: Date, actorId: string): Promise<void> {
+    await this.users.update(id, { signInCodeHash: sha256(normaliseCode(code)), signInCodeExpiresAt: expiresAt });
+    await this.audit.record({ actorId, action: 'user.sign-in-code', entity: 'user', entityId: id, newValue: { expiresAt: expiresAt.toISOString() } });
+  }
+
+  /** Sets the password of the account with this login and unexpired sign-in code; the code is used up. Null if they do not match. */
+  async activateWithCode(login: string, code: string, password: string): Promise<User | null> {
+    const user = await this.users.findBySignInCodeHash(sha256(normaliseCode(code)));
+    const key = login.trim().toLowerCase();
+    const phone = normalisePhone(key);
+    if (!user || !user.signInCodeExpiresAt || user.signInCodeExpiresAt.getTime() < Date.now()) return null;
+    if (user.email !== key && (!phone || user.phone !== phone)) return null;
+    await this.setPassword(user.id, password);
+    await this.users.recordLogin(user.id);
+    await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id });
+    return user;
   }
 
   /** Issues a personal API token (shown once); replaces any earlier token. */

@@ -65,7 +65,7 @@ describe('hostile input on every route', () => {
   const routes = Object.keys(POLICY)
     .map((k) => k.split(' ') as [string, string])
     .filter(([, path]) => !path.startsWith('/api/docs') && path !== '/logout');
-  const fill = (path: string) => path.replace(/:id\b/g, () => sessionId).replace(/:\w+/g, 'x');
+  const fill = (path: string) => path.replace(/:(id|sessionId)\b/g, () => sessionId).replace(/:\w+/g, 'x');
 
   it.each(routes.filter(([m]) => m !== 'GET'))('%s %s never answers 500 to hostile forms or JSON', async (m, path) => {
     await fc.assert(

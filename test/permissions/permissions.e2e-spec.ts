@@ -70,7 +70,8 @@ describe('permissions matrix (every route × anonymous, trainee, lecturer, organ
       const access = POLICY[`${route.method} ${route.path}`];
       if (!access) continue;
       const path = route.path
-        .replace(/:id\b/g, route.path.startsWith('/sessions/:id') || route.path.includes('/sessions/:id') ? sessionId : randomUUID())
+        .replace(/:sessionId\b/g, sessionId)
+        .replace(/:id\b/g, route.path.startsWith('/sessions/:id') ? sessionId : randomUUID())
         .replace(/:code\b/g, '12')
         .replace(/:table\b/g, 'gender')
         .replace(/:chart\b/g, 'gender')

@@ -1,0 +1,158 @@
+/*
+ * Import of a 10,000-row province list (XLSX): upload (parse + header + mapping),
+ * preview (every row checked against the reference data and the directory) and
+ * commit (one transaction: trainees, enrolments, invitation jobs, audit), against
+ * the baseline of reading the same file with exceljs alone. Each measurement runs
+ * in its own child process so that its peak memory (max RSS) is its own.
+ *
+ *   npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/import-xlsx.js
+ */
+const { execFileSync } = require('node:child_process');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const ROWS = Number(process.env.BENCH_ROWS || 10000);
+const OUT = join(__dirname, 'out');
+const FILE = join(OUT, `import-${ROWS}.xlsx`);
+
+const COMMUNES = [
+  ['UBND xã Sin Suối Hồ', 'Lai Châu'],
+  ['Xã Thèn Sin, Huyện Tam Đường', 'Lai Châu'],
+  ['Xã Bản Hon, Huyện Tam Đường', 'Lai Châu'],
+  ['Xã Bình Lư', 'Lai Châu'],
+  ['Xã Khun Há', 'Tỉnh Lai Châu'],
+  ['Xã Phong Thổ', 'Lai Châu'],
+];
+const ETHNIC = ['Thái', "H'Mông", 'Dao', 'Giáy', 'Hà Nhì', 'Kinh', 'Mèo', 'Lự'];
+const FAMILY = ['Lò', 'Vàng', 'Tẩn', 'Lù', 'Giàng', 'Sùng', 'Hoàng', 'Nguyễn', 'Điêu', 'Lường'];
+const MIDDLE = ['Văn', 'Thị', 'A', 'Thị Thu', 'Văn Minh'];
+const GIVEN = ['Pành', 'Sử', 'Mẩy', 'Dung', 'Hà', 'Chứ', 'Mai', 'Páo', 'Dua', 'Công', 'Lan', 'Thành'];
+const SYL = ['An', 'Bình', 'Chiến', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Linh', 'Minh', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Uyên', 'Việt', 'Xuân', 'Yên', 'Đức'];
+
+async function generate() {
+  const ExcelJS = require('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Danh sách');
+  ws.getCell('A1').value = 'UBND TỈNH LAI CHÂU';
+  ws.mergeCells('A1:D1');
+  ws.getCell('A3').value = 'DANH SÁCH HỌC VIÊN THAM GIA LỚP TẬP HUẤN';
+  ws.mergeCells('A3:K3');
+  ws.getRow(5).values = ['STT', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Dân tộc', 'Chức vụ', 'Đơn vị công tác / Xã', 'Tỉnh', 'Số điện thoại', 'Email', 'Số CCCD'];
+  for (let i = 0; i < ROWS; i++) {
+    const [place, province] = COMMUNES[i % COMMUNES.length];
+    // Unique names without digits (a digit in a name is refused).
+    const name = `${FAMILY[i % 10]} ${MIDDLE[(i >> 1) % 5]} ${SYL[Math.floor(i / 2400) % 20]} ${SYL[Math.floor(i / 120) % 20]} ${GIVEN[Math.floor(i / 10) % 12]}`;
+    const d = 1 + (i % 28);
+    const m = 1 + (i % 12);
+    const y = 1965 + (i % 35);
+    const dob = i % 3 === 0 ? `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}` : i % 3 === 1 ? new Date(Date.UTC(y, m - 1, d)) : y;
+    ws.addRow([i + 1, name, dob, i % 2 ? 'Nữ' : 'Nam', ETHNIC[i % ETHNIC.length], 'Công chức Văn phòng - Thống kê', place, province, `09${String(10000000 + i).slice(-8)}`, i % 10 === 0 ? `hv${i}@example.vn` : null, `0120${String(80000000 + i)}`]);
+  }
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(FILE, Buffer.from(await wb.xlsx.writeBuffer()));
+}
+
+/** Child: reads the file with exceljs alone, touching every cell. */
+async function baseline() {
+  const ExcelJS = require('exceljs');
+  const buffer = readFileSync(FILE);
+  const t0 = process.hrtime.bigint();
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buffer);
+  let cells = 0;
+  wb.worksheets[0].eachRow((row) => row.eachCell(() => cells++));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, cells };
+}
+
+/** Child: the app's upload → preview → commit on a fresh database. */
+async function feature() {
+  const { Client } = require('pg');
+  const admin = process.env.DATABASE_URL;
+  if (!admin) throw new Error('set DATABASE_URL (an admin connection to PostgreSQL)');
+  const dbName = `taphuan_bench_${process.pid}`;
+  const url = new URL(admin);
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${dbName}"`);
+  await c.end();
+  url.pathname = `/${dbName}`;
+  try {
+    const { runMigrations } = require('../dist/src/database/migrate');
+    await runMigrations(url.toString());
+    const { loadConfig } = require('../dist/src/config/app-config');
+    const { createApp } = require('../dist/src/app.factory');
+    const { SetupService } = require('../dist/src/setup/setup.service');
+    const { ImportService } = require('../dist/src/import/import.service');
+    const { UsersService } = require('../dist/src/users/users.service');
+    const { DataSource } = require('typeorm');
+    const config = loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false', ADMIN_PASSWORD: 'bench-password-1', RUN_JOBS: 'false', SESSION_SECRET: 'bench', DATA_DIR: join(OUT, 'data') });
+    const app = await createApp(config, url.toString());
+    await app.init();
+    await app.get(SetupService).run();
+    const ds = app.get(DataSource);
+    const { user } = await app.get(UsersService).create({ fullName: 'Ban tổ chức', email: 'btc@bench.local', role: 'organiser', password: 'bench-password-1' }, null);
+    const actor = { id: user.id, email: user.email, phone: null, fullName: user.fullName, role: 'organiser', traineeId: null };
+    const [session] = await ds.query(
+      `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, capacity, status)
+       VALUES ('Lớp đo hiệu năng', 'lop do hieu nang', 'Bộ Nội vụ', '12', 'Hội trường', '2025-09-25', '2025-09-26', NULL, 'published') RETURNING id`,
+    );
+    const buffer = readFileSync(FILE);
+    const rssBefore = process.memoryUsage().rss;
+    const imports = app.get(ImportService);
+    const t0 = process.hrtime.bigint();
+    const batch = await imports.upload(session.id, { buffer, originalname: 'danh-sach.xlsx' }, actor);
+    const t1 = process.hrtime.bigint();
+    const preview = await imports.preview(batch.id, actor);
+    const t2 = process.hrtime.bigint();
+    const result = await imports.commit(batch.id, false, actor);
+    const t3 = process.hrtime.bigint();
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM enrollments WHERE session_id = $1`, [session.id]);
+    await app.close();
+    return {
+      uploadMs: Number(t1 - t0) / 1e6,
+      previewMs: Number(t2 - t1) / 1e6,
+      commitMs: Number(t3 - t2) / 1e6,
+      ms: Number(t3 - t0) / 1e6,
+      summary: preview.summary,
+      result,
+      enrolled: n,
+      rssBeforeMb: rssBefore / 1048576,
+    };
+  } finally {
+    const c2 = new Client({ connectionString: admin });
+    await c2.connect();
+    await c2.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await c2.end();
+  }
+}
+
+async function child(mode) {
+  const r = mode === 'baseline' ? await baseline() : await feature();
+  r.maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify(r));
+  process.exit(0);
+}
+
+async function main() {
+  await generate();
+  const run = (mode) => JSON.parse(execFileSync(process.execPath, [__filename, mode], { env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 }));
+  const base = run('baseline');
+  const feat = run('feature');
+  const ratio = feat.ms / base.ms;
+  const fmt = (x) => x.toFixed(0);
+  console.log(`Import of ${ROWS} rows (XLSX ${(readFileSync(FILE).length / 1048576).toFixed(1)} MB), Node ${process.version}`);
+  console.log(`baseline exceljs read: ${fmt(base.ms)} ms, peak RSS ${fmt(base.maxRssMb)} MB (${base.cells} cells)`);
+  console.log(`import: upload ${fmt(feat.uploadMs)} ms + preview ${fmt(feat.previewMs)} ms + commit ${fmt(feat.commitMs)} ms = ${fmt(feat.ms)} ms, peak RSS ${fmt(feat.maxRssMb)} MB (app booted: ${fmt(feat.rssBeforeMb)} MB)`);
+  console.log(`rows: ${JSON.stringify(feat.summary)}; created ${feat.result.created}, enrolled ${feat.enrolled}`);
+  console.log(`ratio import / baseline: ${ratio.toFixed(2)}x (target <= 3x), peak ${fmt(feat.maxRssMb)} MB (target < 300 MB)`);
+}
+
+if (process.argv[2]) child(process.argv[2]).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+else main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

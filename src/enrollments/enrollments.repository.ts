@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Enrollment, EnrollmentStatus, InvitationState } from './enrollment.entity';
+
+export interface LockedSession {
+  id: string;
+  title: string;
+  status: string;
+  capacity: number | null;
+}
+
+export interface InvitationData {
+  enrollmentId: string;
+  status: EnrollmentStatus;
+  invitationState: InvitationState;
+  checkinToken: string;
+  traineeName: string;
+  email: string | null;
+  session: { id: string; title: string; organisingUnit: string; venue: string; startDate: string; endDate: string; programme: string | null; status: string };
+  sittings: { date: string; part: string; startsAt: string; endsAt: string }[];
+}
+
+@Injectable()
+export class EnrollmentsRepository {
+  constructor(@InjectRepository(Enrollment) private readonly repo: Repository<Enrollment>) {}
+
+  private r(manager?: EntityManager): Repository<Enrollment> {
+    return manager ? manager.getRepository(Enrollment) : this.repo;
+  }
+
+  /** Locks the session row for the rest of the transaction: enrolments into one session are serialised, so capacity holds. */
+  async lockSession(sessionId: string, m: EntityManager): Promise<LockedSession | null> {
+    const rows: LockedSession[] = await m.query(`SELECT id, title, status, capacity FROM training_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    return rows[0] ?? null;
+  }
+
+  countActive(sessionId: string, m?: EntityManager): Promise<number> {
+    return this.r(m).count({ where: { sessionId, status: In(['registered', 'confirmed']) } });
+  }
+
+  findForTrainees(sessionId: string, traineeIds: string[], m?: EntityManager): Promise<Enrollment[]> {
+    if (traineeIds.length === 0) return Promise.resolve([]);
+    return this.r(m).find({ where: { sessionId, traineeId: In(traineeIds) } });
+  }
+
+  /** Inserts new enrolments; returns each one's id with its trainee. */
+  async insertMany(sessionId: string, rows: { traineeId: string; checkinToken: string }[], m: EntityManager): Promise<{ id: string; traineeId: string }[]> {
+    const out: { id: string; traineeId: string }[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const res: { id: string; trainee_id: string }[] = await m.query(
+        `INSERT INTO enrollments (session_id, trainee_id, status, checkin_token)
+         SELECT $1, t.trainee_id, 'registered', t.token FROM unnest($2::uuid[], $3::text[]) AS t(trainee_id, token)
+         RETURNING id, trainee_id`,
+        [sessionId, chunk.map((r) => r.traineeId), chunk.map((r) => r.checkinToken)],
+      );
+      out.push(...res.map((r) => ({ id: r.id, traineeId: r.trainee_id })));
+    }
+    return out;
+  }
+
+  async reactivate(ids: string[], m: EntityManager): Promise<void> {
+    if (ids.length) await m.getRepository(Enrollment).update({ id: In(ids) }, { status: 'registered', cancelledAt: null });
+  }
+
+  findById(id: string, m?: EntityManager): Promise<Enrollment | null> {
+    return this.r(m).findOne({ where: { id }, relations: { trainee: true } });
+  }
+
+  async update(id: string, patch: Partial<Enrollment>, m?: EntityManager): Promise<void> {
+    await this.r(m).update({ id }, patch);
+  }
+
+  /** A session's enrolment list with each trainee's commune and province, and whether a portal account exists. */
+  list(sessionId: string, status?: EnrollmentStatus): Promise<(Enrollment & { hasAccount: boolean })[]> {
+    const qb = this.repo
+      .createQueryBuilder('e')
+      .innerJoinAndSelect('e.trainee', 't')
+      .leftJoinAndSelect('t.commune', 'c')
+      .leftJoinAndSelect('t.province', 'p')
+      .addSelect('EXISTS (SELECT 1 FROM users u WHERE u.trainee_id = t.id)', 'has_account')
+      .where('e.session_id = :sessionId', { sessionId })
+      .orderBy('t.name_search', 'ASC');
+    if (status) qb.andWhere('e.status = :status', { status });
+    return qb.getRawAndEntities().then(({ entities, raw }) => {
+      const byId = new Map((raw as { e_id: string; has_account: boolean }[]).map((r) => [r.e_id, r.has_account]));
+      return entities.map((e) => Object.assign(e, { hasAccount: !!byId.get(e.id) }));
+    });
+  }
+
+  async countsByStatus(sessionId: string): Promise<Record<string, number>> {
+    const rows: { status: string; n: number }[] = await this.repo.query(`SELECT status, count(*)::int AS n FROM enrollments WHERE session_id = $1 GROUP BY status`, [sessionId]);
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /** Active enrolments of a session still waiting for an invitation, with an email. */
+  async findUninvited(sessionId: string, m: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await m.query(
+      `SELECT e.id FROM enrollments e JOIN trainees t ON t.id = e.trainee_id
+        WHERE e.session_id = $1 AND e.status <> 'cancelled' AND e.invitation_state IN ('none','failed') AND t.email IS NOT NULL`,
+      [sessionId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async setInvitationState(ids: string[], state: InvitationState, m?: EntityManager, invitedAt?: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.r(m).update({ id: In(ids) }, invitedAt ? { invitationState: state, invitedAt } : { invitationState: state });
+  }
+
+  /** Everything an invitation needs, in one place. */
+  async invitationData(enrollmentId: string): Promise<InvitationData | null> {
+    const rows = await this.repo.query(
+      `SELECT e.id, e.status, e.invitation_state, e.checkin_token, t.full_name, t.email,
+              s.id AS sid, s.title, s.organising_unit, s.venue, s.start_date::text AS start_date, s.end_date::text AS end_date, s.programme, s.status AS session_status,
+              p.full_name AS province
+         FROM enrollments e JOIN trainees t ON t.id = e.trainee_id JOIN training_sessions s ON s.id = e.session_id
+         LEFT JOIN provinces p ON p.code = s.host_province_code
+        WHERE e.id = $1`,
+      [enrollmentId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const sittings = await this.repo.query(
+      `SELECT date::text AS date, part, starts_at::text AS "startsAt", ends_at::text AS "endsAt" FROM sittings WHERE session_id = $1 ORDER BY date, starts_at`,
+      [r.sid],
+    );
+    return {
+      enrollmentId: r.id,
+      status: r.status,
+      invitationState: r.invitation_state,
+      checkinToken: r.checkin_token,
+      traineeName: r.full_name,
+      email: r.email,
+      session: { id: r.sid, title: r.title, organisingUnit: r.organising_unit, venue: r.province ? `${r.venue}, ${r.province}` : r.venue, startDate: r.start_date, endDate: r.end_date, programme: r.programme, status: r.session_status },
+      sittings,
+    };
+  }
+
+  /** The enrolments of a trainee, newest session first, with the session facts (for the portal). */
+  forTrainee(traineeId: string) {
+    return this.repo
+      .createQueryBuilder('e')
+      .innerJoinAndSelect('e.session', 's')
+      .where('e.trainee_id = :traineeId', { traineeId })
+      .andWhere(`e.status <> 'cancelled'`)
+      .andWhere(`s.status IN ('published','ongoing','completed')`)
+      .orderBy('s.start_date', 'DESC')
+      .getMany();
+  }
+
+  findOneForTrainee(traineeId: string, sessionId: string) {
+    return this.repo
+      .createQueryBuilder('e')
+      .innerJoinAndSelect('e.session', 's')
+      .leftJoinAndSelect('s.hostProvince', 'p')
+      .where('e.trainee_id = :traineeId AND e.session_id = :sessionId', { traineeId, sessionId })
+      .andWhere(`e.status <> 'cancelled'`)
+      .andWhere(`s.status IN ('published','ongoing','completed')`)
+      .getOne();
+  }
+}

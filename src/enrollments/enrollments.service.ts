@@ -1,0 +1,132 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { newToken } from '../common/tokens';
+import { TraineesService } from '../trainees/trainees.service';
+import { Enrollment, EnrollmentStatus } from './enrollment.entity';
+import { EnrollmentsRepository } from './enrollments.repository';
+import { InvitationsService } from './invitations.service';
+
+export interface EnrolResult {
+  added: number;
+  reactivated: number;
+  already: number;
+  invited: number;
+  /** The enrolment of each trainee asked for, in order. */
+  enrollmentIds: string[];
+}
+
+/** Statuses of a session into which trainees may be enrolled; invitations go out only once it is published. */
+const OPEN = ['draft', 'published', 'ongoing'];
+const INVITING = ['published', 'ongoing'];
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly trainees: TraineesService,
+    private readonly invitations: InvitationsService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  /**
+   * Enrols trainees into a session. The session row is locked for the
+   * transaction, so two organisers adding at once cannot exceed the capacity.
+   * Cancelled enrolments are reactivated; existing ones are left alone.
+   * Invitation jobs are written in the same transaction. Pass `manager` to
+   * run inside the caller's transaction (the import commit does).
+   */
+  async enrol(sessionId: string, traineeIds: string[], actorId: string | null, manager?: EntityManager): Promise<EnrolResult> {
+    if (!manager) return this.ds.transaction((m) => this.enrol(sessionId, traineeIds, actorId, m));
+    const m = manager;
+    const ids = [...new Set(traineeIds)];
+    const session = await this.enrollments.lockSession(sessionId, m);
+    if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    if (!OPEN.includes(session.status)) throw new ConflictException('Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.');
+    const trainees = await this.trainees.findByIds(ids, m);
+    if (trainees.length !== ids.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
+    const existing = new Map((await this.enrollments.findForTrainees(sessionId, ids, m)).map((e) => [e.traineeId, e]));
+    const toReactivate = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.id);
+    const toAdd = ids.filter((id) => !existing.has(id));
+    const active = await this.enrollments.countActive(sessionId, m);
+    const needed = toAdd.length + toReactivate.length;
+    if (session.capacity !== null && active + needed > session.capacity) {
+      throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
+    }
+    const inserted = await this.enrollments.insertMany(sessionId, toAdd.map((traineeId) => ({ traineeId, checkinToken: newToken() })), m);
+    await this.enrollments.reactivate(toReactivate, m);
+    const idOf = new Map<string, string>();
+    for (const e of existing.values()) idOf.set(e.traineeId, e.id);
+    for (const e of inserted) idOf.set(e.traineeId, e.id);
+    const reactivatedTrainees = [...existing.values()].filter((e) => e.status === 'cancelled' && e.invitationState !== 'sent').map((e) => e.traineeId);
+    const withEmail = new Set(trainees.filter((t) => t.email).map((t) => t.id));
+    const invite = INVITING.includes(session.status) ? [...toAdd, ...reactivatedTrainees].filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
+    if (invite.length) await this.invitations.queue(invite, m);
+    if (needed) {
+      const reactivatedIds = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.traineeId);
+      await this.audit.record({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue: { added: toAdd.length, reactivated: toReactivate.length, traineeIds: [...toAdd, ...reactivatedIds].slice(0, 1000) } }, m);
+    }
+    return { added: inserted.length, reactivated: toReactivate.length, already: ids.length - needed, invited: invite.length, enrollmentIds: ids.map((id) => idOf.get(id)!) };
+  }
+
+  async cancel(sessionId: string, enrollmentId: string, actorId: string): Promise<Enrollment> {
+    return this.ds.transaction(async (m) => {
+      const e = await this.enrollments.findById(enrollmentId, m);
+      if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
+      if (e.status === 'cancelled') return e;
+      await this.enrollments.update(e.id, { status: 'cancelled', cancelledAt: new Date() }, m);
+      await this.audit.record({ actorId, action: 'enrollment.cancel', entity: 'enrollment', entityId: e.id, oldValue: { status: e.status }, newValue: { status: 'cancelled' } }, m);
+      return e;
+    });
+  }
+
+  async confirm(sessionId: string, enrollmentId: string, actorId: string): Promise<Enrollment> {
+    return this.ds.transaction(async (m) => {
+      const e = await this.enrollments.findById(enrollmentId, m);
+      if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
+      if (e.status !== 'registered') throw new ConflictException('Chỉ xác nhận được lượt đăng ký đang chờ.');
+      await this.enrollments.update(e.id, { status: 'confirmed' }, m);
+      await this.audit.record({ actorId, action: 'enrollment.confirm', entity: 'enrollment', entityId: e.id, oldValue: { status: e.status }, newValue: { status: 'confirmed' } }, m);
+      return e;
+    });
+  }
+
+  /** Queues invitations for every active enrolment with an email that has none yet (or whose invitation failed). */
+  async inviteAll(sessionId: string): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const session = await this.enrollments.lockSession(sessionId, m);
+      if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+      if (!INVITING.includes(session.status)) throw new ConflictException('Chỉ gửi thư mời khi lớp đã được công bố.');
+      const ids = await this.enrollments.findUninvited(sessionId, m);
+      if (ids.length) await this.invitations.queue(ids, m);
+      return ids.length;
+    });
+  }
+
+  list(sessionId: string, status?: EnrollmentStatus) {
+    return this.enrollments.list(sessionId, status);
+  }
+
+  countsByStatus(sessionId: string) {
+    return this.enrollments.countsByStatus(sessionId);
+  }
+
+  /** A trainee's sessions (portal). */
+  forTrainee(traineeId: string) {
+    return this.enrollments.forTrainee(traineeId);
+  }
+
+  async oneForTrainee(traineeId: string, sessionId: string) {
+    const e = await this.enrollments.findOneForTrainee(traineeId, sessionId);
+    if (!e) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    return e;
+  }
+
+  async get(sessionId: string, enrollmentId: string) {
+    const e = await this.enrollments.findById(enrollmentId);
+    if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
+    return e;
+  }
+}

@@ -1,0 +1,83 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TrainingSession } from '../training-sessions/training-session.entity';
+import { User } from '../users/user.entity';
+
+export type ImportBatchStatus = 'uploaded' | 'committed';
+
+/** A cell as read from the file: text, number, a date (ISO), a formula with its cached result, or an error value. */
+export type RawCell = string | number | null | { d: string } | { f: string; r: string | number | { d: string } | null } | { e: string };
+
+/** Which file column feeds which trainee field (column index, 0-based), chosen in the wizard's mapping step. */
+export type ImportMapping = Partial<Record<ImportField, number>>;
+
+export const IMPORT_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'ethnicGroup', 'position', 'workplace', 'district', 'province', 'phone', 'email', 'nationalId'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/**
+ * The state of one import wizard run: the parsed grid of the uploaded file,
+ * the column mapping, the organiser's picks for rows in review, and the
+ * result once committed.
+ */
+@Entity('import_batches')
+@Check('chk_import_batches_status', `"status" IN ('uploaded','committed')`)
+export class ImportBatch {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  sessionId: string;
+
+  @ManyToOne(() => TrainingSession, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id' })
+  session?: TrainingSession;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdById: string | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by_id' })
+  createdBy?: User | null;
+
+  @Column({ type: 'text' })
+  fileName: string;
+
+  /** sha256 of the uploaded bytes. */
+  @Column({ type: 'varchar', length: 64 })
+  fileSha256: string;
+
+  @Column({ type: 'varchar', length: 12, default: 'uploaded' })
+  status: ImportBatchStatus;
+
+  /** 0-based index of the header row in `grid`. */
+  @Column({ type: 'int' })
+  headerRow: number;
+
+  /** Header texts of the file's columns. */
+  @Column({ type: 'jsonb' })
+  headers: string[];
+
+  /** Data rows after the header, as [file row number, cells]. Blank rows are left out. */
+  @Column({ type: 'jsonb' })
+  rows: [number, RawCell[]][];
+
+  @Column({ type: 'jsonb' })
+  mapping: ImportMapping;
+
+  /** Organiser's picks for rows in review: file row number → new commune code. */
+  @Column({ type: 'jsonb', default: () => `'{}'` })
+  resolutions: Record<string, string>;
+
+  /** Summary once committed: created, matched existing, enrolled. */
+  @Column({ type: 'jsonb', nullable: true })
+  result: Record<string, number> | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  committedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

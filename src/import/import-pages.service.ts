@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../common/request-context';
+import { formatDate } from '../common/view-engine';
+import { GENDER_LABELS } from '../trainees/trainee.entity';
+import { ImportService } from './import.service';
+
+const STATUS_LABELS = { new: 'Mới', existing: 'Đã có', review: 'Cần chọn xã', error: 'Lỗi' };
+const SHOWN = 500;
+
+@Injectable()
+export class ImportPagesService {
+  constructor(private readonly imports: ImportService) {}
+
+  async mapping(id: string, user: AuthUser) {
+    const v = await this.imports.mappingView(id, user);
+    const session = await this.imports.session(v.batch.sessionId, user);
+    return { title: 'Nhập danh sách · Chọn cột', session, ...v, committed: v.batch.status === 'committed' };
+  }
+
+  async preview(id: string, user: AuthUser) {
+    const { batch, rows, summary } = await this.imports.preview(id, user);
+    const session = await this.imports.session(batch.sessionId, user);
+    // Rows needing attention first, then the rest, up to SHOWN rows on the page.
+    const order = { review: 0, error: 1, existing: 2, new: 3 };
+    const sorted = [...rows].sort((a, b) => order[a.status] - order[b.status] || a.n - b.n);
+    return {
+      title: 'Nhập danh sách · Xem trước',
+      session,
+      batch,
+      summary,
+      committed: batch.status === 'committed',
+      canCommit: batch.status !== 'committed' && summary.review === 0 && summary.new + summary.existing > 0,
+      hasReview: summary.review > 0 || rows.some((r) => r.reviewOptions),
+      rows: sorted.slice(0, SHOWN).map((r) => ({
+        ...r,
+        statusLabel: STATUS_LABELS[r.status],
+        born: r.fields.dateOfBirth ? formatDate(r.fields.dateOfBirth) : (r.fields.birthYear ?? ''),
+        genderLabel: r.fields.gender ? GENDER_LABELS[r.fields.gender] : '',
+        options: r.reviewOptions?.map((o) => ({ ...o, selected: o.code === r.picked })),
+      })),
+      hidden: Math.max(0, rows.length - SHOWN),
+    };
+  }
+
+  async commit(id: string, skipErrors: boolean, user: AuthUser) {
+    const batch = await this.imports.get(id, user);
+    const result = await this.imports.commit(id, skipErrors, user);
+    return { sessionId: batch.sessionId, result };
+  }
+}

@@ -1,0 +1,318 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { cleanText, foldForSearch, lowerKeepMarks, stripUnitType } from '../common/text/vietnamese';
+import { ReferenceService } from '../reference/reference.service';
+import { duplicateReasons, keysOf, TraineeFields, TraineesService } from '../trainees/trainees.service';
+import { FIELD_LABELS } from './column-mapping';
+import { ImportBatch, ImportField, RawCell } from './import-batch.entity';
+import { CellProblem, display, parseBirthDate, parseEmail, parseGender, parseNationalId, parsePhone, splitPlace, unwrap } from './import-values';
+
+export type RowStatus = 'new' | 'existing' | 'review' | 'error';
+
+export interface ReviewOption {
+  code: string;
+  label: string;
+}
+
+export interface ValidatedRow {
+  n: number;
+  status: RowStatus;
+  fields: TraineeFields;
+  /** What the file said about the place, as read. */
+  placeText: string;
+  problems: CellProblem[];
+  /** "Xã Thèn Sin, Huyện Tam Đường (cũ) → Xã Sin Suối Hồ" */
+  communeNote?: string;
+  reviewOptions?: ReviewOption[];
+  /** The organiser's pick for a row in review. */
+  picked?: string;
+  existing?: { id: string; fullName: string; reasons: string };
+}
+
+type CommuneResolution =
+  | { kind: 'match'; code: string; provinceCode: string; note?: string }
+  | { kind: 'review'; options: ReviewOption[]; note: string }
+  | { kind: 'error'; message: string };
+
+interface Ctx {
+  provinces: Map<string, string>;
+  provinceNames: Map<string, string>;
+  communesByProvince: Map<string, Promise<{ code: string; name: string; fullName: string; provinceCode: string }[]>>;
+  communeCache: Map<string, Promise<CommuneResolution>>;
+  provinceCache: Map<string, Promise<string[] | null>>;
+  ethnicCache: Map<string, ReturnType<ReferenceService['matchEthnicGroup']>>;
+}
+
+/** Checks every row of an import against the reference data and the directory; nothing is written. */
+@Injectable()
+export class ImportValidationService {
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly trainees: TraineesService,
+  ) {}
+
+  /** With `directory: false` rows are not matched against the directory (the commit does that itself, inside its transaction). */
+  async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, opts: { directory?: boolean; manager?: EntityManager } = {}): Promise<ValidatedRow[]> {
+    const provinces = await this.reference.provinces();
+    const ctx: Ctx = {
+      provinces: new Map(provinces.map((p) => [foldForSearch(stripUnitType(p.name)), p.code])),
+      provinceNames: new Map(provinces.map((p) => [p.code, p.name])),
+      communesByProvince: new Map(),
+      communeCache: new Map(),
+      provinceCache: new Map(),
+      ethnicCache: new Map(),
+    };
+    const out: ValidatedRow[] = [];
+    for (const [n, cells] of batch.rows) {
+      const row = await this.validateRow(n, cells, batch, ctx);
+      if (row) out.push(row);
+    }
+    this.flagDuplicatesInFile(out);
+    if (opts.directory !== false) await this.matchDirectory(out, opts.manager);
+    return out;
+  }
+
+  private async validateRow(n: number, cells: RawCell[], batch: Pick<ImportBatch, 'mapping' | 'headers' | 'resolutions'>, ctx: Ctx): Promise<ValidatedRow | null> {
+    const problems: CellProblem[] = [];
+    const col = (f: ImportField) => {
+      const i = batch.mapping[f];
+      return i === undefined || i === null ? undefined : i;
+    };
+    const label = (f: ImportField) => {
+      const i = col(f);
+      return i !== undefined && batch.headers[i] ? batch.headers[i] : FIELD_LABELS[f];
+    };
+    const get = (f: ImportField) => {
+      const i = col(f);
+      const u = unwrap(i === undefined ? undefined : cells[i]);
+      if (u.error === 'no-result') {
+        problems.push({ column: label(f), value: `=${u.formula}`, message: 'Ô chứa công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, lưu lại rồi tải lên.', severity: 'error' });
+      } else if (u.error) {
+        problems.push({ column: label(f), value: u.error, message: 'Ô có lỗi công thức.', severity: 'error' });
+      } else if (u.formula) {
+        problems.push({ column: label(f), value: `=${u.formula}`, message: `Ô chứa công thức; dùng giá trị đã tính: ${display(u.value)}.`, severity: 'warning' });
+      }
+      return u.value;
+    };
+    const err = (f: ImportField, value: unknown, message: string) => problems.push({ column: label(f), value: display(value as never), message, severity: 'error' });
+
+    const mappedValues = (Object.values(batch.mapping) as number[]).map((i) => cells[i]);
+    if (mappedValues.every((c) => c === null || c === undefined || (typeof c === 'string' && !cleanText(c)))) return null;
+
+    // Notes and signatures under the list ("Người lập biểu", "Tổng cộng: 25 người") fill a single cell.
+    const filled = mappedValues.filter((c) => c !== null && c !== undefined && !(typeof c === 'string' && !cleanText(c))).length;
+    const nameCell = col('fullName') === undefined ? null : cells[col('fullName')!];
+    if (filled === 1 && (nameCell === null || nameCell === undefined)) return null;
+    if (typeof nameCell === 'string' && /^(tổng( cộng| số)?|cộng|người lập|ghi chú|danh sách có)\b/iu.test(cleanText(nameCell))) return null;
+    const rawName = get('fullName');
+    const fullName = rawName === null ? '' : typeof rawName === 'object' ? '' : cleanText(String(rawName));
+    // A numbering row under the header ("(1) (2) (3)...") is not a trainee.
+    if (/^\(?\d+\)?$/.test(fullName)) return null;
+    if (!fullName) err('fullName', rawName, 'Thiếu họ và tên.');
+    else if (/\d/.test(fullName)) err('fullName', rawName, 'Họ và tên có chữ số.');
+
+    const rawDob = get('dateOfBirth');
+    const dob = parseBirthDate(rawDob);
+    if (!dob.ok) err('dateOfBirth', rawDob, dob.message);
+
+    const rawGender = get('gender');
+    const gender = parseGender(rawGender);
+    if (!gender.ok) err('gender', rawGender, gender.message);
+
+    const rawEthnic = get('ethnicGroup');
+    let ethnicGroupCode: string | null = null;
+    if (rawEthnic !== null) {
+      const text = display(rawEthnic);
+      let found = ctx.ethnicCache.get(text);
+      if (!found) ctx.ethnicCache.set(text, (found = this.reference.matchEthnicGroup(text)));
+      const m = await found;
+      if (!m) err('ethnicGroup', rawEthnic, `Dân tộc không có trong danh mục: ${text}.`);
+      else {
+        ethnicGroupCode = m.code;
+        if (m.via === 'alias') problems.push({ column: label('ethnicGroup'), value: text, message: `${text} → dân tộc ${m.name}.`, severity: 'info' });
+      }
+    }
+
+    const rawPhone = get('phone');
+    const phone = parsePhone(rawPhone);
+    if (!phone.ok) err('phone', rawPhone, phone.message);
+    const rawEmail = get('email');
+    const email = parseEmail(rawEmail);
+    if (!email.ok) err('email', rawEmail, email.message);
+    const rawId = get('nationalId');
+    const nid = parseNationalId(rawId);
+    if (!nid.ok) err('nationalId', rawId, nid.message);
+    const position = get('position');
+    const workplaceRaw = get('workplace');
+    const districtRaw = get('district');
+    const provinceRaw = get('province');
+
+    // Province, then the commune within it.
+    let provinceCodes: string[] | null = null;
+    const provinceText = provinceRaw === null ? '' : display(provinceRaw);
+    if (provinceText) {
+      provinceCodes = await this.provinceCodes(provinceText, ctx);
+      if (!provinceCodes) err('province', provinceRaw, `Không tìm thấy tỉnh, thành phố: ${provinceText}.`);
+    }
+    const placeText = workplaceRaw === null ? '' : display(workplaceRaw);
+    const place = splitPlace(placeText);
+    const district = districtRaw !== null ? stripUnitType(display(districtRaw)) : place.district;
+    let communeCode: string | null = null;
+    let provinceCode: string | null = provinceCodes?.length === 1 ? provinceCodes[0] : null;
+    let communeNote: string | undefined;
+    let reviewOptions: ReviewOption[] | undefined;
+    let picked: string | undefined;
+    if (place.commune && (provinceCodes || !provinceText)) {
+      const key = `${provinceCodes?.join('+') ?? '*'}|${place.commune}|${district ?? ''}`;
+      let p = ctx.communeCache.get(key);
+      if (!p) ctx.communeCache.set(key, (p = this.resolveCommune(place.commune, district, provinceCodes, provinceText, ctx)));
+      const r = await p;
+      if (r.kind === 'match') {
+        communeCode = r.code;
+        provinceCode = r.provinceCode;
+        communeNote = r.note;
+      } else if (r.kind === 'review') {
+        communeNote = r.note;
+        reviewOptions = r.options;
+        picked = batch.resolutions[String(n)];
+        if (picked && r.options.some((o) => o.code === picked)) {
+          communeCode = picked;
+          const c = await this.reference.commune(picked);
+          provinceCode = c?.provinceCode ?? provinceCode;
+        } else picked = undefined;
+      } else err('workplace', workplaceRaw, r.message);
+    } else if (placeText && !place.commune) {
+      err('workplace', workplaceRaw, 'Không xác định được xã, phường (ghi "Xã ..." hoặc tên xã).');
+    }
+
+    const fields: TraineeFields = {
+      fullName,
+      gender: gender.ok ? gender.value : null,
+      dateOfBirth: dob.ok ? dob.date : null,
+      birthYear: dob.ok && Number.isFinite(dob.year) ? dob.year : null,
+      ethnicGroupCode,
+      position: position === null ? null : display(position),
+      workplace: placeText || null,
+      communeCode,
+      provinceCode,
+      phone: phone.ok ? phone.value : null,
+      email: email.ok ? email.value : null,
+      nationalId: nid.ok ? nid.value : null,
+    };
+    const hasError = problems.some((p) => p.severity === 'error');
+    const status: RowStatus = hasError ? 'error' : reviewOptions && !picked ? 'review' : 'new';
+    return { n, status, fields, placeText, problems, communeNote, reviewOptions, picked };
+  }
+
+  private provinceCodes(text: string, ctx: Ctx): Promise<string[] | null> {
+    const key = foldForSearch(stripUnitType(cleanText(text)));
+    let p = ctx.provinceCache.get(key);
+    if (!p) {
+      p = (async () => {
+        const code = ctx.provinces.get(key);
+        if (code) return [code];
+        if (!key) return null;
+        // A pre-2025 province name (e.g. Hà Giang → Tuyên Quang).
+        const olds = await this.reference.resolveOldProvince(text);
+        const codes = [...new Set(olds.map((o) => o.newProvinceCode))];
+        return codes.length ? codes : null;
+      })();
+      ctx.provinceCache.set(key, p);
+    }
+    return p;
+  }
+
+  private communesOf(code: string, ctx: Ctx) {
+    let p = ctx.communesByProvince.get(code);
+    if (!p) ctx.communesByProvince.set(code, (p = this.reference.communesOfProvince(code)));
+    return p;
+  }
+
+  /**
+   * New name within the province first (unless an old district is written),
+   * then the pre-2025 name through the conversion table. Ambiguous or split
+   * cases go to review with the candidates; nothing is guessed.
+   */
+  private async resolveCommune(commune: string, district: string | null, provinceCodes: string[] | null, provinceText: string, ctx: Ctx): Promise<CommuneResolution> {
+    const folded = foldForSearch(stripUnitType(commune));
+    if (folded.length < 2) return { kind: 'error', message: `Tên xã, phường không hợp lệ: ${commune}.` };
+    const withMarks = commune !== foldForSearch(commune);
+    const pickExact = <T extends { name: string }>(list: T[]) => {
+      const exact = list.filter((c) => lowerKeepMarks(stripUnitType(c.name)) === lowerKeepMarks(stripUnitType(commune)));
+      return withMarks && exact.length ? exact : list;
+    };
+    let newHits: { code: string; name: string; fullName: string; provinceCode: string }[] = [];
+    if (provinceCodes) {
+      for (const pc of provinceCodes) newHits.push(...(await this.communesOf(pc, ctx)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded));
+    } else {
+      newHits = (await this.reference.searchCommunes(commune, undefined, 50)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
+    }
+    newHits = pickExact(newHits);
+    if (!district && newHits.length === 1) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
+
+    const olds = (await this.reference.resolveOldCommune(commune, district ?? undefined)).filter((o) => !provinceCodes || o.targets.some((t) => provinceCodes.includes(t.provinceCode)));
+    const oldLabel = (o: (typeof olds)[number]) => `${o.oldCommuneName}, ${o.oldDistrictName}`;
+    if (olds.length === 1 && !olds[0].split && olds[0].targets.length >= 1 && new Set(olds[0].targets.map((t) => t.code)).size === 1) {
+      const t = olds[0].targets[0];
+      const known = await this.reference.commune(t.code);
+      if (known) return { kind: 'match', code: t.code, provinceCode: t.provinceCode, note: `${oldLabel(olds[0])} (cũ) → ${t.name}` };
+    }
+    if (district && olds.length === 0 && newHits.length === 1) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
+    const options = new Map<string, ReviewOption>();
+    for (const c of newHits) options.set(c.code, { code: c.code, label: `${c.fullName} (tên mới, ${ctx.provinceNames.get(c.provinceCode) ?? ''})` });
+    for (const o of olds) {
+      for (const t of o.targets) {
+        if (!t.known || options.has(t.code)) continue;
+        options.set(t.code, { code: t.code, label: `${t.name} (từ ${oldLabel(o)}${t.change === 'part' ? ', một phần' : ''})` });
+      }
+    }
+    if (options.size > 0) {
+      const why = olds.some((o) => o.split) ? 'xã cũ đã được chia cho nhiều xã mới' : olds.length > 1 ? 'có nhiều xã cũ cùng tên' : 'có nhiều xã trùng tên';
+      return { kind: 'review', options: [...options.values()], note: `Cần chọn xã cho "${commune}${district ? `, ${district}` : ''}": ${why}.` };
+    }
+    if (provinceCodes) {
+      const elsewhere = (await this.reference.searchCommunes(commune, undefined, 50)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
+      if (elsewhere.length) {
+        return { kind: 'error', message: `Xã ${commune} thuộc ${[...new Set(elsewhere.map((c) => c.provinceName))].join(', ')}, không thuộc ${provinceText}.` };
+      }
+    }
+    return { kind: 'error', message: `Không tìm thấy xã, phường: ${commune}${provinceText ? ` (${provinceText})` : ''}.` };
+  }
+
+  /** A later row with the same national ID, phone, or name + birth date + commune as an earlier row is an error. */
+  private flagDuplicatesInFile(rows: ValidatedRow[]): void {
+    const seen = new Map<string, number>();
+    for (const r of rows) {
+      if (r.status === 'error') continue;
+      const k = keysOf(r.fields);
+      const keys = [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, k.communeCode && (k.dateOfBirth || k.birthYear) && `nm:${k.nameSearch}|${k.dateOfBirth ?? k.birthYear}|${k.communeCode}`].filter(Boolean) as string[];
+      const earlier = keys.map((x) => seen.get(x)).find((x) => x !== undefined);
+      if (earlier !== undefined) {
+        r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Trùng với dòng ${earlier} trong tệp.`, severity: 'error' });
+        r.status = 'error';
+        continue;
+      }
+      for (const x of keys) seen.set(x, r.n);
+    }
+  }
+
+  /** Rows matching a trainee already in the directory are enrolled as that trainee (no new record). */
+  private async matchDirectory(rows: ValidatedRow[], manager?: EntityManager): Promise<void> {
+    const live = rows.filter((r) => r.status !== 'error');
+    const ids = [...new Set(live.map((r) => r.fields.nationalId).filter(Boolean))] as string[];
+    const phones = [...new Set(live.map((r) => r.fields.phone).filter(Boolean))] as string[];
+    const names = [...new Set(live.map((r) => foldForSearch(r.fields.fullName)))];
+    if (live.length === 0) return;
+    const candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
+    if (candidates.length === 0) return;
+    for (const r of live) {
+      const k = keysOf(r.fields);
+      const hits = candidates.map((c) => ({ c, reasons: duplicateReasons(k, c) })).filter((h) => h.reasons.length);
+      if (hits.length === 0) continue;
+      const byId = hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0];
+      r.existing = { id: byId.c.id, fullName: byId.c.fullName, reasons: byId.reasons.join(', ') };
+      if (r.status === 'new') r.status = 'existing';
+      r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Đã có trong danh bạ: ${byId.c.fullName} (${r.existing.reasons}); sẽ dùng hồ sơ này.`, severity: 'info' });
+    }
+  }
+}

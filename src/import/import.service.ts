@@ -1,0 +1,242 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/request-context';
+import { cleanText, foldForSearch } from '../common/text/vietnamese';
+import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { duplicateReasons, keysOf, TraineesService } from '../trainees/trainees.service';
+import type { Trainee } from '../trainees/trainee.entity';
+import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
+import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-mapping';
+import { IMPORT_FIELDS, ImportBatch, ImportField, ImportMapping, RawCell } from './import-batch.entity';
+import { ImportRepository } from './import.repository';
+import { ImportValidationService, ValidatedRow } from './import-validation.service';
+import { readSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
+
+export interface ImportSummary {
+  total: number;
+  new: number;
+  existing: number;
+  review: number;
+  error: number;
+}
+
+export interface CommitResult {
+  created: number;
+  matched: number;
+  enrolled: number;
+  skipped: number;
+}
+
+export function summarise(rows: ValidatedRow[]): ImportSummary {
+  const s: ImportSummary = { total: rows.length, new: 0, existing: 0, review: 0, error: 0 };
+  for (const r of rows) s[r.status]++;
+  return s;
+}
+
+/** The import wizard: upload → column mapping → preview (with picks for rows in review) → commit. */
+@Injectable()
+export class ImportService {
+  constructor(
+    private readonly batches: ImportRepository,
+    private readonly validation: ImportValidationService,
+    private readonly trainees: TraineesService,
+    private readonly enrollments: EnrollmentsService,
+    private readonly sessions: TrainingSessionsService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  session(sessionId: string, user: AuthUser) {
+    return this.sessions.get(sessionId, user);
+  }
+
+  /** Reads the file, finds the header row under any title block, guesses the mapping and keeps it all in a batch. */
+  async upload(sessionId: string, file: { buffer: Buffer; originalname: string } | undefined, user: AuthUser): Promise<ImportBatch> {
+    await this.sessions.get(sessionId, user);
+    if (!file?.buffer?.length) throw new BadRequestException('Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.');
+    let rows;
+    try {
+      rows = await readSpreadsheet(file.buffer, file.originalname);
+    } catch (e) {
+      if (e instanceof UnreadableFileError) throw new BadRequestException(e.message);
+      throw new BadRequestException('Không đọc được tệp. Vui lòng kiểm tra lại tệp và thử lại.');
+    }
+    const header = findHeaderRow(rows);
+    if (!header) throw new BadRequestException('Không tìm thấy dòng tiêu đề có cột "Họ và tên" trong 40 dòng đầu của tệp.');
+    const data = rows.slice(header.index + 1).map((r) => [r.n, r.cells] as [number, RawCell[]]);
+    if (data.length === 0) throw new BadRequestException('Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
+    if (data.length > 20000) throw new BadRequestException('Mỗi lần nhập tối đa 20.000 dòng.');
+    return this.batches.create({
+      sessionId,
+      createdById: user.id,
+      fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
+      fileSha256: createHash('sha256').update(file.buffer).digest('hex'),
+      headerRow: header.index,
+      headers: header.headers,
+      rows: data,
+      mapping: guessMapping(header.headers),
+      resolutions: {},
+    });
+  }
+
+  async get(id: string, user: AuthUser): Promise<ImportBatch> {
+    const b = await this.batches.findById(id);
+    if (!b) throw new NotFoundException('Không tìm thấy lượt nhập.');
+    await this.sessions.get(b.sessionId, user);
+    return b;
+  }
+
+  /** The mapping step: each field with the columns to choose from (header and sample values). */
+  async mappingView(id: string, user: AuthUser) {
+    const b = await this.get(id, user);
+    const columns = b.headers.map((h, i) => ({
+      index: String(i),
+      label: h || `Cột ${columnLetter(i)}`,
+      samples: b.rows.slice(0, 3).map(([, cells]) => cellText(cells[i] ?? null)).filter(Boolean).join(' · '),
+    }));
+    return {
+      batch: b,
+      fields: IMPORT_FIELDS.map((f) => ({ field: f, label: FIELD_LABELS[f], selected: b.mapping[f] === undefined ? '' : String(b.mapping[f]), required: f === 'fullName' })),
+      columns,
+    };
+  }
+
+  async saveMapping(id: string, input: Partial<Record<ImportField, string>>, user: AuthUser): Promise<ImportBatch> {
+    const b = await this.mustBeOpen(id, user);
+    const mapping: ImportMapping = {};
+    const used = new Map<number, ImportField>();
+    for (const f of IMPORT_FIELDS) {
+      const v = input[f];
+      if (v === undefined || v === '') continue;
+      const i = Number(v);
+      if (i >= b.headers.length) throw new BadRequestException('Cột không có trong tệp.');
+      if (used.has(i)) throw new BadRequestException(`Cột "${b.headers[i] || columnLetter(i)}" được chọn cho cả "${FIELD_LABELS[used.get(i)!]}" và "${FIELD_LABELS[f]}".`);
+      used.set(i, f);
+      mapping[f] = i;
+    }
+    if (mapping.fullName === undefined) throw new BadRequestException('Vui lòng chọn cột Họ và tên.');
+    await this.batches.update(id, { mapping, resolutions: {} });
+    return { ...b, mapping };
+  }
+
+  async preview(id: string, user: AuthUser) {
+    const b = await this.get(id, user);
+    const rows = await this.validation.validate(b);
+    return { batch: b, rows, summary: summarise(rows) };
+  }
+
+  /** Keeps the organiser's picks for rows in review (only among the offered candidates). */
+  async resolve(id: string, picks: Record<string, string>, user: AuthUser): Promise<number> {
+    const b = await this.mustBeOpen(id, user);
+    const rows = await this.validation.validate({ ...b, resolutions: {} }, { directory: false });
+    const resolutions = { ...b.resolutions };
+    let n = 0;
+    for (const r of rows) {
+      const pick = picks[`r${r.n}`];
+      if (!pick || !r.reviewOptions) continue;
+      if (!r.reviewOptions.some((o) => o.code === pick)) throw new BadRequestException(`Lựa chọn xã ở dòng ${r.n} không hợp lệ.`);
+      resolutions[String(r.n)] = pick;
+      n++;
+    }
+    await this.batches.update(id, { resolutions });
+    return n;
+  }
+
+  /**
+   * Commits the batch in one transaction: new trainees are created, rows that
+   * match the directory reuse the existing record, and every row is enrolled
+   * into the session (capacity enforced). Any failure rolls everything back.
+   * Refused while rows have errors (unless the organiser chose to leave them
+   * out) or await a commune choice.
+   */
+  async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult> {
+    const b = await this.mustBeOpen(id, user);
+    const validated = await this.validation.validate(b, { directory: false });
+    const s = summarise(validated);
+    if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
+    if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
+    const rows = validated.filter((r) => r.status !== 'error');
+    if (rows.length === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
+    return this.ds.transaction(async (m) => {
+      const locked = await this.batches.lockForCommit(id, m);
+      if (!locked || locked.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
+      // Match against the directory again inside the transaction: another import may have just added these people.
+      const candidates = await this.trainees.findImportCandidates(
+        rows.map((r) => r.fields.nationalId).filter(Boolean) as string[],
+        rows.map((r) => r.fields.phone).filter(Boolean) as string[],
+        rows.map((r) => foldForSearch(r.fields.fullName)),
+        m,
+      );
+      const fresh = rematch(rows, candidates);
+      const toCreate = rows.filter((r) => !fresh.has(r.n));
+      const createdIds = await this.trainees.insertMany(toCreate.map((r) => r.fields), user.id, `Nhập từ tệp ${b.fileName}`, m);
+      const idOfRow = new Map<number, string>();
+      toCreate.forEach((r, i) => idOfRow.set(r.n, createdIds[i]));
+      for (const [n, tid] of fresh) idOfRow.set(n, tid);
+      const traineeIds = rows.map((r) => idOfRow.get(r.n)!);
+      const enrol = await this.enrollments.enrol(b.sessionId, traineeIds, user.id, m);
+      const result: CommitResult = { created: createdIds.length, matched: fresh.size, enrolled: enrol.added + enrol.reactivated, skipped: validated.length - rows.length };
+      await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result } }, m);
+      await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: b.sessionId, newValue: { batchId: id, fileName: b.fileName, ...result } }, m);
+      return result;
+    });
+  }
+
+  /** The row-level report (row, column, value, problem) as an XLSX workbook. */
+  async errorReport(id: string, user: AuthUser): Promise<{ fileName: string; buffer: Buffer }> {
+    const b = await this.get(id, user);
+    const rows = await this.validation.validate(b);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Lỗi nhập');
+    ws.columns = [
+      { header: 'Dòng', key: 'row', width: 8 },
+      { header: 'Cột', key: 'column', width: 24 },
+      { header: 'Giá trị', key: 'value', width: 30 },
+      { header: 'Vấn đề', key: 'message', width: 70 },
+      { header: 'Mức độ', key: 'severity', width: 12 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    const levels = { error: 'Lỗi', warning: 'Cảnh báo', info: 'Ghi chú' };
+    for (const r of rows) {
+      for (const p of r.problems) ws.addRow({ row: r.n, column: p.column, value: p.value, message: p.message, severity: levels[p.severity] });
+      if (r.status === 'review') ws.addRow({ row: r.n, column: FIELD_LABELS.workplace, value: r.placeText, message: r.communeNote, severity: 'Cần chọn' });
+    }
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+    return { fileName: `loi-nhap-${b.fileName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-')}.xlsx`, buffer };
+  }
+
+  private async mustBeOpen(id: string, user: AuthUser): Promise<ImportBatch> {
+    const b = await this.get(id, user);
+    if (b.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
+    return b;
+  }
+}
+
+function columnLetter(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** Which rows are people already in the directory (national ID first, then phone, then name + birth + commune). */
+function rematch(rows: ValidatedRow[], candidates: Trainee[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const r of rows) {
+    const k = keysOf(r.fields);
+    const hits = candidates.map((c) => ({ c, reasons: duplicateReasons(k, c) })).filter((h) => h.reasons.length);
+    if (!hits.length) continue;
+    out.set(r.n, (hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0]).c.id);
+  }
+  return out;
+}
+
+/** Multer reads multipart file names as latin1; browsers send UTF-8. */
+function utf8Name(name: string): string {
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return /[\u0080-\u00ff]/.test(name) && !decoded.includes('\ufffd') ? decoded : name;
+}

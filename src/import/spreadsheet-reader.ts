@@ -1,0 +1,111 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
+import type { RawCell } from './import-batch.entity';
+
+/** A file the organiser must fix or replace; the message is shown as is. */
+export class UnreadableFileError extends Error {}
+
+export interface SheetRow {
+  /** 1-based row number as the organiser sees it in Excel (or the line in a CSV). */
+  n: number;
+  cells: RawCell[];
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE = [0xd0, 0xcf, 0x11, 0xe0];
+const startsWith = (b: Buffer, sig: number[]) => sig.every((x, i) => b[i] === x);
+
+/** Reads an uploaded XLSX or CSV into rows of cells; refuses anything else with a Vietnamese message. */
+export async function readSpreadsheet(buffer: Buffer, fileName: string): Promise<SheetRow[]> {
+  if (buffer.length === 0) throw new UnreadableFileError('Tệp rỗng.');
+  const lower = fileName.toLowerCase();
+  if (startsWith(buffer, ZIP)) return readXlsx(buffer);
+  if (startsWith(buffer, OLE)) throw new UnreadableFileError('Đây là tệp Excel định dạng cũ (.xls). Vui lòng mở bằng Excel và lưu lại dạng .xlsx rồi tải lên.');
+  if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) throw new UnreadableFileError('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ: nội dung bị hỏng hoặc không phải Excel.');
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return readCsv(buffer);
+  throw new UnreadableFileError('Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).');
+}
+
+async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch {
+    throw new UnreadableFileError('Không đọc được tệp Excel: tệp bị hỏng hoặc không phải bảng tính .xlsx.');
+  }
+  // The sheet with the most rows holds the list (others are often instructions or blank).
+  const sheet = wb.worksheets.filter((w) => w.state === 'visible' || !w.state).sort((a, b) => b.actualRowCount - a.actualRowCount)[0];
+  if (!sheet || sheet.actualRowCount === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
+  const width = Math.min(sheet.columnCount, 60);
+  const rows: SheetRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, n) => {
+    const cells: RawCell[] = [];
+    for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
+    rows.push({ n, cells });
+  });
+  return rows;
+}
+
+type ExcelValue = ExcelJS.CellValue | undefined;
+
+function plain(v: ExcelValue): string | number | { d: string } | { e: string } | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : { d: v.toISOString() };
+  if (typeof v === 'object') {
+    if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('error' in v) return { e: String((v as { error: unknown }).error) };
+    if ('text' in v && typeof (v as { text: unknown }).text === 'string') return (v as { text: string }).text;
+    if ('text' in v && typeof (v as { text: unknown }).text === 'object') return plain((v as { text: ExcelValue }).text) as string;
+  }
+  return null;
+}
+
+function cellValue(v: ExcelValue): RawCell {
+  if (v && typeof v === 'object' && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v)) {
+    const f = v as { formula?: string; sharedFormula?: string; result?: ExcelValue };
+    const r = plain(f.result as ExcelValue);
+    if (r && typeof r === 'object' && 'e' in r) return { e: r.e };
+    return { f: String(f.formula ?? f.sharedFormula ?? ''), r: r as string | number | { d: string } | null };
+  }
+  return plain(v);
+}
+
+/** UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 (Vietnamese Windows). */
+export function decodeText(buffer: Buffer): string {
+  if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) return buffer.subarray(3).toString('utf8');
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return iconv.decode(buffer.subarray(2), 'utf16le');
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) return iconv.decode(buffer.subarray(2), 'utf16be');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    return iconv.decode(buffer, 'windows-1258');
+  }
+}
+
+function readCsv(buffer: Buffer): Promise<SheetRow[]> {
+  const head = buffer.subarray(0, 65536);
+  let control = 0;
+  for (const b of head) if (b === 0 || (b < 0x09) || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
+  if (control > head.length * 0.01) throw new UnreadableFileError('Tệp CSV không hợp lệ: nội dung không phải văn bản.');
+  const text = decodeText(buffer).normalize('NFC');
+  const firstLines = text.split(/\r?\n/, 20).join('\n');
+  const counts = [',', ';', '\t'].map((d) => [d, firstLines.split(d).length] as const).sort((a, b) => b[1] - a[1]);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { delimiter: counts[0][0], relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    throw new UnreadableFileError(`Không đọc được tệp CSV: ${(e as Error).message}`);
+  }
+  const rows: SheetRow[] = [];
+  for (const r of records) {
+    const cells = r.record.map((c) => (c.trim() === '' ? null : c));
+    if (cells.every((c) => c === null)) continue;
+    rows.push({ n: r.info.lines, cells });
+  }
+  if (rows.length === 0) throw new UnreadableFileError('Tệp CSV không có dữ liệu.');
+  return Promise.resolve(rows);
+}

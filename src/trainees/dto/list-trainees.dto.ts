@@ -1,0 +1,38 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class ListTraineesDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100, { message: 'Từ khóa tối đa 100 ký tự.' })
+  q?: string;
+
+  @IsOptional()
+  @Matches(/^(\d{2})?$/, { message: 'Tỉnh không hợp lệ.' })
+  province?: string;
+
+  @IsOptional()
+  @Matches(/^(\d{5})?$/, { message: 'Xã không hợp lệ.' })
+  commune?: string;
+
+  @IsOptional()
+  @Matches(/^(\d{2})?$/, { message: 'Dân tộc không hợp lệ.' })
+  ethnic?: string;
+
+  @IsOptional()
+  @IsIn(['', 'male', 'female'], { message: 'Giới tính không hợp lệ.' })
+  gender?: '' | 'male' | 'female';
+
+  /** Session whose enrolment page asks (the directory then offers "add to session"). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  session?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'Trang không hợp lệ.' })
+  @Min(1)
+  @Max(100000)
+  page?: number;
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, Roles } from '../common/decorators';
+import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { pageOf } from '../common/paging';
+import { ListTraineesDto } from './dto/list-trainees.dto';
+import { SaveTraineeDto } from './dto/save-trainee.dto';
+import { MergeSearchDto, MergeTraineesDto } from './dto/merge-trainees.dto';
+import { TraineesPagesService } from './trainees-pages.service';
+import { TraineesService } from './trainees.service';
+
+const PAGE_SIZE = 50;
+
+function duplicateFlash(req: AppRequest, name: string, verb: string, duplicates: { trainee: { fullName: string }; reasons: string[] }[]) {
+  flash(req, 'success', `Đã ${verb} học viên ${name}.`);
+  if (duplicates.length) {
+    flash(req, 'error', `Có thể trùng lặp với: ${duplicates.map((d) => `${d.trainee.fullName} (${d.reasons.join(', ')})`).join('; ')}. Xem hồ sơ để gộp nếu là cùng một người.`);
+  }
+}
+
+@ApiExcludeController()
+@Controller('trainees')
+@Roles('organiser')
+export class TraineesController {
+  constructor(
+    private readonly trainees: TraineesService,
+    private readonly pages: TraineesPagesService,
+  ) {}
+
+  @Get()
+  @Render('trainees/list')
+  async list(@Query() q: ListTraineesDto) {
+    const view = await this.pages.directory(q, PAGE_SIZE);
+    return { title: 'Danh bạ học viên', ...view, paging: pageOf(q.page, PAGE_SIZE, view.total) };
+  }
+
+  @Get('new')
+  @Render('trainees/form')
+  newForm() {
+    return this.pages.form(null);
+  }
+
+  @Post()
+  async create(@Body() dto: SaveTraineeDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const { trainee, duplicates } = await this.trainees.create(dto, actor.id);
+    duplicateFlash(req, trainee.fullName, 'thêm', duplicates);
+    res.redirect(303, `/trainees/${trainee.id}`);
+  }
+
+  @Get(':id')
+  @Render('trainees/show')
+  show(@Param('id', ParseUUIDPipe) id: string, @Query() q: MergeSearchDto) {
+    return this.pages.profile(id, q.q);
+  }
+
+  @Get(':id/edit')
+  @Render('trainees/form')
+  editForm(@Param('id', ParseUUIDPipe) id: string) {
+    return this.pages.form(id);
+  }
+
+  @Post(':id')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SaveTraineeDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const { trainee, duplicates } = await this.trainees.update(id, dto, actor.id);
+    duplicateFlash(req, trainee.fullName, 'cập nhật', duplicates);
+    res.redirect(303, `/trainees/${id}`);
+  }
+
+  @Post(':id/merge')
+  async merge(@Param('id', ParseUUIDPipe) id: string, @Body() dto: MergeTraineesDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const kept = await this.trainees.merge(id, dto.otherId, actor.id);
+    flash(req, 'success', `Đã gộp hồ sơ vào ${kept.fullName}; các lượt đăng ký và lịch sử đã được chuyển theo.`);
+    res.redirect(303, `/trainees/${id}`);
+  }
+}

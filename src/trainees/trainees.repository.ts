@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
+import { Gender, Trainee } from './trainee.entity';
+
+export interface TraineeListFilter {
+  provinceCode?: string;
+  communeCode?: string;
+  ethnicGroupCode?: string;
+  gender?: Gender;
+  /** Folded search text. */
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
+/** The keys two records are compared on to flag a probable duplicate. */
+export interface DuplicateKeys {
+  nationalId?: string | null;
+  phone?: string | null;
+  nameSearch: string;
+  dateOfBirth?: string | null;
+  birthYear?: number | null;
+  communeCode?: string | null;
+}
+
+@Injectable()
+export class TraineesRepository {
+  constructor(@InjectRepository(Trainee) private readonly repo: Repository<Trainee>) {}
+
+  private r(manager?: EntityManager): Repository<Trainee> {
+    return manager ? manager.getRepository(Trainee) : this.repo;
+  }
+
+  /** Active (not merged) trainees, with their commune, province and ethnic group. */
+  list(f: TraineeListFilter): Promise<[Trainee[], number]> {
+    const qb = this.repo
+      .createQueryBuilder('t')
+      .leftJoinAndSelect('t.commune', 'c')
+      .leftJoinAndSelect('t.province', 'p')
+      .leftJoinAndSelect('t.ethnicGroup', 'e')
+      .where('t.merged_into_id IS NULL')
+      .orderBy('t.name_search', 'ASC')
+      .addOrderBy('t.id', 'ASC');
+    if (f.provinceCode) qb.andWhere('t.province_code = :pc', { pc: f.provinceCode });
+    if (f.communeCode) qb.andWhere('t.commune_code = :cc', { cc: f.communeCode });
+    if (f.ethnicGroupCode) qb.andWhere('t.ethnic_group_code = :ec', { ec: f.ethnicGroupCode });
+    if (f.gender) qb.andWhere('t.gender = :g', { g: f.gender });
+    const q = f.q;
+    if (q) {
+      const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
+      qb.andWhere(new Brackets((w) => w.where('t.name_search LIKE :like', { like }).orWhere('t.phone = :raw', { raw: q.replace(/\s+/g, '') }).orWhere('t.national_id = :raw')));
+    }
+    return qb.skip(f.offset).take(f.limit).getManyAndCount();
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<Trainee | null> {
+    return this.r(manager).findOne({ where: { id }, relations: { commune: true, province: true, ethnicGroup: true } });
+  }
+
+  findByIds(ids: string[], manager?: EntityManager): Promise<Trainee[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.r(manager).createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).andWhere('t.merged_into_id IS NULL').getMany();
+  }
+
+  /** Active trainees matching any of the keys (same national ID, same phone, or same name + birth date + commune). */
+  async findDuplicates(keys: DuplicateKeys, excludeId?: string, manager?: EntityManager): Promise<Trainee[]> {
+    const qb = this.r(manager)
+      .createQueryBuilder('t')
+      .leftJoinAndSelect('t.commune', 'c')
+      .where('t.merged_into_id IS NULL')
+      .andWhere(
+        new Brackets((w) => {
+          w.where('false');
+          if (keys.nationalId) w.orWhere('t.national_id = :nid', { nid: keys.nationalId });
+          if (keys.phone) w.orWhere('t.phone = :phone', { phone: keys.phone });
+          if (keys.communeCode && (keys.dateOfBirth || keys.birthYear)) {
+            w.orWhere(
+              new Brackets((x) => {
+                x.where('t.name_search = :ns AND t.commune_code = :cc', { ns: keys.nameSearch, cc: keys.communeCode });
+                if (keys.dateOfBirth) x.andWhere('t.date_of_birth = :dob', { dob: keys.dateOfBirth });
+                else x.andWhere('t.birth_year = :by AND t.date_of_birth IS NULL', { by: keys.birthYear });
+              }),
+            );
+          }
+        }),
+      )
+      .orderBy('t.created_at', 'ASC');
+    if (excludeId) qb.andWhere('t.id <> :ex', { ex: excludeId });
+    return qb.getMany();
+  }
+
+  /** Candidates for many import rows at once: any active trainee sharing a national ID, a phone or a folded name. */
+  findImportCandidates(nationalIds: string[], phones: string[], nameSearches: string[], manager?: EntityManager): Promise<Trainee[]> {
+    return this.r(manager)
+      .createQueryBuilder('t')
+      .where('t.merged_into_id IS NULL')
+      .andWhere(
+        new Brackets((w) =>
+          w
+            .where('t.national_id = ANY(:nids)', { nids: nationalIds })
+            .orWhere('t.phone = ANY(:phones)', { phones })
+            .orWhere('t.name_search = ANY(:names)', { names: nameSearches }),
+        ),
+      )
+      .getMany();
+  }
+
+  save(t: Partial<Trainee>, manager?: EntityManager): Promise<Trainee> {
+    return this.r(manager).save(t);
+  }
+
+  /** Inserts many trainees with a few statements (ids made here, so each row keeps its own). */
+  async insertMany(rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[], manager: EntityManager): Promise<string[]> {
+    const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+    for (let i = 0; i < withIds.length; i += 2000) {
+      await manager.query(
+        `INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
+         SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
+                position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)`,
+        [JSON.stringify(withIds.slice(i, i + 2000))],
+      );
+    }
+    return withIds.map((r) => r.id);
+  }
+
+  async update(id: string, patch: Partial<Trainee>, manager?: EntityManager): Promise<void> {
+    await this.r(manager).update({ id }, patch);
+  }
+
+  /** Locks both records of a merge, in a stable order. */
+  async lockPair(a: string, b: string, m: EntityManager): Promise<void> {
+    await m.query(`SELECT id FROM trainees WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[a, b]]);
+  }
+
+  /**
+   * Moves the enrolments of `fromId` to `toId`. Where both are enrolled in the
+   * same session, the attendance marks of the dropped enrolment move to the
+   * kept one (unless it already has a mark for that sitting), the better status
+   * wins, and the dropped enrolment is removed.
+   */
+  async moveEnrollments(fromId: string, toId: string, m: EntityManager): Promise<{ moved: number; combined: number }> {
+    const pairs: { keep: string; drop: string; drop_status: string; keep_status: string }[] = await m.query(
+      `SELECT k.id AS keep, d.id AS drop, d.status AS drop_status, k.status AS keep_status
+         FROM enrollments d JOIN enrollments k ON k.session_id = d.session_id AND k.trainee_id = $2
+        WHERE d.trainee_id = $1`,
+      [fromId, toId],
+    );
+    const rank: Record<string, number> = { cancelled: 0, registered: 1, confirmed: 2 };
+    for (const p of pairs) {
+      await m.query(
+        `UPDATE attendance_marks a SET enrollment_id = $2
+          WHERE a.enrollment_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_marks b WHERE b.enrollment_id = $2 AND b.sitting_id = a.sitting_id)`,
+        [p.drop, p.keep],
+      );
+      if (rank[p.drop_status] > rank[p.keep_status]) await m.query(`UPDATE enrollments SET status = $2, cancelled_at = NULL WHERE id = $1`, [p.keep, p.drop_status]);
+      await m.query(`DELETE FROM enrollments WHERE id = $1`, [p.drop]);
+    }
+    const moved: unknown[] = await m.query(`UPDATE enrollments SET trainee_id = $2, updated_at = now() WHERE trainee_id = $1 RETURNING id`, [fromId, toId]);
+    return { moved: (moved[0] as unknown[])?.length ?? 0, combined: pairs.length };
+  }
+
+  /** Moves a portal account to the kept record when it has none. */
+  async moveAccount(fromId: string, toId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE users SET trainee_id = $2 WHERE trainee_id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE trainee_id = $2)`, [fromId, toId]);
+  }
+
+  /** Records earlier merged into `fromId` now point at `toId`. */
+  async repointMerged(fromId: string, toId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE trainees SET merged_into_id = $2 WHERE merged_into_id = $1`, [fromId, toId]);
+  }
+
+  /** Ids of the records merged into this one. */
+  async mergedIds(id: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.repo.query(`SELECT id FROM trainees WHERE merged_into_id = $1`, [id]);
+    return rows.map((r) => r.id);
+  }
+}

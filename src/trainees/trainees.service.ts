@@ -1,0 +1,222 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { FormRejectedException } from '../common/http-exception.filter';
+import { normalisePhone } from '../common/text/phone';
+import { cleanText, foldForSearch, stripUnitType } from '../common/text/vietnamese';
+import { ReferenceService } from '../reference/reference.service';
+import { SaveTraineeDto } from './dto/save-trainee.dto';
+import { Gender, Trainee } from './trainee.entity';
+import { DuplicateKeys, TraineesRepository } from './trainees.repository';
+
+/** Why two records look like the same person. */
+export function duplicateReasons(a: DuplicateKeys, b: Trainee): string[] {
+  const out: string[] = [];
+  if (a.nationalId && a.nationalId === b.nationalId) out.push('cùng số CCCD');
+  if (a.phone && a.phone === b.phone) out.push('cùng số điện thoại');
+  if (a.communeCode && a.nameSearch === b.nameSearch && a.communeCode === b.communeCode && ((a.dateOfBirth && a.dateOfBirth === b.dateOfBirth) || (!a.dateOfBirth && a.birthYear && a.birthYear === b.birthYear))) {
+    out.push('cùng họ tên, ngày sinh và xã');
+  }
+  return out;
+}
+
+export interface TraineeFields {
+  fullName: string;
+  gender: Gender | null;
+  dateOfBirth: string | null;
+  birthYear: number | null;
+  ethnicGroupCode: string | null;
+  position: string | null;
+  workplace: string | null;
+  communeCode: string | null;
+  provinceCode: string | null;
+  phone: string | null;
+  email: string | null;
+  nationalId: string | null;
+}
+
+const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
+
+@Injectable()
+export class TraineesService {
+  constructor(
+    private readonly trainees: TraineesRepository,
+    private readonly reference: ReferenceService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  list(filter: { q?: string; province?: string; commune?: string; ethnic?: string; gender?: Gender | ''; page: number; pageSize: number }) {
+    const q = filter.q ? foldForSearch(cleanText(filter.q)) : '';
+    return this.trainees.list({
+      q: q || undefined,
+      provinceCode: filter.province || undefined,
+      communeCode: filter.commune || undefined,
+      ethnicGroupCode: filter.ethnic || undefined,
+      gender: filter.gender || undefined,
+      offset: (filter.page - 1) * filter.pageSize,
+      limit: filter.pageSize,
+    });
+  }
+
+  async get(id: string, manager?: EntityManager): Promise<Trainee> {
+    const t = await this.trainees.findById(id, manager);
+    if (!t) throw new NotFoundException('Không tìm thấy học viên.');
+    return t;
+  }
+
+  /** A trainee with the records that look like the same person, and the history of it and of the records merged into it. */
+  async profile(id: string) {
+    const trainee = await this.get(id);
+    const mergedInto = trainee.mergedIntoId ? await this.trainees.findById(trainee.mergedIntoId) : null;
+    const keys = keysOf(trainee);
+    const duplicates = trainee.mergedIntoId ? [] : (await this.trainees.findDuplicates(keys, trainee.id)).map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) }));
+    const ids = [trainee.id, ...(await this.trainees.mergedIds(trainee.id))];
+    const history = (await Promise.all(ids.map((i) => this.audit.findForEntity('trainee', i)))).flat().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return { trainee, mergedInto, duplicates, history };
+  }
+
+  findByIds(ids: string[], manager?: EntityManager): Promise<Trainee[]> {
+    return this.trainees.findByIds(ids, manager);
+  }
+
+  /** Creates a trainee; probable duplicates are returned (flagged), not refused. */
+  async create(dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: { trainee: Trainee; reasons: string[] }[] }> {
+    const fields = await this.fieldsFromForm(dto);
+    const keys = keysOf(fields);
+    const found = await this.trainees.findDuplicates(keys);
+    const trainee = await this.ds.transaction(async (m) => {
+      const t = await this.trainees.save({ ...fields, nameSearch: keys.nameSearch }, m);
+      await this.audit.record({ actorId, action: 'trainee.create', entity: 'trainee', entityId: t.id, newValue: pick(fields), note: found.length ? `Có thể trùng với ${found.map((d) => d.id).join(', ')}` : null }, m);
+      return t;
+    });
+    return { trainee, duplicates: found.map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) })) };
+  }
+
+  async update(id: string, dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: { trainee: Trainee; reasons: string[] }[] }> {
+    const before = await this.get(id);
+    if (before.mergedIntoId) throw new ConflictException('Hồ sơ này đã được gộp vào hồ sơ khác.');
+    const fields = await this.fieldsFromForm(dto);
+    const keys = keysOf(fields);
+    const oldValue: Record<string, unknown> = {};
+    const newValue: Record<string, unknown> = {};
+    for (const k of AUDITED) {
+      if ((before[k] ?? null) !== (fields[k] ?? null)) {
+        oldValue[k] = before[k] ?? null;
+        newValue[k] = fields[k] ?? null;
+      }
+    }
+    await this.ds.transaction(async (m) => {
+      await this.trainees.update(id, { ...fields, nameSearch: keys.nameSearch }, m);
+      if (Object.keys(newValue).length) await this.audit.record({ actorId, action: 'trainee.update', entity: 'trainee', entityId: id, oldValue, newValue }, m);
+    });
+    const found = await this.trainees.findDuplicates(keys, id);
+    return { trainee: await this.get(id), duplicates: found.map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) })) };
+  }
+
+  /**
+   * Merges `otherId` into `keepId`: enrolments (with their attendance) and the
+   * portal account follow, empty fields of the kept record are filled from the
+   * other, and the other record is hidden (merged_into_id). Audited on both.
+   */
+  async merge(keepId: string, otherId: string, actorId: string): Promise<Trainee> {
+    if (keepId === otherId) throw new BadRequestException('Không thể gộp một hồ sơ với chính nó.');
+    return this.ds.transaction(async (m) => {
+      await this.trainees.lockPair(keepId, otherId, m);
+      const keep = await this.trainees.findById(keepId, m);
+      const other = await this.trainees.findById(otherId, m);
+      if (!keep || !other) throw new NotFoundException('Không tìm thấy học viên.');
+      if (keep.mergedIntoId || other.mergedIntoId) throw new ConflictException('Một trong hai hồ sơ đã được gộp trước đó.');
+      const filled: Partial<Trainee> = {};
+      for (const k of AUDITED) {
+        if ((keep[k] === null || keep[k] === '') && other[k] !== null) (filled as Record<string, unknown>)[k] = other[k];
+      }
+      if (filled.dateOfBirth) filled.birthYear = other.birthYear;
+      else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
+      const { moved, combined } = await this.trainees.moveEnrollments(otherId, keepId, m);
+      await this.trainees.moveAccount(otherId, keepId, m);
+      await this.trainees.repointMerged(otherId, keepId, m);
+      if (Object.keys(filled).length) await this.trainees.update(keepId, filled, m);
+      await this.trainees.update(otherId, { mergedIntoId: keepId }, m);
+      const snapshot = pick(other as unknown as TraineeFields);
+      await this.audit.recordMany(
+        [
+          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, enrollmentsMoved: moved, enrollmentsCombined: combined } },
+          { actorId, action: 'trainee.merged-into', entity: 'trainee', entityId: otherId, newValue: { mergedIntoId: keepId } },
+        ],
+        m,
+      );
+      return (await this.trainees.findById(keepId, m))!;
+    });
+  }
+
+  /** Import support: active trainees sharing a key with any of the rows (pass the transaction's manager). */
+  findImportCandidates(nationalIds: string[], phones: string[], nameSearches: string[], manager?: EntityManager): Promise<Trainee[]> {
+    return this.trainees.findImportCandidates(nationalIds, phones, nameSearches, manager);
+  }
+
+  /** Import support: inserts new trainees in the caller's transaction, returns their ids in order. */
+  async insertMany(rows: TraineeFields[], actorId: string | null, note: string, m: EntityManager): Promise<string[]> {
+    const ids = await this.trainees.insertMany(
+      rows.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })),
+      m,
+    );
+    await this.audit.recordBulk(
+      ids.map((id, i) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(rows[i]), note })),
+      m,
+    );
+    return ids;
+  }
+
+  private async fieldsFromForm(dto: SaveTraineeDto): Promise<TraineeFields> {
+    const errors: Record<string, string[]> = {};
+    let phone: string | null = null;
+    if (dto.phone) {
+      phone = normalisePhone(dto.phone);
+      if (!phone) errors.phone = ['Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).'];
+    }
+    if (dto.dateOfBirth) {
+      const d = new Date(`${dto.dateOfBirth}T00:00:00Z`);
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== dto.dateOfBirth) errors.dateOfBirth = ['Ngày sinh không tồn tại.'];
+      else if (d.getTime() > Date.now()) errors.dateOfBirth = ['Ngày sinh ở tương lai.'];
+      else if (d.getUTCFullYear() < 1920) errors.dateOfBirth = ['Năm sinh không hợp lệ.'];
+    }
+    if (dto.ethnicGroupCode && !(await this.reference.ethnicGroups()).some((g) => g.code === dto.ethnicGroupCode)) errors.ethnicGroupCode = ['Dân tộc không có trong danh mục.'];
+    let communeCode: string | null = null;
+    if (dto.communeName) {
+      if (!dto.provinceCode) errors.provinceCode = ['Vui lòng chọn tỉnh, thành phố của xã.'];
+      else {
+        const key = foldForSearch(stripUnitType(dto.communeName));
+        const hits = (await this.reference.communesOfProvince(dto.provinceCode)).filter((c) => foldForSearch(stripUnitType(c.name)) === key);
+        if (hits.length === 1) communeCode = hits[0].code;
+        else errors.communeName = [hits.length ? 'Có nhiều xã, phường trùng tên; vui lòng ghi rõ.' : 'Không tìm thấy xã, phường này trong tỉnh đã chọn (dùng tên mới sau sắp xếp 2025).'];
+      }
+    } else if (dto.provinceCode) {
+      await this.reference.province(dto.provinceCode).catch(() => (errors.provinceCode = ['Tỉnh, thành phố không hợp lệ.']));
+    }
+    if (Object.keys(errors).length) throw new FormRejectedException(errors);
+    return {
+      fullName: dto.fullName,
+      gender: dto.gender ?? null,
+      dateOfBirth: dto.dateOfBirth ?? null,
+      birthYear: dto.dateOfBirth ? Number(dto.dateOfBirth.slice(0, 4)) : null,
+      ethnicGroupCode: dto.ethnicGroupCode ?? null,
+      position: dto.position ?? null,
+      workplace: dto.workplace ?? null,
+      communeCode,
+      provinceCode: dto.provinceCode ?? null,
+      phone,
+      email: dto.email ?? null,
+      nationalId: dto.nationalId ?? null,
+    };
+  }
+}
+
+export function keysOf(t: Pick<TraineeFields, 'fullName' | 'nationalId' | 'phone' | 'dateOfBirth' | 'birthYear' | 'communeCode'>): DuplicateKeys {
+  return { nameSearch: foldForSearch(t.fullName), nationalId: t.nationalId, phone: t.phone, dateOfBirth: t.dateOfBirth, birthYear: t.birthYear, communeCode: t.communeCode };
+}
+
+function pick(f: TraineeFields): Record<string, unknown> {
+  return Object.fromEntries(AUDITED.map((k) => [k, f[k] ?? null]));
+}

@@ -1,0 +1,214 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { randomBytes } from 'node:crypto';
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture } from './support/fixtures';
+import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { MESSY, messyWorkbook, toWindows1258 } from './support/import-files';
+
+type Agent = ReturnType<TestApp['agent']>;
+
+/** Uploads a file through the wizard's multipart form; returns the batch id (or the redirect when refused). */
+async function upload(agent: Agent, sessionId: string, content: Buffer, name: string) {
+  const page = await agent.get(`/sessions/${sessionId}/import`).expect(200);
+  const res = await agent.post(`/sessions/${sessionId}/import?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).attach('file', content, name);
+  expect(res.status).toBe(303);
+  const m = res.headers.location.match(/^\/import\/([0-9a-f-]{36})\/mapping$/);
+  return { batchId: m?.[1], location: res.headers.location as string };
+}
+
+describe('import of commune lists (XLSX, CSV)', () => {
+  let t: TestApp;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    t = await bootApp();
+    const organiser = await createUser(t, 'organiser');
+    agent = t.agent();
+    await login(agent, organiser.login, organiser.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reads a messy province file: title block, guessed mapping, old communes, aliases, every row problem with its row number', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 300 });
+    const file = await messyWorkbook();
+    const { batchId } = await upload(agent, session.id, file, 'Danh sách Lai Châu.xlsx');
+    expect(batchId).toBeDefined();
+    const [batch] = await t.query<{ header_row: number; mapping: Record<string, number>; rows: unknown[] }>(`SELECT header_row, mapping, rows FROM import_batches WHERE id = $1`, [batchId]);
+    expect(batch.mapping).toEqual({ fullName: 1, dateOfBirth: 2, gender: 3, ethnicGroup: 4, position: 5, workplace: 6, province: 7, phone: 8, email: 9, nationalId: 10 });
+
+    const mapping = await agent.get(`/import/${batchId}/mapping`).expect(200);
+    expect(pageText(mapping.text)).toContain('Chọn cột cho từng thông tin');
+    expect(mapping.text).toMatch(/<select id="map-fullName" name="fullName">[\s\S]*?<option value="1" selected>Họ và tên/);
+    const posted = await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/mapping`, { fullName: '1', dateOfBirth: '2', gender: '3', ethnicGroup: '4', position: '5', workplace: '6', province: '7', phone: '8', email: '9', nationalId: '10' });
+    expect(posted.headers.location).toBe(`/import/${batchId}/preview`);
+
+    const preview = await agent.get(`/import/${batchId}/preview`).expect(200);
+    const text = pageText(preview.text);
+    expect(text).toContain('13 dòng');
+    expect(text).toContain('4 mới');
+    expect(text).toContain('1 cần chọn xã');
+    expect(text).toContain('8 lỗi');
+    expect(text).toContain('Xã Thèn Sin, Huyện Tam Đường (cũ) → Xã Sin Suối Hồ');
+    expect(text).toContain('Xã Bản Hon, Huyện Tam Đường (cũ) → Xã Khun Há');
+    expect(text).toContain("H'Mông → dân tộc Mông");
+    expect(text).toContain('dùng giá trị đã tính: Lò Văn Công');
+    for (const [row, message] of Object.entries(MESSY.errors)) {
+      const tr = preview.text.match(new RegExp(`<tr class="row-error" data-row="${row}">([\\s\\S]*?)</tr>`));
+      expect(tr && pageText(tr[1])).toContain(message);
+    }
+    const review = preview.text.match(/<tr class="row-review" data-row="13">([\s\S]*?)<\/tr>/)![1];
+    expect(pageText(review)).toContain('Cần chọn xã cho "Nam Cha"');
+    expect(review).toContain('value="03472"');
+    expect(review).toContain('value="03517"');
+    expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(0);
+
+    // The error report as XLSX: row, column, value, problem.
+    const report = await agent.get(`/import/${batchId}/errors.xlsx`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(report.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.body as Buffer as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect(ws.getRow(1).values).toEqual([undefined, 'Dòng', 'Cột', 'Giá trị', 'Vấn đề', 'Mức độ']);
+    const lines: unknown[][] = [];
+    ws.eachRow((r, n) => n > 1 && lines.push((r.values as unknown[]).slice(1)));
+    expect(lines).toContainEqual([15, 'Ngày sinh', '31/02/1988', 'Ngày sinh không tồn tại.', 'Lỗi']);
+    expect(lines).toContainEqual([17, 'Ngày sinh', '12/03/85', 'Năm sinh phải đủ 4 chữ số (không nhận năm 2 chữ số).', 'Lỗi']);
+    expect(lines).toContainEqual([18, 'Số điện thoại', '09l2abc345', 'Số điện thoại có chữ cái.', 'Lỗi']);
+    expect(lines.some((l) => l[0] === 13 && l[4] === 'Cần chọn')).toBe(true);
+
+    // Commit is refused while a row waits for a commune choice, then while rows have errors.
+    let res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+    expect(res.status).toBe(303);
+    let back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Còn 1 dòng cần chọn xã, phường trước khi nhập.');
+    res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r13]': '03472' });
+    back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('0 cần chọn xã');
+    res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+    back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Còn 8 dòng có lỗi.');
+    expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(0);
+
+    // With errors left out: all valid rows created and enrolled.
+    res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    expect(res.headers.location).toBe(`/sessions/${session.id}/enrollments`);
+    const list = await agent.get(res.headers.location).expect(200);
+    expect(pageText(list.text)).toContain('Đã nhập: 5 học viên mới, 0 học viên đã có trong danh bạ; 5 học viên được thêm vào lớp; bỏ qua 8 dòng lỗi.');
+    const people = await t.query<Record<string, string | number | null>>(
+      `SELECT t.full_name, t.date_of_birth::text AS dob, t.birth_year, t.gender, t.ethnic_group_code, t.commune_code, t.province_code, t.phone, t.national_id
+         FROM trainees t JOIN enrollments e ON e.trainee_id = t.id WHERE e.session_id = $1 ORDER BY t.phone`,
+      [session.id],
+    );
+    expect(people).toEqual([
+      { full_name: 'Lò Văn Pành', dob: '1985-03-12', birth_year: 1985, gender: 'male', ethnic_group_code: '03', commune_code: '03394', province_code: '12', phone: '0912000001', national_id: '012085000001' },
+      { full_name: 'Vàng A Sử', dob: '1990-05-20', birth_year: 1990, gender: 'male', ethnic_group_code: '08', commune_code: '03394', province_code: '12', phone: '0912000002', national_id: '012090000002' },
+      { full_name: 'Tẩn Thị Mẩy', dob: null, birth_year: 1992, gender: 'female', ethnic_group_code: '09', commune_code: '03430', province_code: '12', phone: '0912000003', national_id: null },
+      { full_name: 'Lù Thị Dung', dob: '1990-05-07', birth_year: 1990, gender: 'female', ethnic_group_code: expect.any(String), commune_code: '03472', province_code: '12', phone: '0912000004', national_id: null },
+      { full_name: 'Lò Văn Công', dob: '1987-06-05', birth_year: 1987, gender: 'male', ethnic_group_code: '03', commune_code: '03390', province_code: '12', phone: '0912000012', national_id: null },
+    ]);
+    const [{ n: audited }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'trainee.import'`);
+    expect(audited).toBe(5);
+    // A committed batch cannot be committed twice.
+    res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Lượt nhập này đã được thực hiện.');
+  });
+
+  it('commits all or nothing: a capacity failure after the trainees were written leaves no trace', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 3 });
+    const before = await t.query(`SELECT id FROM trainees`);
+    const { batchId } = await upload(agent, session.id, await messyWorkbook(), 'ds.xlsx');
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r13]': '03472' });
+    // New people in this file (the first test created the five valid rows already, so use other names).
+    await t.query(`UPDATE trainees SET national_id = NULL, phone = NULL, name_search = name_search || ' x'`);
+    const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    const back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Lớp chỉ nhận tối đa 3 học viên; đã có 0, không thể thêm 5.');
+    expect(await t.query(`SELECT id FROM trainees`)).toHaveLength(before.length);
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+    expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'import.commit' AND entity_id = $1`, [session.id])).toHaveLength(0);
+    const [b] = await t.query<{ status: string }>(`SELECT status FROM import_batches WHERE id = $1`, [batchId]);
+    expect(b.status).toBe('uploaded');
+  });
+
+  it('adds no duplicates when the same file is imported again', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 300 });
+    const first = await upload(agent, session.id, await messyWorkbook(), 'ds.xlsx');
+    await submitForm(agent, `/import/${first.batchId}/preview`, `/import/${first.batchId}/resolve`, { 'pick[r13]': '03472' });
+    await submitForm(agent, `/import/${first.batchId}/preview`, `/import/${first.batchId}/commit`, { skipErrors: '1' });
+    const count = async () => (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM trainees WHERE merged_into_id IS NULL`))[0].n;
+    const after1 = await count();
+    const second = await upload(agent, session.id, await messyWorkbook(), 'ds (1).xlsx');
+    await submitForm(agent, `/import/${second.batchId}/preview`, `/import/${second.batchId}/resolve`, { 'pick[r13]': '03472' });
+    const preview = await agent.get(`/import/${second.batchId}/preview`).expect(200);
+    expect(pageText(preview.text)).toContain('5 đã có trong danh bạ');
+    expect(pageText(preview.text)).toContain('Đã có trong danh bạ: Vàng A Sử (cùng số CCCD, cùng số điện thoại');
+    const res = await submitForm(agent, `/import/${second.batchId}/preview`, `/import/${second.batchId}/commit`, { skipErrors: '1' });
+    const list = await agent.get(res.headers.location).expect(200);
+    expect(pageText(list.text)).toContain('Đã nhập: 0 học viên mới, 5 học viên đã có trong danh bạ; 0 học viên được thêm vào lớp');
+    expect(await count()).toBe(after1);
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(5);
+  });
+
+  it('refuses a broken file with a message: 10 MB of garbage renamed .xlsx, a zip that is not a workbook, an old .xls', async () => {
+    const { session } = await createSessionFixture(t);
+    const garbage = randomBytes(10 * 1024 * 1024);
+    garbage[0] = 0x47;
+    let r = await upload(agent, session.id, garbage, 'danh-sach.xlsx');
+    expect(r.location).toBe(`/sessions/${session.id}/import`);
+    let page = await agent.get(r.location).expect(200);
+    expect(pageText(page.text)).toContain('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ');
+    const fakeZip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(2000)]);
+    r = await upload(agent, session.id, fakeZip, 'hong.xlsx');
+    page = await agent.get(r.location).expect(200);
+    expect(pageText(page.text)).toContain('Không đọc được tệp Excel');
+    r = await upload(agent, session.id, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), randomBytes(500)]), 'cu.xls');
+    page = await agent.get(r.location).expect(200);
+    expect(pageText(page.text)).toContain('định dạng cũ (.xls)');
+    r = await upload(agent, session.id, randomBytes(3000), 'rac.csv');
+    page = await agent.get(r.location).expect(200);
+    expect(pageText(page.text)).toContain('Tệp CSV không hợp lệ');
+    expect(await t.query(`SELECT 1 FROM import_batches WHERE session_id = $1`, [session.id])).toHaveLength(0);
+  });
+
+  it('reads CSV in Windows-1258 and UTF-8 with a BOM (semicolons), with a title line above the header', async () => {
+    const { session } = await createSessionFixture(t);
+    const lines = [
+      'DANH SÁCH HỌC VIÊN XÃ KHUN HÁ',
+      '',
+      'STT;Họ và tên;Năm sinh;Giới tính;Dân tộc;Đơn vị công tác;Tỉnh;SĐT',
+      '1;Phàn Thị Mý;1991;Nữ;Dao;Xã Khun Há;Lai Châu;0913000001',
+      '2;Tả Văn Chờ;13/13/1990;Nam;Mèo;Xã Khun Há;Lai Châu;0913000002',
+    ];
+    const cp1258 = toWindows1258(lines.join('\r\n'));
+    expect(iconv.decode(cp1258, 'windows-1258').normalize('NFC')).toBe(lines.join('\r\n'));
+    expect(cp1258.toString('utf8')).not.toContain('Phàn');
+    let r = await upload(agent, session.id, cp1258, 'khun-ha.csv');
+    let preview = await agent.get(`/import/${r.batchId}/preview`).expect(200);
+    let text = pageText(preview.text);
+    expect(text).toContain('Phàn Thị Mý');
+    expect(text).toContain('Tả Văn Chờ');
+    expect(text).toContain('Ngày sinh không tồn tại.');
+    expect(text).toContain('Mèo → dân tộc Mông');
+
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n').normalize('NFD'), 'utf8')]);
+    r = await upload(agent, session.id, bom, 'khun-ha-utf8.csv');
+    const [batch] = await t.query<{ headers: string[] }>(`SELECT headers FROM import_batches WHERE id = $1`, [r.batchId]);
+    expect(batch.headers[0]).toBe('STT');
+    preview = await agent.get(`/import/${r.batchId}/preview`).expect(200);
+    text = pageText(preview.text);
+    expect(text).toContain('1 mới');
+    await submitForm(agent, `/import/${r.batchId}/preview`, `/import/${r.batchId}/commit`, { skipErrors: '1' });
+    const [mý] = await t.query<{ full_name: string; commune_code: string }>(`SELECT full_name, commune_code FROM trainees WHERE phone = '0913000001'`);
+    expect(mý.full_name).toBe('Phàn Thị Mý'.normalize('NFC'));
+    expect(mý.commune_code).toBe('03430');
+  });
+});

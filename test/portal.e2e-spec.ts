@@ -1,0 +1,142 @@
+import QRCode from 'qrcode';
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { pdfText } from './support/pdf';
+
+type Agent = ReturnType<TestApp['agent']>;
+
+const binary = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions and QR', () => {
+  let t: TestApp;
+  let organiser: Agent;
+
+  beforeAll(async () => {
+    t = await bootApp({ PUBLIC_URL: 'https://taphuan.example.vn' });
+    const o = await createUser(t, 'organiser');
+    organiser = t.agent();
+    await login(organiser, o.login, o.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function activate(agent: Agent, loginName: string, code: string, password: string) {
+    return submitForm(agent, '/portal/activate', '/portal/activate', { login: loginName, code, password });
+  }
+
+  it('creates an account from the enrolment list; the trainee sets a password with the one-time code and sees only their sessions', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Lớp bồi dưỡng kỹ năng số', status: 'published' });
+    const { session: otherSession } = await createSessionFixture(t, { title: 'Lớp của người khác', status: 'published' });
+    const { session: draft } = await createSessionFixture(t, { title: 'Lớp chưa công bố', status: 'draft' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Lò Thị Hoa', email: 'hoa.lo@example.vn', phone: '0915000111' });
+    const stranger = await createTraineeFixture(t, { fullName: 'Người Khác' });
+    const e = await enrollFixture(t, session.id, trainee.id, 'confirmed');
+    await enrollFixture(t, draft.id, trainee.id, 'registered');
+    await enrollFixture(t, otherSession.id, stranger.id, 'confirmed');
+
+    const url = `/sessions/${session.id}/enrollments`;
+    const res = await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    expect(res.status).toBe(303);
+    const page = await organiser.get(url).expect(200);
+    const flashText = pageText(page.text);
+    expect(flashText).toContain('Đã tạo tài khoản cho Lò Thị Hoa. Tên đăng nhập: hoa.lo@example.vn.');
+    const code = flashText.match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    expect(pageText(page.text)).toContain('Cấp lại mã đăng nhập');
+    const [user] = await t.query<{ id: string; role: string; trainee_id: string; sign_in_code_hash: string; password_hash: string }>(`SELECT * FROM users WHERE email = 'hoa.lo@example.vn'`);
+    expect(user.role).toBe('trainee');
+    expect(user.trainee_id).toBe(trainee.id);
+    expect(user.sign_in_code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(user.sign_in_code_hash).not.toContain(code);
+
+    // A wrong code, or the right code with another login, is refused.
+    const anon = t.agent();
+    let r = await activate(anon, 'hoa.lo@example.vn', 'AAAA-BBBB', 'mat-khau-moi-1');
+    expect(r.headers.location).toBe('/portal/activate');
+    expect(pageText((await anon.get('/portal/activate')).text)).toContain('mã đăng nhập không đúng');
+    r = await activate(anon, 'someone@example.vn', code, 'mat-khau-moi-1');
+    expect(r.headers.location).toBe('/portal/activate');
+
+    // The right code (by phone, lower case, without the dash) sets the password and signs in.
+    const hoa = t.agent();
+    r = await activate(hoa, '0915 000 111', code.replace('-', '').toLowerCase(), 'mat-khau-moi-1');
+    expect(r.headers.location).toBe('/portal');
+    const home = await hoa.get('/portal').expect(200);
+    const homeText = pageText(home.text);
+    expect(homeText).toContain('Xin chào Lò Thị Hoa');
+    expect(homeText).toContain('Lớp bồi dưỡng kỹ năng số');
+    expect(homeText).not.toContain('Lớp chưa công bố');
+    expect(homeText).not.toContain('Lớp của người khác');
+
+    const sessionPage = await hoa.get(`/portal/sessions/${session.id}`).expect(200);
+    expect(pageText(sessionPage.text)).toContain('Mã QR điểm danh');
+    expect(pageText(sessionPage.text)).toContain('Đã xác nhận');
+    expect(pageText(sessionPage.text)).toContain('Chương trình, tài liệu và chứng nhận');
+    const dataUri = sessionPage.text.match(/<img src="data:image\/svg\+xml;base64,([^"]+)"/)![1];
+    const expected = await QRCode.toString(`https://taphuan.example.vn/checkin/t/${e.checkinToken}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    // Handlebars escapes the base64 padding (=) as an entity, which the browser decodes.
+    expect(Buffer.from(dataUri.replace(/&#x3D;/g, '='), 'base64').toString('utf8')).toBe(expected);
+    await hoa.get(`/portal/sessions/${otherSession.id}`).expect(404);
+    await hoa.get(`/portal/sessions/${draft.id}`).expect(404);
+    await hoa.get('/trainees').expect(403);
+
+    // The code is used up; the new password works on the login page.
+    r = await activate(t.agent(), 'hoa.lo@example.vn', code, 'mat-khau-khac-2');
+    expect(r.headers.location).toBe('/portal/activate');
+    await login(t.agent(), 'hoa.lo@example.vn', 'mat-khau-moi-1');
+    const audit = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [user.id]);
+    expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate']);
+  });
+
+  it('prints a sign-in slip (PDF) with a fresh code for a trainee without email; the earlier code stops working', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Hội nghị tập huấn chuyển đổi số', status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Thào A Chứ', email: null, phone: '0916000222' });
+    const e = await enrollFixture(t, session.id, trainee.id, 'registered');
+    const url = `/sessions/${session.id}/enrollments`;
+    await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    const first = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+
+    const page = await organiser.get(url).expect(200);
+    const res = await organiser.post(`${url}/${e.id}/slip`).type('form').send({ _csrf: csrfFrom(page.text) }).buffer(true).parse(binary as never).expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(res.body as Buffer);
+    expect(text).toContain('PHIẾU ĐĂNG NHẬP HỆ THỐNG TẬP HUẤN');
+    expect(text).toContain('Thào A Chứ');
+    expect(text).toContain('Hội nghị tập huấn chuyển đổi số');
+    expect(text).toContain('0916000222');
+    expect(text).toContain('https://taphuan.example.vn/portal/activate');
+    const code = text.match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    expect(code).not.toBe(first);
+
+    let r = await activate(t.agent(), '0916000222', first, 'mat-khau-cu-123');
+    expect(r.headers.location).toBe('/portal/activate');
+    const chu = t.agent();
+    r = await activate(chu, '0916000222', code, 'mat-khau-moi-123');
+    expect(r.headers.location).toBe('/portal');
+    expect(pageText((await chu.get('/portal')).text)).toContain('Hội nghị tập huấn chuyển đổi số');
+  });
+
+  it('refuses an account for a trainee with neither email nor phone, and an expired code', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const nobody = await createTraineeFixture(t, { fullName: 'Vừ A Không', email: null, phone: null });
+    const e = await enrollFixture(t, session.id, nobody.id);
+    const url = `/sessions/${session.id}/enrollments`;
+    await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    expect(pageText((await organiser.get(url)).text)).toContain('Học viên Vừ A Không chưa có email hoặc số điện thoại để làm tên đăng nhập.');
+    expect(await t.query(`SELECT 1 FROM users WHERE trainee_id = $1`, [nobody.id])).toHaveLength(0);
+
+    const late = await createTraineeFixture(t, { fullName: 'Mùa A Muộn', email: 'muon@example.vn' });
+    const e2 = await enrollFixture(t, session.id, late.id);
+    await submitForm(organiser, url, `${url}/${e2.id}/account`, {});
+    const code = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    await t.query(`UPDATE users SET sign_in_code_expires_at = now() - interval '1 minute' WHERE trainee_id = $1`, [late.id]);
+    const r = await activate(t.agent(), 'muon@example.vn', code, 'mat-khau-moi-1');
+    expect(r.headers.location).toBe('/portal/activate');
+  });
+});

@@ -1,0 +1,223 @@
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { login, pageText, submitForm } from './support/http';
+import { EnrollmentsService } from '../src/enrollments/enrollments.service';
+
+describe('trainee directory, duplicates, merge and enrolment', () => {
+  let t: TestApp;
+  let agent: ReturnType<TestApp['agent']>;
+
+  beforeAll(async () => {
+    t = await bootApp();
+    const organiser = await createUser(t, 'organiser');
+    agent = t.agent();
+    await login(agent, organiser.login, organiser.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('creates a trainee from the form, keeping the name as written (NFC, not re-cased)', async () => {
+    const decomposed = 'Nguyễn Thị Hà'.normalize('NFD');
+    const res = await submitForm(agent, '/trainees/new', '/trainees', {
+      fullName: `  ${decomposed}  `,
+      gender: 'female',
+      dateOfBirth: '1990-04-12',
+      ethnicGroupCode: '03',
+      position: 'Công chức Văn phòng - Thống kê',
+      workplace: 'UBND xã Sin Suối Hồ',
+      provinceCode: '12',
+      communeName: 'Xã Sin Suối Hồ',
+      phone: '0912 345 678',
+      email: 'Ha.Nguyen@Example.vn',
+      nationalId: '012190000123',
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.query<{ id: string; full_name: string; name_search: string; phone: string; email: string; commune_code: string }>(`SELECT * FROM trainees WHERE national_id = '012190000123'`);
+    expect(row.full_name).toBe('Nguyễn Thị Hà'.normalize('NFC'));
+    expect(row.name_search).toBe('nguyen thi ha');
+    expect(row.phone).toBe('0912345678');
+    expect(row.email).toBe('ha.nguyen@example.vn');
+    expect(row.commune_code).toBe('03394');
+    expect(res.headers.location).toBe(`/trainees/${row.id}`);
+    const page = await agent.get(res.headers.location).expect(200);
+    expect(pageText(page.text)).toContain('Nguyễn Thị Hà');
+    expect(pageText(page.text)).toContain('Sin Suối Hồ');
+    expect(pageText(page.text)).toContain('Tạo hồ sơ');
+  });
+
+  it('refuses bad form input with Vietnamese field errors and keeps the input', async () => {
+    const res = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Lò Văn Sai', phone: '09123abc', dateOfBirth: '2099-01-01', provinceCode: '12', communeName: 'Xã Không Có' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/trainees/new');
+    const page = await agent.get('/trainees/new').expect(200);
+    const text = pageText(page.text);
+    expect(text).toContain('Số điện thoại không hợp lệ');
+    expect(text).toContain('Ngày sinh ở tương lai.');
+    expect(text).toContain('Không tìm thấy xã, phường này trong tỉnh đã chọn');
+    expect(page.text).toContain('value="Lò Văn Sai"');
+    expect(await t.query(`SELECT 1 FROM trainees WHERE full_name = 'Lò Văn Sai'`)).toHaveLength(0);
+  });
+
+  it('lists with paging, filters and a search that ignores diacritics and case', async () => {
+    await createTraineeFixture(t, { fullName: 'Vàng A Dế', gender: 'male', ethnicGroupCode: '08', communeCode: '03390' });
+    await createTraineeFixture(t, { fullName: 'Hoàng Thị Hà', gender: 'female', ethnicGroupCode: '03' });
+    const search = await agent.get('/trainees?q=nguyen thi ha').expect(200);
+    expect(pageText(search.text)).toContain('Nguyễn Thị Hà');
+    expect(pageText(search.text)).not.toContain('Hoàng Thị Hà');
+    const upper = await agent.get('/trainees?q=NGUYỄN THI').expect(200);
+    expect(pageText(upper.text)).toContain('Nguyễn Thị Hà');
+    const mong = await agent.get('/trainees?ethnic=08').expect(200);
+    expect(pageText(mong.text)).toContain('Vàng A Dế');
+    expect(pageText(mong.text)).not.toContain('Hoàng Thị Hà');
+    const women = await agent.get('/trainees?gender=female&province=12&commune=03394').expect(200);
+    expect(pageText(women.text)).toContain('Hoàng Thị Hà');
+    expect(pageText(women.text)).not.toContain('Vàng A Dế');
+    for (let i = 0; i < 55; i++) await createTraineeFixture(t, { fullName: `Đèo Văn Trang ${String(i).padStart(2, '0')}` });
+    const p1 = await agent.get('/trainees?q=deo van trang').expect(200);
+    expect(pageText(p1.text)).toContain('Trang 1 / 2 · 55 mục');
+    expect(pageText(p1.text)).toContain('Đèo Văn Trang 00');
+    const p2 = await agent.get('/trainees?q=deo van trang&page=2').expect(200);
+    expect(pageText(p2.text)).toContain('Đèo Văn Trang 54');
+    expect(pageText(p2.text)).not.toContain('Đèo Văn Trang 00');
+  });
+
+  it('flags a probable duplicate on create (same phone; same name + birth date + commune)', async () => {
+    const res = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Nguyen Thi Ha', dateOfBirth: '1990-04-12', provinceCode: '12', communeName: 'Sin Suoi Ho', gender: 'female' });
+    expect(res.status).toBe(303);
+    const page = await agent.get(res.headers.location).expect(200);
+    const text = pageText(page.text);
+    expect(text).toContain('Có thể trùng lặp với: Nguyễn Thị Hà (cùng họ tên, ngày sinh và xã)');
+    expect(text).toContain('Gộp vào hồ sơ này');
+    const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Chị Hà khác tên', phone: '+84912345678' });
+    const p2 = await agent.get(byPhone.headers.location).expect(200);
+    expect(pageText(p2.text)).toContain('cùng số điện thoại');
+  });
+
+  it('merges two records: enrolments, attendance and history follow, the other record is hidden', async () => {
+    const { session: s1, sittings } = await createSessionFixture(t);
+    const { session: s2 } = await createSessionFixture(t);
+    const keep = await createTraineeFixture(t, { fullName: 'Lò Thị Mai', nationalId: '012190000999', phone: null, email: null });
+    const other = await createTraineeFixture(t, { fullName: 'Lo Thi Mai', nationalId: '012190000999', phone: '0987000111', email: 'mai@example.vn' });
+    const eKeep = await enrollFixture(t, s1.id, keep.id, 'cancelled');
+    const eOther = await enrollFixture(t, s1.id, other.id, 'confirmed');
+    await enrollFixture(t, s2.id, other.id, 'registered');
+    await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, 'present', now(), 'roster')`, [eOther.id, sittings[0].id]);
+    await submitForm(agent, `/trainees/${other.id}/edit`, `/trainees/${other.id}`, { fullName: 'Lo Thi Mai', position: 'Chủ tịch Hội Phụ nữ', phone: '0987000111', email: 'mai@example.vn', nationalId: '012190000999' });
+
+    const profile = await agent.get(`/trainees/${keep.id}`).expect(200);
+    expect(pageText(profile.text)).toContain('cùng số CCCD');
+    const res = await submitForm(agent, `/trainees/${keep.id}`, `/trainees/${keep.id}/merge`, { otherId: other.id });
+    expect(res.status).toBe(303);
+
+    const enrolments = await t.query<{ session_id: string; status: string; id: string }>(`SELECT id, session_id, status FROM enrollments WHERE trainee_id = $1 ORDER BY session_id`, [keep.id]);
+    expect(enrolments).toHaveLength(2);
+    expect(enrolments.find((e) => e.session_id === s1.id)!.status).toBe('confirmed');
+    expect(enrolments.find((e) => e.session_id === s1.id)!.id).toBe(eKeep.id);
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE trainee_id = $1`, [other.id])).toHaveLength(0);
+    const marks = await t.query(`SELECT 1 FROM attendance_marks WHERE enrollment_id = $1`, [eKeep.id]);
+    expect(marks).toHaveLength(1);
+    const [kept] = await t.query<{ phone: string; email: string; position: string }>(`SELECT phone, email, position FROM trainees WHERE id = $1`, [keep.id]);
+    expect(kept.phone).toBe('0987000111');
+    expect(kept.email).toBe('mai@example.vn');
+    const [gone] = await t.query<{ merged_into_id: string }>(`SELECT merged_into_id FROM trainees WHERE id = $1`, [other.id]);
+    expect(gone.merged_into_id).toBe(keep.id);
+    const audit = await t.query<{ action: string; entity_id: string }>(`SELECT action, entity_id FROM audit_log WHERE action LIKE 'trainee.merge%' ORDER BY id`);
+    expect(audit.map((a) => a.action)).toEqual(['trainee.merge', 'trainee.merged-into']);
+
+    const after = await agent.get(`/trainees/${keep.id}`).expect(200);
+    const text = pageText(after.text);
+    expect(text).toContain('Gộp hồ sơ trùng');
+    expect(text).toContain('Sửa hồ sơ (hồ sơ đã gộp)');
+    expect(text).not.toContain('Có thể trùng lặp');
+    const list = await agent.get('/trainees?q=lo thi mai').expect(200);
+    expect(pageText(list.text)).toContain('1 học viên');
+    const merged = await agent.get(`/trainees/${other.id}`).expect(200);
+    expect(pageText(merged.text)).toContain('Hồ sơ này đã được gộp vào Lò Thị Mai');
+    const again = await submitForm(agent, `/trainees/${keep.id}`, `/trainees/${keep.id}/merge`, { otherId: other.id });
+    expect(again.status).toBe(303);
+    const flashPage = await agent.get(again.headers.location).expect(200);
+    expect(pageText(flashPage.text)).toContain('đã được gộp trước đó');
+  });
+
+  it('merges a record found by search when it was not flagged as a duplicate', async () => {
+    const keep = await createTraineeFixture(t, { fullName: 'Hờ A Tủa', phone: '0977000001' });
+    const typo = await createTraineeFixture(t, { fullName: 'Hơ A Tua', phone: '0977000002', communeCode: '03390' });
+    const page = await agent.get(`/trainees/${keep.id}?q=ho a tua`).expect(200);
+    expect(pageText(page.text)).toContain('Hơ A Tua');
+    const res = await submitForm(agent, `/trainees/${keep.id}?q=ho a tua`, `/trainees/${keep.id}/merge`, { otherId: typo.id });
+    expect(res.headers.location).toBe(`/trainees/${keep.id}`);
+    const [gone] = await t.query<{ merged_into_id: string }>(`SELECT merged_into_id FROM trainees WHERE id = $1`, [typo.id]);
+    expect(gone.merged_into_id).toBe(keep.id);
+  });
+
+  it('enrols from the directory up to the capacity, then refuses; cancel frees a seat; status list', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 2, status: 'draft' });
+    const a = await createTraineeFixture(t, { fullName: 'Sùng A Páo' });
+    const b = await createTraineeFixture(t, { fullName: 'Giàng Thị Dua' });
+    const c = await createTraineeFixture(t, { fullName: 'Lý Văn Chín' });
+    const url = `/sessions/${session.id}/enrollments`;
+    const search = await agent.get(`${url}?q=sung a pao`).expect(200);
+    expect(pageText(search.text)).toContain('Sùng A Páo');
+    const r1 = await submitForm(agent, `${url}?q=sung`, url, { traineeIds: [a.id, b.id] });
+    expect(r1.status).toBe(303);
+    let page = await agent.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Đã thêm 2 học viên');
+    expect(pageText(page.text)).toContain('2 / 2 học viên đang đăng ký');
+    expect(pageText(page.text)).toContain('Lớp đã đủ chỗ');
+
+    const r2 = await submitForm(agent, url, url, { traineeIds: c.id });
+    expect(r2.status).toBe(303);
+    page = await agent.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Lớp chỉ nhận tối đa 2 học viên; đã có 2, không thể thêm 1.');
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1 AND trainee_id = $2`, [session.id, c.id])).toHaveLength(0);
+
+    const [ea] = await t.query<{ id: string }>(`SELECT id FROM enrollments WHERE session_id = $1 AND trainee_id = $2`, [session.id, a.id]);
+    await submitForm(agent, url, `${url}/${ea.id}/cancel`, {});
+    await submitForm(agent, url, url, { traineeIds: c.id });
+    const rows = await t.query<{ trainee_id: string; status: string }>(`SELECT trainee_id, status FROM enrollments WHERE session_id = $1`, [session.id]);
+    expect(rows.find((r) => r.trainee_id === a.id)!.status).toBe('cancelled');
+    expect(rows.find((r) => r.trainee_id === c.id)!.status).toBe('registered');
+
+    const [eb] = await t.query<{ id: string }>(`SELECT id FROM enrollments WHERE session_id = $1 AND trainee_id = $2`, [session.id, b.id]);
+    await submitForm(agent, url, `${url}/${eb.id}/confirm`, {});
+    const cancelled = await agent.get(`${url}?status=cancelled`).expect(200);
+    expect(pageText(cancelled.text)).toContain('Sùng A Páo');
+    expect(pageText(cancelled.text)).not.toContain('Lý Văn Chín');
+    const confirmed = await agent.get(`${url}?status=confirmed`).expect(200);
+    expect(pageText(confirmed.text)).toContain('Giàng Thị Dua');
+    expect(pageText(confirmed.text)).not.toContain('Sùng A Páo');
+  });
+
+  it('keeps the capacity when two enrolments race (row lock on the session)', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 1, status: 'draft' });
+    const a = await createTraineeFixture(t);
+    const b = await createTraineeFixture(t);
+    const svc = t.app.get(EnrollmentsService);
+    const results = await Promise.allSettled([svc.enrol(session.id, [a.id], null), svc.enrol(session.id, [b.id], null)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM enrollments WHERE session_id = $1`, [session.id]);
+    expect(n).toBe(1);
+  });
+
+  it('answers the directory API as JSON, with Vietnamese errors for bad input', async () => {
+    await createTraineeFixture(t, { fullName: 'Mùa Thị Sênh' });
+    const res = await agent.get('/api/v1/trainees').query({ q: 'MUA THI SENH' }).expect(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.items[0]).toMatchObject({ fullName: 'Mùa Thị Sênh', nameSearch: 'mua thi senh' });
+    const one = await agent.get(`/api/v1/trainees/${res.body.items[0].id}`).expect(200);
+    expect(one.body.trainee.fullName).toBe('Mùa Thị Sênh');
+    const bad = await agent.get('/api/v1/trainees?gender=x').expect(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, message: 'Giới tính không hợp lệ.' });
+    await agent.get('/api/v1/trainees/not-a-uuid').expect(400);
+  });
+
+  it('keeps trainees and lecturers out of the directory', async () => {
+    const lecturer = await createUser(t, 'lecturer');
+    const other = t.agent();
+    await login(other, lecturer.login, lecturer.password);
+    await other.get('/trainees').expect(403);
+  });
+});
