@@ -3,6 +3,8 @@ import { InitialSchema1796005228798 } from './1796005228798-InitialSchema';
 import { SearchExtensions1796005228799 } from './1796005228799-SearchExtensions';
 import { ReferenceData1796005228800 } from './1796005228800-ReferenceData';
 import { AppSettingsAndSessions1796005228801 } from './1796005228801-AppSettingsAndSessions';
+import { QaQuestions1796006406094 } from './1796006406094-QaQuestions';
+import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndCategories';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -12,4 +14,6 @@ export const MIGRATIONS: MigrationClass[] = [
   SearchExtensions1796005228799,
   ReferenceData1796005228800,
   AppSettingsAndSessions1796005228801,
+  QaQuestions1796006406094,
+  QaSearchAndCategories1796006406095,
 ];

@@ -17,6 +17,7 @@ import { TrainingSessionsModule } from './training-sessions/training-sessions.mo
 import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { JobsModule } from './jobs/jobs.module';
+import { QaModule } from './qa/qa.module';
 
 @Global()
 @Module({})
@@ -45,6 +46,7 @@ export class AppModule {
         TrainingSessionsModule,
         HomeModule,
         AttendanceModule,
+        QaModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -10,6 +10,7 @@ const ITEMS: { href: string; label: string; roles: Role[] }[] = [
   { href: '/', label: 'Trang chủ', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/sessions', label: 'Lớp tập huấn', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/portal', label: 'Lớp của tôi', roles: ['trainee'] },
+  { href: '/questions', label: 'Hỏi đáp', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/reference', label: 'Danh mục', roles: ['admin', 'organiser'] },
   { href: '/admin/users', label: 'Tài khoản', roles: ['admin'] },
 ];

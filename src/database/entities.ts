@@ -12,6 +12,9 @@ import { Enrollment } from '../enrollments/enrollment.entity';
 import { AttendanceMark } from '../attendance/attendance-mark.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../setup/app-setting.entity';
+import { QuestionCategory } from '../qa/question-category.entity';
+import { Question } from '../qa/question.entity';
+import { Answer } from '../qa/answer.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -29,4 +32,7 @@ export const ENTITIES = [
   AttendanceMark,
   AuditEntry,
   AppSetting,
+  QuestionCategory,
+  Question,
+  Answer,
 ];
