@@ -127,6 +127,8 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       const page = await trainee.get(portal()).expect(200);
       expect(pageText(page.text)).toContain('Gửi câu hỏi, khó khăn, vướng mắc');
       expect(page.text).toContain('Chính quyền địa phương hai cấp'); // topic choice
+      expect(page.text).not.toContain('[object Object]'); // empty fields stay empty
+      expect((await organiser.get(`/sessions/${sessionId}/questions`).expect(200)).text).not.toContain('[object Object]');
       const nfd = 'Xã còn nhiều vướng mắc về nguồn lực để bố trí công chức địa chính.'.normalize('NFD');
       const { location, text } = await postAndFollow(trainee, portal(), portal(), { text: nfd, topicId: topic1, categoryId: categories['Nguồn lực'] });
       expect(location).toBe(portal());

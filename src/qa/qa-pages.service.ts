@@ -39,6 +39,7 @@ export class QaPagesService {
       questions: rows.map((r) => presentRow(r, { staff: true })),
       filter,
       canLog: managesQa(user),
+      scripts: managesQa(user) ? ['/assets/js/qa-similar.js'] : [],
       paging: pageOf(filter.page, PAGE_SIZE, total),
       query: filterQuery(filter),
     };
