@@ -156,7 +156,7 @@ describe('Q&A booklet: published questions and answers as PDF and XLSX', () => {
     const res = await download(organiser, `/sessions/${sessionId}/qa-booklet.xlsx`).expect(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as never);
     const ws = wb.getWorksheet('Hỏi đáp')!;
     expect(ws.getRow(1).values).toEqual([undefined, 'STT', 'Lớp tập huấn', 'Chuyên đề', 'Lĩnh vực', 'Người hỏi', 'Câu hỏi', 'Trả lời', 'Người trả lời', 'Ngày công bố']);
     expect(ws.rowCount).toBe(6);
@@ -199,7 +199,7 @@ describe('Q&A booklet: published questions and answers as PDF and XLSX', () => {
     expect(text).not.toContain('Câu hỏi của lớp năm 2024.');
     const xlsx = await download(organiser, '/qa/booklet.xlsx?from=2025-10-01&to=2025-10-31').expect(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as Buffer);
+    await wb.xlsx.load(xlsx.body as never);
     const ws = wb.getWorksheet('Hỏi đáp')!;
     expect(ws.rowCount).toBe(2);
     expect(ws.getRow(2).getCell(2).value).toBe('Hội nghị tập huấn Điện Biên');

@@ -14,10 +14,12 @@ import { QaRepository, QuestionRow, QuestionVisibility, SimilarRow } from './qa.
 import { QuestionCategoriesService } from './question-categories.service';
 import { Question } from './question.entity';
 import { isStaff, managesQa, mustManage, traineeOf } from './qa-access';
-import { prefixTsQuery, questionSearchKey } from './qa-text';
+import { phraseTsQuery, prefixTsQuery, questionSearchKey } from './qa-text';
 import { foldForSearch } from '../common/text/vietnamese';
 
 export const SIMILAR_LIMIT = 5;
+/** Trigram score below which a candidate is alike only by chance (unrelated questions score about 0.1). */
+export const SIMILAR_MIN_SCORE = 0.25;
 
 /** Asking, logging, reading and searching questions. Answers and publication: QaReviewService. */
 @Injectable()
@@ -77,15 +79,20 @@ export class QaQuestionsService {
 
   /** Published questions alike to a question (itself excluded). */
   similarTo(row: QuestionRow): Promise<SimilarRow[]> {
-    return this.repo.similarPublished(questionSearchKey(row.text), row.id, SIMILAR_LIMIT);
+    return this.similar(row.text, row.id);
   }
 
   /** Published questions alike to a text being typed (staff). */
   similarToText(text: string, user: AuthUser): Promise<SimilarRow[]> {
     if (!isStaff(user)) throw new ForbiddenException('Không có quyền truy cập.');
+    return this.similar(text, null);
+  }
+
+  private similar(text: string, excludeId: string | null): Promise<SimilarRow[]> {
     const folded = questionSearchKey(text);
-    if (folded.length < 3) return Promise.resolve([]);
-    return this.repo.similarPublished(folded, null, SIMILAR_LIMIT);
+    const phrases = phraseTsQuery(text);
+    if (folded.length < 3 || !phrases) return Promise.resolve([]);
+    return this.repo.similarPublished(folded, phrases, excludeId, SIMILAR_LIMIT, SIMILAR_MIN_SCORE);
   }
 
   /** Search across sessions (or within one), diacritic-insensitive, with filters; trainees see only what they may. */
@@ -93,7 +100,7 @@ export class QaQuestionsService {
     let visibility: QuestionVisibility = { kind: 'all' };
     if (!isStaff(user)) visibility = { kind: 'trainee', traineeId: traineeOf(user) };
     const tsQuery = f.q ? prefixTsQuery(f.q) : null;
-    return this.repo.search({
+    const filter = {
       tsQuery: tsQuery ?? undefined,
       folded: tsQuery ? foldForSearch(f.q!) : undefined,
       sessionId: f.sessionId,
@@ -105,7 +112,11 @@ export class QaQuestionsService {
       lecturerFirstId: user.role === 'lecturer' ? user.id : undefined,
       offset: ((f.page ?? 1) - 1) * pageSize,
       limit: pageSize,
-    });
+    };
+    // Every word through the full-text index; only when that finds nothing (a typo?), trigram word similarity.
+    const found = await this.repo.search({ ...filter, match: 'fts' });
+    if (found[1] > 0 || !tsQuery) return found;
+    return this.repo.search({ ...filter, match: 'trigram' });
   }
 
   /** Organisers: set the topic, the category and the anonymity of a question not yet published. */

@@ -1,4 +1,4 @@
-import { cleanMultiline, prefixTsQuery, questionSearchKey } from './qa-text';
+import { cleanMultiline, phraseTsQuery, prefixTsQuery, questionSearchKey } from './qa-text';
 
 describe('Q&A text rules', () => {
   it('normalises to NFC, keeps paragraphs, collapses spaces and strips control characters', () => {
@@ -15,5 +15,11 @@ describe('Q&A text rules', () => {
     expect(prefixTsQuery('vướng mắc nguồn')).toBe('vuong:* & mac:* & nguon:*');
     expect(prefixTsQuery("a & b | !c:* ' )")).toBe('a:* & b:* & c:*');
     expect(prefixTsQuery(' ?! ')).toBeNull();
+  });
+
+  it('builds an any-two-syllable-word query for similar questions', () => {
+    expect(phraseTsQuery('Kinh phí đối ứng, kinh phí?')).toBe('kinh <-> phi | phi <-> doi | doi <-> ung | ung <-> kinh');
+    expect(phraseTsQuery('Đất')).toBe('dat');
+    expect(phraseTsQuery('!!')).toBeNull();
   });
 });

@@ -35,3 +35,17 @@ export function prefixTsQuery(q: string): string | null {
   const words = [...new Set(foldForSearch(q).split(' ').filter(Boolean))].slice(0, 20);
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
+
+/**
+ * A full-text query matching any two-syllable word (adjacent pair) of a text:
+ * "kinh phí đối ứng" → "kinh <-> phi | phi <-> doi | doi <-> ung". A single
+ * word is searched alone. Null when no word is left.
+ */
+export function phraseTsQuery(text: string, maxWords = 60): string | null {
+  const words = foldForSearch(text).split(' ').filter(Boolean).slice(0, maxWords);
+  if (words.length === 0) return null;
+  if (words.length === 1) return words[0];
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < words.length; i++) pairs.add(`${words[i]} <-> ${words[i + 1]}`);
+  return [...pairs].join(' | ');
+}

@@ -44,9 +44,11 @@ export interface SimilarRow extends QuestionRow {
 export type QuestionVisibility = { kind: 'all' } | { kind: 'trainee'; traineeId: string } | { kind: 'own'; traineeId: string };
 
 export interface QuestionSearch {
-  /** Folded words as a prefix tsquery (see prefixTsQuery), and the folded query for trigram ranking. */
+  /** Folded words as a prefix tsquery (see prefixTsQuery), and the folded query for the trigram fallback. */
   tsQuery?: string;
   folded?: string;
+  /** 'fts' (default): every word, as a prefix, through the full-text index; 'trigram': word similarity (typos). */
+  match?: 'fts' | 'trigram';
   sessionId?: string;
   sessionIds?: string[];
   topicId?: string;
@@ -125,11 +127,14 @@ export class QaRepository {
     const p = new Params();
     const where: string[] = [];
     let rank = '0';
-    if (f.tsQuery && f.folded) {
-      const tsq = `${p.add(f.tsQuery)}::text`;
+    if (f.tsQuery && f.match !== 'trigram') {
+      const tsq = `to_tsquery('simple', ${p.add(f.tsQuery)}::text)`;
+      where.push(`to_tsvector('simple', q.text_search) @@ ${tsq}`);
+      rank = `ts_rank(to_tsvector('simple', q.text_search), ${tsq})`;
+    } else if (f.folded && f.match === 'trigram') {
       const folded = `${p.add(f.folded)}::text`;
-      where.push(`(to_tsvector('simple', q.text_search) @@ to_tsquery('simple', ${tsq}) OR ${folded} <% q.text_search)`);
-      rank = `(ts_rank(to_tsvector('simple', q.text_search), to_tsquery('simple', ${tsq})) + word_similarity(${folded}, q.text_search))`;
+      where.push(`${folded} <% q.text_search`);
+      rank = `word_similarity(${folded}, q.text_search)`;
     }
     if (f.sessionId) where.push(`q.session_id = ${p.add(f.sessionId)}`);
     if (f.sessionIds) where.push(`q.session_id = ANY(${p.add(f.sessionIds)}::uuid[])`);
@@ -159,18 +164,27 @@ export class QaRepository {
   }
 
   /**
-   * Published questions alike to a text, best first: trigram similarity of the
-   * whole texts, or of the shorter one within the longer one (word similarity),
-   * all served by the trigram index.
+   * Published questions alike to a text, best first. Two stages, so the cost
+   * stays flat as the log grows: the full-text index picks the questions that
+   * share a two-syllable word with the text (most Vietnamese words are two
+   * syllables: "kinh phí", "đối ứng"), the best 50 by rank; trigram similarity
+   * (of the whole texts, or of the text within a longer one) orders those and
+   * drops the ones that are alike only by chance.
    */
-  similarPublished(folded: string, excludeId: string | null, limit: number): Promise<SimilarRow[]> {
+  similarPublished(folded: string, phraseQuery: string, excludeId: string | null, limit: number, minScore: number): Promise<SimilarRow[]> {
     return this.ds.query(
-      `SELECT * FROM (
+      `WITH candidates AS (
+         SELECT c.id FROM questions c
+          WHERE c.status = 'published' AND ($2::uuid IS NULL OR c.id <> $2::uuid)
+            AND to_tsvector('simple', c.text_search) @@ to_tsquery('simple', $3::text)
+          ORDER BY ts_rank(to_tsvector('simple', c.text_search), to_tsquery('simple', $3::text)) DESC
+          LIMIT 50
+       )
+       SELECT * FROM (
          ${SELECT.replace('SELECT q.id,', `SELECT greatest(similarity(q.text_search, $1::text), word_similarity($1::text, q.text_search), word_similarity(q.text_search, $1::text))::float AS score, q.id,`)}
-          WHERE q.status = 'published' AND ($2::uuid IS NULL OR q.id <> $2::uuid)
-            AND (q.text_search % $1::text OR $1::text <% q.text_search OR q.text_search <% $1::text)
-       ) x ORDER BY x.score DESC, x."publishedAt" DESC LIMIT $3`,
-      [folded, excludeId, limit],
+          WHERE q.id IN (SELECT id FROM candidates)
+       ) x WHERE x.score >= $5 ORDER BY x.score DESC, x."publishedAt" DESC LIMIT $4`,
+      [folded, excludeId, phraseQuery, limit, minScore],
     );
   }
 
