@@ -168,12 +168,13 @@ export class QaRepository {
    * stays flat as the log grows: the full-text index picks the questions that
    * share a two-syllable word with the text (most Vietnamese words are two
    * syllables: "kinh phí", "đối ứng"), the best 50 by rank; trigram similarity
-   * (of the whole texts, or of the text within a longer one) orders those and
-   * drops the ones that are alike only by chance.
+   * of the whole texts orders those and drops the ones alike only by chance.
+   * (word_similarity() would also catch a short question inside a long one,
+   * but it costs quadratically in the length of long texts: see bench/.)
    */
   similarPublished(folded: string, phraseQuery: string, excludeId: string | null, limit: number, minScore: number): Promise<SimilarRow[]> {
     return this.ds.query(
-      `WITH candidates AS (
+      `WITH candidates AS MATERIALIZED (
          SELECT c.id FROM questions c
           WHERE c.status = 'published' AND ($2::uuid IS NULL OR c.id <> $2::uuid)
             AND to_tsvector('simple', c.text_search) @@ to_tsquery('simple', $3::text)
@@ -181,7 +182,7 @@ export class QaRepository {
           LIMIT 50
        )
        SELECT * FROM (
-         ${SELECT.replace('SELECT q.id,', `SELECT greatest(similarity(q.text_search, $1::text), word_similarity($1::text, q.text_search), word_similarity(q.text_search, $1::text))::float AS score, q.id,`)}
+         ${SELECT.replace('SELECT q.id,', `SELECT similarity(q.text_search, $1::text)::float AS score, q.id,`)}
           WHERE q.id IN (SELECT id FROM candidates)
        ) x WHERE x.score >= $5 ORDER BY x.score DESC, x."publishedAt" DESC LIMIT $4`,
       [folded, excludeId, phraseQuery, limit, minScore],
