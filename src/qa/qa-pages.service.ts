@@ -50,7 +50,7 @@ export class QaPagesService {
     const [[rows, total], sessions, categories, provinces, topics] = await Promise.all([
       this.questions.search(filter, user, PAGE_SIZE),
       this.questions.sessionsWithQuestions(),
-      this.questions.sessionContextCategories(),
+      this.questions.categoryList(),
       this.reference.provinces(),
       filter.sessionId ? this.questions.topicsOfSession(filter.sessionId) : Promise.resolve([]),
     ]);

@@ -171,7 +171,7 @@ export class QaQuestionsService {
     return { topics, categories };
   }
 
-  sessionContextCategories() {
+  categoryList() {
     return this.categories.list();
   }
 
