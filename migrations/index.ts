@@ -6,6 +6,8 @@ import { AppSettingsAndSessions1796005228801 } from './1796005228801-AppSettings
 import { RateLimits1796005228802 } from './1796005228802-RateLimits';
 import { AttendanceClientScanId1796006376248 } from './1796006376248-AttendanceClientScanId';
 import { ImportBatches1796006422197 } from './1796006422197-ImportBatches';
+import { QaQuestions1796006406094 } from './1796006406094-QaQuestions';
+import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndCategories';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -17,5 +19,7 @@ export const MIGRATIONS: MigrationClass[] = [
   AppSettingsAndSessions1796005228801,
   RateLimits1796005228802,
   AttendanceClientScanId1796006376248,
+  QaQuestions1796006406094,
+  QaSearchAndCategories1796006406095,
   ImportBatches1796006422197,
 ];

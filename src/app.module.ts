@@ -24,6 +24,7 @@ import { TraineesModule } from './trainees/trainees.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { ImportModule } from './import/import.module';
 import { PortalModule } from './portal/portal.module';
+import { QaModule } from './qa/qa.module';
 
 @Global()
 @Module({})
@@ -64,6 +65,7 @@ export class AppModule {
         EnrollmentsModule,
         ImportModule,
         PortalModule,
+        QaModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -13,6 +13,7 @@ const ITEMS: { href: string; label: string; roles: Role[] }[] = [
   { href: '/reports', label: 'Báo cáo', roles: ['admin', 'organiser'] },
   { href: '/attendance/me', label: 'Điểm danh', roles: ['trainee'] },
   { href: '/trainees', label: 'Học viên', roles: ['admin', 'organiser'] },
+  { href: '/questions', label: 'Hỏi đáp', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/reference', label: 'Danh mục', roles: ['admin', 'organiser'] },
   { href: '/admin/users', label: 'Tài khoản', roles: ['admin'] },
 ];

@@ -13,6 +13,9 @@ import { AttendanceMark } from '../attendance/attendance-mark.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../setup/app-setting.entity';
 import { ImportBatch } from '../import/import-batch.entity';
+import { QuestionCategory } from '../qa/question-category.entity';
+import { Question } from '../qa/question.entity';
+import { Answer } from '../qa/answer.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -31,4 +34,7 @@ export const ENTITIES = [
   AuditEntry,
   AppSetting,
   ImportBatch,
+  QuestionCategory,
+  Question,
+  Answer,
 ];

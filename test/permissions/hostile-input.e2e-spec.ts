@@ -70,7 +70,7 @@ describe('hostile input on every route', () => {
   it.each(routes.filter(([m]) => m !== 'GET'))('%s %s never answers 500 to hostile forms or JSON', async (m, path) => {
     await fc.assert(
       fc.asyncProperty(body, fc.boolean(), async (fields, asJson) => {
-        const req = agent[m.toLowerCase() as 'post' | 'patch' | 'delete'](fill(path)).set('x-csrf-token', token);
+        const req = agent[m.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](fill(path)).set('x-csrf-token', token);
         const res = asJson ? await req.set('content-type', 'application/json').send(JSON.stringify(fields)) : await req.type('form').send(fields as Record<string, string>);
         if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(fields).slice(0, 300)}: ${res.text.slice(0, 300)}`);
       }),

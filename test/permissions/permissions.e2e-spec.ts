@@ -79,7 +79,7 @@ describe('permissions matrix (every route × anonymous, trainee, lecturer, organ
       for (const actor of ACTORS) {
         if (route.path === '/logout' || route.path === '/login') continue; // would end the actor's session; covered in foundation tests
         const agent = agents.get(actor)!;
-        const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+        const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
         const req = method === 'get' ? agent.get(path) : agent[method](path).set('x-csrf-token', tokens.get(actor)!).type('form').send({});
         const res = await req.redirects(0);
         const toLogin = res.status === 303 && String(res.headers.location).startsWith('/login');
