@@ -17,6 +17,8 @@ import { TrainingSessionsModule } from './training-sessions/training-sessions.mo
 import { HomeModule } from './home/home.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { JobsModule } from './jobs/jobs.module';
+import { CertificatesModule } from './certificates/certificates.module';
+import { verifyThrottler } from './certificates/verify-throttler';
 
 @Global()
 @Module({})
@@ -34,7 +36,7 @@ export class AppModule {
       imports: [
         ConfigHolderModule.register(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }] }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }, verifyThrottler()] }),
         AuditModule,
         JobsModule,
         UsersModule,
@@ -45,6 +47,7 @@ export class AppModule {
         TrainingSessionsModule,
         HomeModule,
         AttendanceModule,
+        CertificatesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -12,6 +12,10 @@ import { Enrollment } from '../enrollments/enrollment.entity';
 import { AttendanceMark } from '../attendance/attendance-mark.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../setup/app-setting.entity';
+import { Certificate } from '../certificates/certificate.entity';
+import { CertificateTemplate } from '../certificates/certificate-template.entity';
+import { CertificateSerialCounter } from '../certificates/certificate-serial-counter.entity';
+import { CertificateRun } from '../certificates/certificate-run.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -29,4 +33,8 @@ export const ENTITIES = [
   AttendanceMark,
   AuditEntry,
   AppSetting,
+  Certificate,
+  CertificateTemplate,
+  CertificateSerialCounter,
+  CertificateRun,
 ];

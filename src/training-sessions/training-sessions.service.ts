@@ -27,4 +27,9 @@ export class TrainingSessionsService {
     if (!s || (!staff && !VISIBLE_STATUSES.includes(s.status))) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
     return s;
   }
+
+  /** Sets the certificate rule (minimum share of sittings attended; whether excused absences count). */
+  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }): Promise<void> {
+    await this.sessions.updateCertificateRule(id, rule);
+  }
 }
