@@ -1,3 +1,4 @@
+import { STAFF_READER } from './certificate-rules';
 import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { ZipArchive } from 'archiver';
@@ -77,7 +78,7 @@ export class CertificateDocumentsService implements OnModuleDestroy {
    * number of certificates.
    */
   async writeZip(sessionId: string, out: Writable): Promise<void> {
-    await this.sessions.get(sessionId);
+    await this.sessions.get(sessionId, STAFF_READER);
     const logo = await this.templates.logo(sessionId);
     const zip = new ZipArchive({ zlib: { level: 1 } });
     const failed = new Promise<never>((_, reject) => zip.on('error', reject));
@@ -113,7 +114,7 @@ export class CertificateDocumentsService implements OnModuleDestroy {
 
   /** Streams every valid certificate of a session as one PDF (one page each) for printing. */
   async writeMergedPdf(sessionId: string, out: Writable): Promise<void> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     const logo = await this.templates.logo(sessionId);
     const doc = newCertificateDocument(`Giấy chứng nhận - ${session.title}`);
     const done = new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { STAFF_READER } from './certificate-rules';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +41,7 @@ export class CertificateIssuingService {
 
   /** Every active enrolment of the session, eligible or not, with the reason. */
   async preview(sessionId: string, manager?: EntityManager): Promise<EligibilityRow[]> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     return this.previewFor(session, manager);
   }
 
@@ -65,7 +66,7 @@ export class CertificateIssuingService {
 
   /** Issues one certificate. Refuses ineligible enrolments unless an override reason is written. */
   async issueOne(sessionId: string, enrollmentId: string, actorId: string | null, overrideReason?: string): Promise<Certificate> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
     const reason = overrideReason ? cleanText(overrideReason) : '';
     try {
@@ -90,7 +91,7 @@ export class CertificateIssuingService {
     limit: number,
     onIssued?: (m: EntityManager, issued: number) => Promise<void>,
   ): Promise<number> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
     return this.ds.transaction(async (m) => {
       // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
@@ -120,6 +121,7 @@ export class CertificateIssuingService {
     elig: Eligibility,
     replacing?: Certificate,
   ): Promise<Certificate> {
+    await this.repo.lockEnrolment(enrollmentId, m);
     const person = await this.repo.enrolment(enrollmentId, m);
     if (!person || person.sessionId !== session.id || person.enrollmentStatus === 'cancelled') {
       throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
@@ -187,7 +189,7 @@ export class CertificateIssuingService {
       courseTitle: session.title.normalize('NFC'),
       startDate: session.startDate,
       endDate: session.endDate,
-      venue: [session.venue, session.hostProvince?.fullName].filter((x) => x && !session.venue.includes(x.replace(/^Tỉnh |^Thành phố /, ''))).join(', '),
+      venue: venueWithProvince(session),
       placeName: t.placeName,
       issueDate,
       signerTitle: t.signerTitle,
@@ -217,7 +219,7 @@ export class CertificateIssuingService {
     if (!why) throw new BadRequestException('Hãy ghi lý do cấp lại.');
     const existing = await this.repo.findById(id);
     if (!existing) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
-    const session = await this.sessions.get(existing.sessionId);
+    const session = await this.sessions.get(existing.sessionId, STAFF_READER);
     this.assertIssuable(session);
     try {
       return await this.ds.transaction(async (m) => {
@@ -233,6 +235,12 @@ export class CertificateIssuingService {
       throw translateUniqueViolation(e);
     }
   }
+}
+
+function venueWithProvince(session: TrainingSession): string {
+  const province = session.hostProvince?.fullName;
+  if (!province || session.venue.includes(province.replace(/^(Tỉnh|Thành phố) /, ''))) return session.venue;
+  return `${session.venue}, ${province}`;
 }
 
 /** A concurrent second issue for the same enrolment ends on the partial unique index: say it in words. */

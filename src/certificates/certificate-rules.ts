@@ -17,7 +17,7 @@ export interface Eligibility {
 
 /** Sittings needed for a share of `percent` of `sittings` (rounded up: 80 % of 8 is 7). */
 export function requiredSittings(sittings: number, percent: number): number {
-  return Math.ceil((sittings * percent) / 100 - 1e-9);
+  return Math.max(0, Math.ceil((sittings * percent) / 100 - 1e-9));
 }
 
 /** Decides one enrolment: present and late count; excused ones too when the rule says so. */
@@ -87,3 +87,11 @@ export function normaliseVerificationCode(input: unknown): string | null {
   const c = input.replace(/[\s-]/g, '').toUpperCase();
   return VERIFICATION_CODE_RE.test(c) ? c : null;
 }
+
+/**
+ * The certificates module reads sessions as staff: every route that reaches
+ * it is already limited to organisers (or, for a trainee's own certificate,
+ * checked against the certificate), and cancelled sessions must stay visible
+ * to say why nothing can be issued.
+ */
+export const STAFF_READER = { id: 'certificates', email: null, phone: null, fullName: 'certificates', role: 'organiser', traineeId: null } as const;

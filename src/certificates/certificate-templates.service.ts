@@ -1,3 +1,4 @@
+import { STAFF_READER } from './certificate-rules';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -54,7 +55,7 @@ export class CertificateTemplatesService {
   }
 
   async forSession(sessionId: string): Promise<{ session: TrainingSession; template: CertificateTemplate; saved: boolean }> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     const saved = await this.repo.findTemplate(sessionId);
     return { session, template: saved ?? this.defaults(session), saved: !!saved };
   }
@@ -64,7 +65,7 @@ export class CertificateTemplatesService {
   }
 
   async update(sessionId: string, dto: UpdateCertificateSettingsDto, actorId: string | null): Promise<void> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     const serialFormat = cleanText(dto.serialFormat);
     const err = validateSerialFormat(serialFormat);
     if (err) throw new BadRequestException({ message: err, details: { serialFormat: [err] } });
@@ -97,7 +98,7 @@ export class CertificateTemplatesService {
 
   /** Stores a PNG or JPEG logo (checked by its first bytes), or removes it. */
   async setLogo(sessionId: string, file: { buffer: Buffer; size: number } | undefined, actorId: string | null): Promise<void> {
-    const session = await this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId, STAFF_READER);
     if (!(await this.repo.findTemplate(sessionId))) {
       const d = this.defaults(session);
       await this.repo.saveTemplate({ sessionId, issuerName: d.issuerName, issuerParent: d.issuerParent, issuerCode: d.issuerCode, signerTitle: d.signerTitle, signerName: d.signerName, wording: d.wording, placeName: d.placeName, serialFormat: d.serialFormat });

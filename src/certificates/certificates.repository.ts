@@ -67,6 +67,11 @@ export class CertificatesRepository {
     return rows[0] ?? null;
   }
 
+  /** Locks an enrolment row so that two issuers of the same enrolment wait in turn (the second then sees the first). */
+  async lockEnrolment(enrollmentId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT id FROM enrollments WHERE id = $1 FOR UPDATE`, [enrollmentId]);
+  }
+
   /**
    * Takes the next serial number of an issuer and year. The counter row stays
    * locked until the transaction ends, so concurrent issuers wait in turn and

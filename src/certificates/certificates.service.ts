@@ -1,3 +1,4 @@
+import { STAFF_READER } from './certificate-rules';
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/request-context';
@@ -59,7 +60,7 @@ export class CertificatesService {
   async detail(id: string) {
     const c = await this.repo.findById(id);
     if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
-    const session = await this.sessions.get(c.sessionId);
+    const session = await this.sessions.get(c.sessionId, STAFF_READER);
     const history = await this.audit.findForEntity('certificate', id);
     return { certificate: c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status], session, history };
   }
