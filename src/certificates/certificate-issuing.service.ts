@@ -39,6 +39,20 @@ export class CertificateIssuingService {
     private readonly jobs: JobsService,
   ) {}
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs one issuing transaction at a time in this process. Across processes
+   * the row locks (enrolment, serial counter) and the unique indexes keep
+   * serials gap-free and unique; in-process queuing only avoids piling up
+   * open transactions, which the embedded database cannot interleave.
+   */
+  private inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.ds.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Every active enrolment of the session, eligible or not, with the reason. */
   async preview(sessionId: string, manager?: EntityManager): Promise<EligibilityRow[]> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
@@ -70,7 +84,7 @@ export class CertificateIssuingService {
     this.assertIssuable(session);
     const reason = overrideReason ? cleanText(overrideReason) : '';
     try {
-      return await this.ds.transaction(async (m) => {
+      return await this.inTransaction(async (m) => {
         const tally = (await this.attendance.tallyForSession(sessionId, m)).find((t) => t.enrollmentId === enrollmentId);
         if (!tally) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
         const elig = evaluateEligibility(tally, session);
@@ -93,7 +107,7 @@ export class CertificateIssuingService {
   ): Promise<number> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
-    return this.ds.transaction(async (m) => {
+    return this.inTransaction(async (m) => {
       // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
       await this.repo.lockSessionIssuing(sessionId, m);
       const rows = (await this.previewFor(session, m)).filter((r) => r.eligible && !r.certificate);
@@ -203,7 +217,7 @@ export class CertificateIssuingService {
   async revoke(id: string, reason: string, actorId: string | null): Promise<Certificate> {
     const why = cleanText(reason);
     if (!why) throw new BadRequestException('Hãy ghi lý do thu hồi.');
-    return this.ds.transaction(async (m) => {
+    return this.inTransaction(async (m) => {
       const c = await this.repo.lockById(id, m);
       if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
       if (c.status !== 'valid') throw new ConflictException('Chỉ thu hồi được giấy chứng nhận còn hiệu lực.');
@@ -222,7 +236,7 @@ export class CertificateIssuingService {
     const session = await this.sessions.get(existing.sessionId, STAFF_READER);
     this.assertIssuable(session);
     try {
-      return await this.ds.transaction(async (m) => {
+      return await this.inTransaction(async (m) => {
         const old = await this.repo.lockById(id, m);
         if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực.');
         await this.repo.update(id, { status: 'replaced' }, m);
