@@ -1,13 +1,13 @@
 import { STAFF_READER } from './certificate-rules';
-import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleDestroy } from '@nestjs/common';
 import type { Writable } from 'node:stream';
-import { ZipArchive } from 'archiver';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthUser } from '../common/request-context';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { Certificate, CertificateContent } from './certificate.entity';
 import { drawCertificatePage, newCertificateDocument } from './certificate-pdf';
 import { CertificateRenderPool } from './certificate-render-pool';
+import { writeCertificatesZip } from './certificate-zip';
 import { todayInVietnam, formatSerial } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificateTemplatesService } from './certificate-templates.service';
@@ -17,7 +17,6 @@ const PAGE_SIZE = 100;
 /** Certificate files: one PDF, a sample, all of a session as a ZIP or as one PDF for printing (streamed). */
 @Injectable()
 export class CertificateDocumentsService implements OnModuleDestroy {
-  private readonly logger = new Logger('Certificates');
   private readonly pool = new CertificateRenderPool();
 
   constructor(
@@ -80,36 +79,16 @@ export class CertificateDocumentsService implements OnModuleDestroy {
   async writeZip(sessionId: string, out: Writable): Promise<void> {
     await this.sessions.get(sessionId, STAFF_READER);
     const logo = await this.templates.logo(sessionId);
-    const zip = new ZipArchive({ zlib: { level: 1 } });
-    const failed = new Promise<never>((_, reject) => zip.on('error', reject));
-    failed.catch(() => undefined);
-    zip.on('warning', (e: Error) => this.logger.warn(`zip: ${e.message}`));
-    zip.pipe(out);
-    let queued = 0;
-    let written = 0;
-    const waiters: (() => void)[] = [];
-    zip.on('entry', () => {
-      written++;
-      waiters.shift()?.();
-    });
-    const names = new Set<string>();
     const ids = (await this.repo.validIdsForSession(sessionId)).map((r) => r.id);
-    for (let i = 0; i < ids.length; i += PAGE_SIZE) {
-      const page = await this.repo.findManyByIds(ids.slice(i, i + PAGE_SIZE));
-      page.sort((a, b) => a.serialYear - b.serialYear || a.serialNumber - b.serialNumber);
-      const window = this.pool.parallelism;
-      for (let j = 0; j < page.length; j += window) {
-        const slice = page.slice(j, j + window);
-        const pdfs = await Promise.race([Promise.all(slice.map((c) => this.pool.render(c.content, logo))), failed]);
-        slice.forEach((c, k) => {
-          zip.append(pdfs[k], { name: uniqueName(names, fileName(c)) });
-          queued++;
-        });
-        // Back-pressure: wait until the archive has taken all but a few of the queued entries.
-        while (queued - written > window) await Promise.race([new Promise<void>((r) => waiters.push(r)), failed]);
+    const repo = this.repo;
+    async function* pages() {
+      for (let i = 0; i < ids.length; i += PAGE_SIZE) {
+        const page = await repo.findManyByIds(ids.slice(i, i + PAGE_SIZE));
+        page.sort((a, b) => a.serialYear - b.serialYear || a.serialNumber - b.serialNumber);
+        yield page.map((c) => ({ name: fileName(c), content: c.content }));
       }
     }
-    await Promise.race([zip.finalize(), failed]);
+    await writeCertificatesZip(pages(), (c) => this.pool.render(c, logo), this.pool.parallelism, out);
   }
 
   /** Streams every valid certificate of a session as one PDF (one page each) for printing. */
@@ -151,11 +130,4 @@ export function fileName(c: Certificate): string {
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
   return `${c.serial.replace(/[^A-Za-z0-9-]+/g, '-')}_${name}.pdf`;
-}
-
-function uniqueName(seen: Set<string>, name: string): string {
-  let n = name;
-  for (let i = 2; seen.has(n); i++) n = name.replace(/\.pdf$/, `_${i}.pdf`);
-  seen.add(n);
-  return n;
 }
