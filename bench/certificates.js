@@ -89,21 +89,32 @@ async function measure(label, fn) {
   return { label, ms, peakMb: peak / 1048576, bytes };
 }
 
-(async () => {
+/** One measurement in a fresh process, so that peak memory is that of this run alone. */
+async function child(mode, n) {
+  const pool = mode === 'app' ? new CertificateRenderPool() : null;
+  await renderBare(content(0)); // fonts parsed once (and in every worker below)
+  if (pool) await feature(pool.parallelism * 2, pool);
+  const r = await measure(`${mode} N=${n}`, () => (pool ? feature(n, pool) : bare(n)));
+  if (pool) await pool.close();
+  process.stdout.write(JSON.stringify({ ...r, threaded: pool ? pool.threaded : false }) + '\n');
+}
+
+function run(mode, n) {
+  const { execFileSync } = require('node:child_process');
+  const out = execFileSync(process.execPath, ['--expose-gc', __filename, '--child', mode, String(n)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+if (process.argv[2] === '--child') {
+  child(process.argv[3], Number(process.argv[4])).catch((e) => { console.error(e); process.exit(1); });
+} else {
   const ns = process.argv.slice(2).map(Number).filter(Boolean);
   const sizes = ns.length ? ns : [250, 1000];
-  const pool = new CertificateRenderPool();
-  console.log(`cores: ${availableParallelism()}, node ${process.version}, worker threads: ${pool.threaded}`);
-  // Warm-up: parse fonts here and in every worker.
-  await renderBare(content(0));
-  await feature(pool.parallelism * 2, pool);
-  const rows = [];
+  console.log(`cores: ${availableParallelism()}, node ${process.version}`);
   for (const n of sizes) {
-    const b = await measure(`bare loop N=${n}`, () => bare(n));
-    const f = await measure(`app N=${n}`, () => feature(n, pool));
-    rows.push({ n, b, f });
-    for (const r of [b, f]) console.log(`${r.label.padEnd(18)} ${r.ms.toFixed(0).padStart(7)} ms  ${(r.ms / n).toFixed(2).padStart(6)} ms/cert  peak RSS ${r.peakMb.toFixed(0)} MB  zip ${(r.bytes / 1048576).toFixed(1)} MB`);
-    console.log(`ratio app / bare loop (N=${n}): ${(f.ms / b.ms).toFixed(2)}×`);
+    const b = run('bare', n);
+    const f = run('app', n);
+    for (const r of [b, f]) console.log(`${r.label.padEnd(16)} ${r.ms.toFixed(0).padStart(7)} ms  ${(r.ms / n).toFixed(2).padStart(6)} ms/cert  peak RSS ${r.peakMb.toFixed(0)} MB  zip ${(r.bytes / 1048576).toFixed(1)} MB${r.threaded ? '  (worker threads)' : ''}`);
+    console.log(`ratio app / bare loop (N=${n}): ${(f.ms / b.ms).toFixed(2)}x`);
   }
-  await pool.close();
-})().catch((e) => { console.error(e); process.exit(1); });
+}

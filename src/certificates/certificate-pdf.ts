@@ -19,10 +19,47 @@ export interface CertificateImage {
 
 export type PdfDoc = InstanceType<typeof PDFDocument>;
 
+/**
+ * Word layouts (fontkit shaping) shared by every document of this thread.
+ * pdfkit caches the layout of each word per document only; certificates
+ * repeat the same words, and shaping is most of the cost of a page. The
+ * cached runs are what pdfkit itself would reuse within one document.
+ * Emptied every 2,000 documents so that a long run does not grow it forever.
+ */
+const layoutCaches = new WeakMap<object, Record<string, unknown>>();
+let documentsSinceReset = 0;
+
+function shareLayoutCache(doc: PdfDoc): void {
+  if (++documentsSinceReset > 2000) {
+    documentsSinceReset = 0;
+    for (const key of fontKeys) layoutCaches.delete(key);
+  }
+  const d = doc as unknown as { font: (...a: unknown[]) => PdfDoc; _font?: { font?: object; layoutCache?: Record<string, unknown>; sharedCache?: boolean } };
+  const original = d.font.bind(doc);
+  d.font = (...args: unknown[]) => {
+    original(...args);
+    const f = d._font;
+    if (f?.font && f.layoutCache && !f.sharedCache) {
+      let cache = layoutCaches.get(f.font);
+      if (!cache) {
+        cache = Object.create(null) as Record<string, unknown>;
+        layoutCaches.set(f.font, cache);
+        fontKeys.add(f.font);
+      }
+      f.layoutCache = cache;
+      f.sharedCache = true;
+    }
+    return doc;
+  };
+}
+const fontKeys = new Set<object>();
+
 /** A new document with the fonts registered; the caller adds pages with drawCertificatePage. */
 export function newCertificateDocument(title: string): PdfDoc {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 0, autoFirstPage: false, info: { Title: nfc(title), Producer: 'Tập huấn' } });
+  // font: null skips pdfkit's default Helvetica, whose metrics would be parsed for every document.
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 0, autoFirstPage: false, font: null as unknown as string, info: { Title: nfc(title), Producer: 'Tập huấn' } });
   registerFonts(doc);
+  shareLayoutCache(doc);
   return doc;
 }
 
@@ -127,7 +164,7 @@ export function drawCertificatePage(doc: PdfDoc, c: CertificateContent, logo?: C
   doc.font('serif-bold').fontSize(14).text(nfc(c.signerName), signX, 535, { width: signW, align: 'center' });
 
   drawQr(doc, c.verifyUrl, QR_BOX.x, QR_BOX.y, QR_BOX.size);
-  doc.font('sans').fontSize(7.5).fillColor(ink).text('Quét mã QR để xác thực giấy chứng nhận', QR_BOX.x - 12, QR_BOX.y + QR_BOX.size + 6, { width: QR_BOX.size + 24, align: 'center' });
+  doc.font('serif-italic').fontSize(7.5).fillColor(ink).text('Quét mã QR để xác thực giấy chứng nhận', QR_BOX.x - 12, QR_BOX.y + QR_BOX.size + 6, { width: QR_BOX.size + 24, align: 'center' });
 }
 
 /** One certificate as a PDF file. */

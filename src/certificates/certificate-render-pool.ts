@@ -37,17 +37,18 @@ export class CertificateRenderPool {
     const id = ++this.seq;
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      slot.busy++;
+      if (slot.busy++ === 0) slot.w.ref(); // keep the process alive while a render is pending
       slot.w.postMessage({ id, content, logo: logo ? new Uint8Array(logo) : null });
     });
   }
 
   private pick(): { w: Worker; busy: number } {
     if (this.workers.length < this.size) {
-      const w = new Worker(this.workerFile);
+      // A bounded heap makes the worker collect garbage early: memory stays flat over long runs.
+      const w = new Worker(this.workerFile, { resourceLimits: { maxOldGenerationSizeMb: 128 } });
       const slot = { w, busy: 0 };
       w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
-        slot.busy--;
+        if (--slot.busy === 0) slot.w.unref(); // an idle pool does not hold the process open
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
