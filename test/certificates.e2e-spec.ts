@@ -209,6 +209,8 @@ describe('certificates', () => {
       const res = await getPdf(organiser, `/certificates/${cert.id}.pdf`).expect(200);
       expect(res.headers['content-type']).toBe('application/pdf');
       const pdf = bodyOf(res);
+      // To look at it: CERT_PDF_OUT=/tmp/cert.pdf, then pdftoppm -png -r 80 /tmp/cert.pdf /tmp/cert
+      if (process.env.CERT_PDF_OUT) require('node:fs').writeFileSync(process.env.CERT_PDF_OUT, pdf);
       expect(pdf.toString('latin1')).toMatch(/\/FontFile2/);
       const text = (await pdfText(pdf)).normalize('NFC');
       for (const s of [
@@ -285,6 +287,22 @@ describe('certificates', () => {
       const text = (await pdfText(bodyOf(res))).normalize('NFC');
       expect(text).toContain('Nguyễn Thị Mẫu');
       expect(text).toContain('0/2025/GCN-BNV (MẪU)'.replace('2025', todayInVietnam().slice(0, 4)));
+    });
+
+    it('takes a PNG logo for the template and refuses other files', async () => {
+      const url = `/sessions/${fx.session.id}/certificates`;
+      const token = csrfFrom((await organiser.get(url)).text);
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      const ok = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', png, 'logo.png');
+      expect(ok.status).toBe(303);
+      const [row] = await t.query<{ logo_mime: string; n: number }>(`SELECT logo_mime, length(logo) AS n FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
+      expect(row).toEqual({ logo_mime: 'image/png', n: png.length });
+      const sample = bodyOf(await getPdf(organiser, `${url}/sample.pdf`).expect(200));
+      expect(sample.toString('latin1')).toMatch(/\/Subtype \/Image/);
+      const bad = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', Buffer.from('<svg onload="x"/>'), 'logo.png');
+      expect(bad.status).toBe(400);
+      const [still] = await t.query<{ logo_mime: string }>(`SELECT logo_mime FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
+      expect(still.logo_mime).toBe('image/png');
     });
 
     it('verifies valid, revoked and replaced certificates, and says only "not found" otherwise', async () => {

@@ -143,8 +143,16 @@ export function drawCertificatePage(doc: PdfDoc, c: CertificateContent, logo?: C
   const bodyW = W - 2 * bodyX;
   y = doc.y + 12;
   const line = (label: string, value: string, opts: { bold?: boolean; size?: number } = {}) => {
-    doc.font('serif').fontSize(13).text(label, bodyX, y, { continued: true, width: bodyW });
-    doc.font(opts.bold ? 'serif-bold' : 'serif').fontSize(opts.size ?? 13).text(value, { width: bodyW });
+    const size = opts.size ?? 13;
+    if (size === 13) {
+      doc.font('serif').fontSize(13).text(label, bodyX, y, { continued: true, width: bodyW });
+      doc.font(opts.bold ? 'serif-bold' : 'serif').fontSize(13).text(value, { width: bodyW });
+    } else {
+      // A bigger value (the name) on the same baseline as its label.
+      const labelW = doc.font('serif').fontSize(13).widthOfString(label);
+      doc.text(label, bodyX, y + (size - 13) * 0.8, { lineBreak: false });
+      doc.font(opts.bold ? 'serif-bold' : 'serif').fontSize(size).text(value, bodyX + labelW, y, { width: bodyW - labelW });
+    }
     y = doc.y + 3;
   };
   line('Ông/Bà: ', nfc(c.traineeName), { bold: true, size: 16 });
