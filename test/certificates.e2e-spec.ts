@@ -6,6 +6,7 @@ import { createEnrolledSessionFixture, createSessionFixture, createTraineeFixtur
 import { pdfPageCount, pdfText } from './support/pdf';
 import { binaryParser, bodyOf, markAttendance, pdfContentStreams, zipEntries } from './support/certificates';
 import { JobsService } from '../src/jobs/jobs.service';
+import { AuditService } from '../src/audit/audit.service';
 import { CertificateIssuingService } from '../src/certificates/certificate-issuing.service';
 import { CertificatesRepository } from '../src/certificates/certificates.repository';
 import { ISSUE_RUN_JOB } from '../src/certificates/certificate-runs.service';
@@ -385,6 +386,38 @@ describe('certificates', () => {
     expect(await pdfPageCount(merged)).toBe(5);
     const text = (await pdfText(merged)).normalize('NFC');
     for (const c of certs) expect(text).toContain(c.serial);
+  });
+
+  it('loses nothing and takes no serial when a run dies in the middle of a batch, then finishes on retry', async () => {
+    const fx = await createEnrolledSessionFixture(t, 5, { days: 1, title: 'Lớp bị ngắt giữa chừng' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    const year = Number(todayInVietnam().slice(0, 4));
+    const lastSerial = async () => (await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]))[0]?.last ?? 0;
+    const before = await lastSerial();
+    const url = `/sessions/${fx.session.id}/certificates`;
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    // The process "dies" while writing the third certificate of the batch.
+    const audit = t.app.get(AuditService);
+    const record = audit.record.bind(audit);
+    let calls = 0;
+    const spy = jest.spyOn(audit, 'record').mockImplementation(async (...args) => {
+      if (++calls === 3) throw new Error('process killed');
+      return record(...args);
+    });
+    const jobs = t.app.get(JobsService);
+    await jobs.drain(ISSUE_RUN_JOB);
+    spy.mockRestore();
+    expect(await certsOf(fx.session.id)).toHaveLength(0);
+    expect(await lastSerial()).toBe(before); // the two numbers taken in the dead batch were given back
+    const [run] = await t.query<{ status: string; done: number }>(`SELECT status, done FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    expect(run).toEqual({ status: 'failed', done: 0 });
+    // The queue retries the job.
+    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
+    await jobs.drain(ISSUE_RUN_JOB);
+    const certs = await certsOf(fx.session.id);
+    expect(certs.map((c) => c.serial_number)).toEqual([1, 2, 3, 4, 5].map((i) => before + i));
+    const [after] = await t.query<{ status: string; done: number }>(`SELECT status, done FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    expect(after).toEqual({ status: 'done', done: 5 });
   });
 
   it('rate-limits the public verification', async () => {
