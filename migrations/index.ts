@@ -8,6 +8,7 @@ import { AttendanceClientScanId1796006376248 } from './1796006376248-AttendanceC
 import { ImportBatches1796006422197 } from './1796006422197-ImportBatches';
 import { QaQuestions1796006406094 } from './1796006406094-QaQuestions';
 import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndCategories';
+import { Certificates1796006441627 } from './1796006441627-Certificates';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationClass[] = [
   QaQuestions1796006406094,
   QaSearchAndCategories1796006406095,
   ImportBatches1796006422197,
+  Certificates1796006441627,
 ];

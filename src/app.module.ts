@@ -25,6 +25,8 @@ import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { ImportModule } from './import/import.module';
 import { PortalModule } from './portal/portal.module';
 import { QaModule } from './qa/qa.module';
+import { CertificatesModule } from './certificates/certificates.module';
+import { verifyThrottler } from './certificates/verify-throttler';
 
 @Global()
 @Module({})
@@ -46,7 +48,7 @@ export class AppModule {
         ThrottlerModule.forRootAsync({
           inject: [PgThrottlerStorage],
           useFactory: (storage: PgThrottlerStorage) => ({
-            throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }],
+            throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }, verifyThrottler(config.verifyRateLimit)],
             storage,
           }),
         }),
@@ -66,6 +68,7 @@ export class AppModule {
         ImportModule,
         PortalModule,
         QaModule,
+        CertificatesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: CsrfGuard },

@@ -20,6 +20,7 @@ export interface AppConfig {
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
   checkin: { lateGraceMinutes: number; windowBeforeMinutes: number; windowAfterMinutes: number };
   loginRateLimit: { limit: number; ttlSeconds: number };
+  verifyRateLimit: { limit: number; ttlSeconds: number };
   runJobs: boolean;
 }
 
@@ -100,6 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginRateLimit: {
       limit: int('LOGIN_RATE_LIMIT', env.LOGIN_RATE_LIMIT, 10, 1, 10000),
       ttlSeconds: int('LOGIN_RATE_WINDOW_SECONDS', env.LOGIN_RATE_WINDOW_SECONDS, 300, 1, 86400),
+    },
+    verifyRateLimit: {
+      limit: int('VERIFY_RATE_LIMIT', env.VERIFY_RATE_LIMIT, 30, 1, 100000),
+      ttlSeconds: int('VERIFY_RATE_WINDOW_SECONDS', env.VERIFY_RATE_WINDOW_SECONDS, 60, 1, 86400),
     },
     runJobs: bool('RUN_JOBS', env.RUN_JOBS, true),
   };

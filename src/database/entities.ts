@@ -16,6 +16,10 @@ import { ImportBatch } from '../import/import-batch.entity';
 import { QuestionCategory } from '../qa/question-category.entity';
 import { Question } from '../qa/question.entity';
 import { Answer } from '../qa/answer.entity';
+import { Certificate } from '../certificates/certificate.entity';
+import { CertificateTemplate } from '../certificates/certificate-template.entity';
+import { CertificateSerialCounter } from '../certificates/certificate-serial-counter.entity';
+import { CertificateRun } from '../certificates/certificate-run.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -37,4 +41,8 @@ export const ENTITIES = [
   QuestionCategory,
   Question,
   Answer,
+  Certificate,
+  CertificateTemplate,
+  CertificateSerialCounter,
+  CertificateRun,
 ];

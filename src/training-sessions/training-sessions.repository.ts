@@ -36,6 +36,11 @@ export class TrainingSessionsRepository {
     return rows.length ? this.findById(id, manager) : null;
   }
 
+  /** Sets the certificate rule of a session (asked by the certificates module). */
+  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }): Promise<void> {
+    await this.repo.update({ id }, rule);
+  }
+
   /** Sessions newest first, with the host province name and the number of active enrolments. */
   async list(filter: SessionListFilter): Promise<[SessionListRow[], number]> {
     const qb = this.repo

@@ -320,5 +320,10 @@ export class TrainingSessionsService {
       }
     }
   }
+
+  /** Sets the certificate rule (minimum share of sittings attended; whether excused absences count). */
+  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }): Promise<void> {
+    await this.sessions.updateCertificateRule(id, rule);
+  }
 }
 

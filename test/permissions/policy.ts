@@ -188,6 +188,26 @@ export const POLICY: Record<string, Access> = {
   'PUT /api/v1/questions/:id/classification': ORG,
   'GET /api/v1/question-categories': 'signed-in',
 
+  // certificates
+  'GET /sessions/:id/certificates': ORG,
+  'GET /sessions/:id/certificates/run.json': ORG,
+  'POST /sessions/:id/certificates/issue': ORG,
+  'POST /sessions/:id/certificates/issue-all': ORG,
+  'POST /sessions/:id/certificates/settings': ORG,
+  'POST /sessions/:id/certificates/logo': ORG,
+  'GET /sessions/:id/certificates/sample.pdf': ORG,
+  'GET /sessions/:id/certificates.zip': ORG,
+  'GET /sessions/:id/certificates.pdf': ORG,
+  'GET /certificates/:id.pdf': ORG,
+  'GET /certificates/:id': ORG,
+  'POST /certificates/:id/revoke': ORG,
+  'POST /certificates/:id/reissue': ORG,
+  'GET /portal/certificates': { roles: ['trainee'], objectLevel: true },
+  'GET /portal/certificates/:id.pdf': { roles: ['trainee'], objectLevel: true },
+  'GET /verify': 'public',
+  'GET /verify/:code': 'public',
+  'GET /api/v1/verify/:code': 'public',
+
   // reports
   'GET /sessions/:id/report': ORG,
   'GET /sessions/:id/report.xlsx': ORG,

@@ -1,0 +1,260 @@
+import { STAFF_READER } from './certificate-rules';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AttendanceSummaryService } from '../attendance/attendance-summary.service';
+import { AuditService } from '../audit/audit.service';
+import { JobsService } from '../jobs/jobs.service';
+import { cleanText } from '../common/text/vietnamese';
+import { TrainingSession } from '../training-sessions/training-session.entity';
+import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
+import { Certificate, CertificateContent } from './certificate.entity';
+import { CertificateTemplate } from './certificate-template.entity';
+import { Eligibility, evaluateEligibility, formatSerial, newVerificationCode, todayInVietnam } from './certificate-rules';
+import { CertificatesRepository, EnrolmentPerson } from './certificates.repository';
+import { CertificateTemplatesService } from './certificate-templates.service';
+
+export const CERTIFICATE_ISSUED_JOB = 'certificate.issued';
+
+export interface EligibilityRow extends Eligibility {
+  enrollmentId: string;
+  traineeId: string;
+  fullName: string;
+  certificate: { id: string; serial: string } | null;
+}
+
+/** Eligibility, issuing, revoking and reissuing; every serial is taken inside the issuing transaction. */
+@Injectable()
+export class CertificateIssuingService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: CertificatesRepository,
+    private readonly attendance: AttendanceSummaryService,
+    private readonly sessions: TrainingSessionsService,
+    private readonly templates: CertificateTemplatesService,
+    private readonly audit: AuditService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /** One issuing transaction; row locks (enrolment, serial counter) and unique indexes keep serials gap-free and unique. */
+  private inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  /** Every active enrolment of the session, eligible or not, with the reason. */
+  async preview(sessionId: string, manager?: EntityManager): Promise<EligibilityRow[]> {
+    const session = await this.sessions.get(sessionId, STAFF_READER);
+    return this.previewFor(session, manager);
+  }
+
+  private async previewFor(session: TrainingSession, manager?: EntityManager): Promise<EligibilityRow[]> {
+    const [tallies, people] = [await this.attendance.tallyForSession(session.id, manager), await this.repo.enrolmentsOfSession(session.id, manager)];
+    const byId = new Map(people.map((p) => [p.enrollmentId, p]));
+    const validByEnrolment = new Map((await this.repo.validForSession(session.id, manager)).map((c) => [c.enrollmentId, c]));
+    const rows: EligibilityRow[] = [];
+    for (const t of tallies) {
+      const p = byId.get(t.enrollmentId);
+      const valid = validByEnrolment.get(t.enrollmentId);
+      rows.push({
+        enrollmentId: t.enrollmentId,
+        traineeId: t.traineeId,
+        fullName: p?.fullName ?? '',
+        ...evaluateEligibility(t, session),
+        certificate: valid ? { id: valid.id, serial: valid.serial } : null,
+      });
+    }
+    return rows;
+  }
+
+  /** Issues one certificate. Refuses ineligible enrolments unless an override reason is written. */
+  async issueOne(sessionId: string, enrollmentId: string, actorId: string | null, overrideReason?: string): Promise<Certificate> {
+    const session = await this.sessions.get(sessionId, STAFF_READER);
+    this.assertIssuable(session);
+    const reason = overrideReason ? cleanText(overrideReason) : '';
+    try {
+      return await this.inTransaction(async (m) => {
+        const tally = (await this.attendance.tallyForSession(sessionId, m)).find((t) => t.enrollmentId === enrollmentId);
+        if (!tally) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
+        const elig = evaluateEligibility(tally, session);
+        if (!elig.eligible && !reason) {
+          throw new BadRequestException(`Học viên chưa đủ điều kiện (${elig.reason}). Muốn vẫn cấp, hãy ghi lý do.`);
+        }
+        return this.issueInTransaction(m, session, enrollmentId, actorId, elig.eligible ? null : reason, elig);
+      });
+    } catch (e) {
+      throw translateUniqueViolation(e);
+    }
+  }
+
+  /** Issues every eligible enrolment that has no valid certificate yet, in this transaction; returns how many. */
+  async issueEligibleBatch(
+    sessionId: string,
+    actorId: string | null,
+    limit: number,
+    onIssued?: (m: EntityManager, issued: number) => Promise<void>,
+  ): Promise<number> {
+    const session = await this.sessions.get(sessionId, STAFF_READER);
+    this.assertIssuable(session);
+    return this.inTransaction(async (m) => {
+      // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
+      await this.repo.lockSessionIssuing(sessionId, m);
+      const rows = (await this.previewFor(session, m)).filter((r) => r.eligible && !r.certificate);
+      let n = 0;
+      for (const r of rows.slice(0, limit)) {
+        await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
+        n++;
+      }
+      if (onIssued) await onIssued(m, n);
+      return n;
+    });
+  }
+
+  assertIssuable(session: TrainingSession): void {
+    if (session.status === 'cancelled') throw new BadRequestException('Lớp đã bị hủy: không cấp giấy chứng nhận.');
+    if (session.status === 'draft') throw new BadRequestException('Lớp còn là bản nháp: chưa cấp giấy chứng nhận.');
+  }
+
+  private async issueInTransaction(
+    m: EntityManager,
+    session: TrainingSession,
+    enrollmentId: string,
+    actorId: string | null,
+    overrideReason: string | null,
+    elig: Eligibility,
+    replacing?: Certificate,
+  ): Promise<Certificate> {
+    await this.repo.lockEnrolment(enrollmentId, m);
+    const person = await this.repo.enrolment(enrollmentId, m);
+    if (!person || person.sessionId !== session.id || person.enrollmentStatus === 'cancelled') {
+      throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
+    }
+    if (!replacing && (await this.repo.findValidForEnrolment(enrollmentId, m))) {
+      throw new ConflictException('Học viên này đã có giấy chứng nhận còn hiệu lực. Muốn cấp lại, hãy dùng chức năng "Cấp lại".');
+    }
+    const template = await this.templates.effective(session, m);
+    const issueDate = todayInVietnam();
+    const year = Number(issueDate.slice(0, 4));
+    const issuerKey = template.issuerCode;
+    const n = await this.repo.nextSerialNumber(issuerKey, year, m);
+    const serial = formatSerial(template.serialFormat, n, year);
+    const code = newVerificationCode(randomBytes);
+    const content = this.contentFor(session, template, person, serial, code, issueDate);
+    const cert = await this.repo.insert(
+      {
+        enrollmentId,
+        sessionId: session.id,
+        traineeId: person.traineeId,
+        issuerKey,
+        serialYear: year,
+        serialNumber: n,
+        serial,
+        verificationCode: code,
+        status: 'valid',
+        content,
+        overrideReason,
+        issuedAt: new Date(),
+        issuedById: actorId,
+      },
+      m,
+    );
+    await this.audit.record(
+      {
+        actorId,
+        action: replacing ? 'certificate.reissue' : overrideReason ? 'certificate.override' : 'certificate.issue',
+        entity: 'certificate',
+        entityId: cert.id,
+        oldValue: replacing ? { id: replacing.id, serial: replacing.serial } : null,
+        newValue: { serial, enrollmentId, eligible: elig.eligible, rule: elig.reason },
+        note: overrideReason,
+      },
+      m,
+    );
+    await this.jobs.send(CERTIFICATE_ISSUED_JOB, { certificateId: cert.id }, { manager: m });
+    return cert;
+  }
+
+  contentFor(session: TrainingSession, t: CertificateTemplate, p: EnrolmentPerson, serial: string, code: string, issueDate: string): CertificateContent {
+    const workplace = p.workplace ? cleanText(p.workplace) : '';
+    const place = [p.communeName, p.provinceName].filter((x): x is string => !!x && !workplace.includes(x.replace(/^(Xã|Phường|Đặc khu) /, '')));
+    const unit = [workplace, ...place].filter(Boolean).join(', ');
+    return {
+      nationalHeading: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      motto: 'Độc lập - Tự do - Hạnh phúc',
+      issuerParent: t.issuerParent,
+      issuerName: t.issuerName,
+      title: 'GIẤY CHỨNG NHẬN',
+      wording: t.wording,
+      traineeName: p.fullName.normalize('NFC'),
+      dateOfBirth: p.dateOfBirth,
+      position: p.position ? cleanText(p.position) : null,
+      unit: unit || null,
+      courseTitle: session.title.normalize('NFC'),
+      startDate: session.startDate,
+      endDate: session.endDate,
+      venue: venueWithProvince(session),
+      placeName: t.placeName,
+      issueDate,
+      signerTitle: t.signerTitle,
+      signerName: t.signerName,
+      serial,
+      verifyUrl: `${this.config.publicUrl}/verify/${code}`,
+    };
+  }
+
+  /** Revokes a valid certificate with a written reason. */
+  async revoke(id: string, reason: string, actorId: string | null): Promise<Certificate> {
+    const why = cleanText(reason);
+    if (!why) throw new BadRequestException('Hãy ghi lý do thu hồi.');
+    return this.inTransaction(async (m) => {
+      const c = await this.repo.lockById(id, m);
+      if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
+      if (c.status !== 'valid') throw new ConflictException('Chỉ thu hồi được giấy chứng nhận còn hiệu lực.');
+      await this.repo.update(id, { status: 'revoked', revokedAt: new Date(), revokeReason: why }, m);
+      await this.audit.record({ actorId, action: 'certificate.revoke', entity: 'certificate', entityId: id, oldValue: { status: 'valid' }, newValue: { status: 'revoked' }, note: why }, m);
+      return { ...c, status: 'revoked' as const, revokeReason: why };
+    });
+  }
+
+  /** Replaces a valid certificate by a new one (new serial, current trainee and template data). */
+  async reissue(id: string, reason: string, actorId: string | null): Promise<Certificate> {
+    const why = cleanText(reason);
+    if (!why) throw new BadRequestException('Hãy ghi lý do cấp lại.');
+    const existing = await this.repo.findById(id);
+    if (!existing) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
+    const session = await this.sessions.get(existing.sessionId, STAFF_READER);
+    this.assertIssuable(session);
+    try {
+      return await this.inTransaction(async (m) => {
+        const old = await this.repo.lockById(id, m);
+        if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực.');
+        await this.repo.update(id, { status: 'replaced' }, m);
+        const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, reason: `Cấp lại thay số ${old.serial}: ${why}` };
+        const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, old);
+        await this.repo.update(id, { replacedById: fresh.id, revokeReason: why }, m);
+        return fresh;
+      });
+    } catch (e) {
+      throw translateUniqueViolation(e);
+    }
+  }
+}
+
+function venueWithProvince(session: TrainingSession): string {
+  const province = session.hostProvince?.fullName;
+  if (!province || session.venue.includes(province.replace(/^(Tỉnh|Thành phố) /, ''))) return session.venue;
+  return `${session.venue}, ${province}`;
+}
+
+/** A concurrent second issue for the same enrolment ends on the partial unique index: say it in words. */
+function translateUniqueViolation(e: unknown): unknown {
+  if (e instanceof QueryFailedError && (e as { code?: string }).code === '23505') {
+    const constraint = (e as { constraint?: string; driverError?: { constraint?: string } }).driverError?.constraint ?? '';
+    if (constraint.includes('enrollment_valid') || e.message.includes('enrollment_valid')) {
+      return new ConflictException('Học viên này đã có giấy chứng nhận còn hiệu lực. Muốn cấp lại, hãy dùng chức năng "Cấp lại".');
+    }
+  }
+  return e;
+}

@@ -1,0 +1,41 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TrainingSession } from '../training-sessions/training-session.entity';
+
+export type CertificateRunStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A background run issuing every eligible enrolment of a session, with its progress. */
+@Entity('certificate_runs')
+@Check('chk_certificate_runs_status', `"status" IN ('queued','running','done','failed')`)
+export class CertificateRun {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  sessionId: string;
+
+  @ManyToOne(() => TrainingSession, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id' })
+  session?: TrainingSession;
+
+  @Column({ type: 'varchar', length: 10, default: 'queued' })
+  status: CertificateRunStatus;
+
+  @Column({ type: 'int', default: 0 })
+  total: number;
+
+  @Column({ type: 'int', default: 0 })
+  done: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdById: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

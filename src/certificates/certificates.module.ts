@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AttendanceModule } from '../attendance/attendance.module';
+import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
+import { CertificateDocumentsService } from './certificate-documents.service';
+import { CertificateIssuingService } from './certificate-issuing.service';
+import { CertificateRunsService } from './certificate-runs.service';
+import { CertificateTemplatesService } from './certificate-templates.service';
+import { CertificateVerificationService } from './certificate-verification.service';
+import { CertificatesController, PortalCertificatesController } from './certificates.controller';
+import { CertificatesRepository } from './certificates.repository';
+import { CertificatesService } from './certificates.service';
+import { VerifyApiController, VerifyPageController } from './verify.controller';
+
+@Module({
+  imports: [AttendanceModule, TrainingSessionsModule],
+  controllers: [CertificatesController, PortalCertificatesController, VerifyPageController, VerifyApiController],
+  providers: [
+    CertificatesRepository,
+    CertificateTemplatesService,
+    CertificateIssuingService,
+    CertificateRunsService,
+    CertificateDocumentsService,
+    CertificateVerificationService,
+    CertificatesService,
+  ],
+  exports: [CertificateIssuingService, CertificateDocumentsService, CertificateVerificationService],
+})
+export class CertificatesModule {}

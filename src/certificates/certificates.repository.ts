@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Certificate, CertificateStatus } from './certificate.entity';
+import { CertificateTemplate } from './certificate-template.entity';
+import { CertificateRun } from './certificate-run.entity';
+
+/** What the certificate needs to know of an enrolment and its trainee. */
+export interface EnrolmentPerson {
+  enrollmentId: string;
+  traineeId: string;
+  enrollmentStatus: string;
+  fullName: string;
+  gender: string | null;
+  dateOfBirth: string | null;
+  position: string | null;
+  workplace: string | null;
+  communeName: string | null;
+  provinceName: string | null;
+}
+
+export interface CertificateListRow {
+  id: string;
+  enrollmentId: string;
+  serial: string;
+  status: CertificateStatus;
+  traineeName: string;
+  issuedAt: Date;
+}
+
+@Injectable()
+export class CertificatesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.ds.manager;
+  }
+
+  findTemplate(sessionId: string, manager?: EntityManager): Promise<CertificateTemplate | null> {
+    return this.m(manager).findOneBy(CertificateTemplate, { sessionId });
+  }
+
+  async findTemplateLogo(sessionId: string, manager?: EntityManager): Promise<{ logo: Buffer; mime: string } | null> {
+    const rows: { logo: Buffer | null; logo_mime: string | null }[] = await this.m(manager).query(
+      `SELECT logo, logo_mime FROM certificate_templates WHERE session_id = $1`,
+      [sessionId],
+    );
+    const r = rows[0];
+    return r?.logo && r.logo_mime ? { logo: Buffer.from(r.logo), mime: r.logo_mime } : null;
+  }
+
+  async saveTemplate(t: Omit<CertificateTemplate, 'updatedAt' | 'session' | 'logo' | 'logoMime'>, manager?: EntityManager): Promise<void> {
+    await this.m(manager).upsert(CertificateTemplate, t, ['sessionId']);
+  }
+
+  async setTemplateLogo(sessionId: string, logo: Buffer | null, mime: string | null, manager?: EntityManager): Promise<void> {
+    await this.m(manager).update(CertificateTemplate, { sessionId }, { logo, logoMime: mime });
+  }
+
+  /** The enrolments (not cancelled) of a session with their trainee, in enrolment order. */
+  enrolmentsOfSession(sessionId: string, manager?: EntityManager): Promise<EnrolmentPerson[]> {
+    return this.m(manager).query(`${PERSON_SQL} WHERE e.session_id = $1 AND e.status <> 'cancelled' ORDER BY e.created_at, e.id`, [sessionId]);
+  }
+
+  async enrolment(enrollmentId: string, manager?: EntityManager): Promise<(EnrolmentPerson & { sessionId: string }) | null> {
+    const rows = await this.m(manager).query(`${PERSON_SQL} WHERE e.id = $1`, [enrollmentId]);
+    return rows[0] ?? null;
+  }
+
+  /** Locks an enrolment row so that two issuers of the same enrolment wait in turn (the second then sees the first). */
+  async lockEnrolment(enrollmentId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT id FROM enrollments WHERE id = $1 FOR UPDATE`, [enrollmentId]);
+  }
+
+  /**
+   * Takes the next serial number of an issuer and year. The counter row stays
+   * locked until the transaction ends, so concurrent issuers wait in turn and
+   * a rolled-back issue gives its number back: no gaps, no duplicates.
+   */
+  async nextSerialNumber(issuerKey: string, year: number, manager: EntityManager): Promise<number> {
+    const rows: { last: number }[] = await manager.query(
+      `INSERT INTO certificate_serial_counters (issuer_key, year, last) VALUES ($1, $2, 1)
+       ON CONFLICT (issuer_key, year) DO UPDATE SET last = certificate_serial_counters.last + 1
+       RETURNING last`,
+      [issuerKey, year],
+    );
+    return rows[0].last;
+  }
+
+  /** Transaction-scoped lock so that only one bulk batch of a session runs at a time. */
+  async lockSessionIssuing(sessionId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('certificates:' || $1))`, [sessionId]);
+  }
+
+  insert(c: Partial<Certificate>, manager: EntityManager): Promise<Certificate> {
+    return manager.save(Certificate, manager.create(Certificate, c));
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<Certificate | null> {
+    return this.m(manager).findOne(Certificate, { where: { id }, relations: { replacedBy: true } });
+  }
+
+  /** Locks a certificate row for a status change. */
+  async lockById(id: string, manager: EntityManager): Promise<Certificate | null> {
+    return manager.createQueryBuilder(Certificate, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+  }
+
+  async update(id: string, patch: Partial<Certificate>, manager?: EntityManager): Promise<void> {
+    await this.m(manager).update(Certificate, { id }, patch);
+  }
+
+  findByCode(code: string): Promise<Certificate | null> {
+    return this.ds.manager.findOne(Certificate, { where: { verificationCode: code }, relations: { replacedBy: true } });
+  }
+
+  findValidForEnrolment(enrollmentId: string, manager?: EntityManager): Promise<Certificate | null> {
+    return this.m(manager).findOneBy(Certificate, { enrollmentId, status: 'valid' });
+  }
+
+  validForSession(sessionId: string, manager?: EntityManager): Promise<{ id: string; enrollmentId: string; serial: string }[]> {
+    return this.m(manager).query(`SELECT id, enrollment_id AS "enrollmentId", serial FROM certificates WHERE session_id = $1 AND status = 'valid'`, [sessionId]);
+  }
+
+  /** Certificates of a session in serial order (all statuses, or only valid ones). */
+  listForSession(sessionId: string, onlyValid = false): Promise<Certificate[]> {
+    return this.ds.manager.find(Certificate, {
+      where: onlyValid ? { sessionId, status: 'valid' } : { sessionId },
+      relations: { replacedBy: true },
+      order: { serialYear: 'ASC', serialNumber: 'ASC' },
+    });
+  }
+
+  /** Ids of the valid certificates of a session in serial order (for streaming big runs page by page). */
+  validIdsForSession(sessionId: string): Promise<{ id: string }[]> {
+    return this.ds.manager.query(
+      `SELECT id FROM certificates WHERE session_id = $1 AND status = 'valid' ORDER BY serial_year, serial_number`,
+      [sessionId],
+    );
+  }
+
+  findManyByIds(ids: string[]): Promise<Certificate[]> {
+    return this.ds.manager.createQueryBuilder(Certificate, 'c').where('c.id IN (:...ids)', { ids }).getMany();
+  }
+
+  listForTrainee(traineeId: string): Promise<Certificate[]> {
+    return this.ds.manager.find(Certificate, { where: { traineeId }, order: { issuedAt: 'DESC' } });
+  }
+
+  // Runs (background issuing).
+
+  createRun(r: Partial<CertificateRun>, manager: EntityManager): Promise<CertificateRun> {
+    return manager.save(CertificateRun, manager.create(CertificateRun, r));
+  }
+
+  findRun(id: string, manager?: EntityManager): Promise<CertificateRun | null> {
+    return this.m(manager).findOneBy(CertificateRun, { id });
+  }
+
+  latestRun(sessionId: string): Promise<CertificateRun | null> {
+    return this.ds.manager.findOne(CertificateRun, { where: { sessionId }, order: { createdAt: 'DESC' } });
+  }
+
+  async updateRun(id: string, patch: Partial<CertificateRun>, manager?: EntityManager): Promise<void> {
+    await this.m(manager).update(CertificateRun, { id }, patch);
+  }
+}
+
+const PERSON_SQL = `SELECT e.id AS "enrollmentId", e.trainee_id AS "traineeId", e.status AS "enrollmentStatus", e.session_id AS "sessionId",
+       t.full_name AS "fullName", t.gender, to_char(t.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", t.position, t.workplace,
+       c.full_name AS "communeName", p.full_name AS "provinceName"
+  FROM enrollments e
+  JOIN trainees t ON t.id = e.trainee_id
+  LEFT JOIN communes c ON c.code = t.commune_code
+  LEFT JOIN provinces p ON p.code = t.province_code`;

@@ -1,0 +1,79 @@
+import { STAFF_READER } from './certificate-rules';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/request-context';
+import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
+import { Certificate, CERTIFICATE_STATUS_LABELS } from './certificate.entity';
+import { CertificateRun } from './certificate-run.entity';
+import { CertificateIssuingService, EligibilityRow } from './certificate-issuing.service';
+import { CertificateTemplatesService } from './certificate-templates.service';
+import { CertificateRunsService } from './certificate-runs.service';
+import { CertificatesRepository } from './certificates.repository';
+
+export interface RunProgress {
+  id: string;
+  status: string;
+  total: number;
+  done: number;
+  percent: number;
+  finished: boolean;
+  error: string | null;
+}
+
+/** Read side for the pages: the session's certificate page, a certificate, a trainee's list. */
+@Injectable()
+export class CertificatesService {
+  constructor(
+    private readonly repo: CertificatesRepository,
+    private readonly sessions: TrainingSessionsService,
+    private readonly issuing: CertificateIssuingService,
+    private readonly templates: CertificateTemplatesService,
+    private readonly runs: CertificateRunsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async sessionPage(sessionId: string) {
+    const { session, template, saved } = await this.templates.forSession(sessionId);
+    const rows: EligibilityRow[] = await this.issuing.preview(sessionId);
+    const certificates = await this.repo.listForSession(sessionId);
+    const run = await this.runs.latest(sessionId);
+    return {
+      session,
+      template,
+      templateSaved: saved,
+      hasLogo: !!(await this.templates.logo(sessionId)),
+      rows,
+      eligibleCount: rows.filter((r) => r.eligible).length,
+      pendingCount: rows.filter((r) => r.eligible && !r.certificate).length,
+      issuedCount: rows.filter((r) => r.certificate).length,
+      certificates: certificates.map((c) => ({ ...c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status] })),
+      run: run ? progressOf(run) : null,
+      cancelled: session.status === 'cancelled',
+    };
+  }
+
+  async runProgress(sessionId: string): Promise<RunProgress | null> {
+    const run = await this.runs.latest(sessionId);
+    return run ? progressOf(run) : null;
+  }
+
+  async detail(id: string) {
+    const c = await this.repo.findById(id);
+    if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
+    const session = await this.sessions.get(c.sessionId, STAFF_READER);
+    const history = await this.audit.findForEntity('certificate', id);
+    return { certificate: c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status], session, history };
+  }
+
+  /** The certificates of the signed-in trainee. */
+  async mine(user: AuthUser): Promise<(Certificate & { statusLabel: string })[]> {
+    if (user.role !== 'trainee' || !user.traineeId) throw new ForbiddenException('Trang này dành cho học viên.');
+    return (await this.repo.listForTrainee(user.traineeId)).map((c) => ({ ...c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status] }));
+  }
+}
+
+export function progressOf(run: CertificateRun): RunProgress {
+  const finished = run.status === 'done' || run.status === 'failed';
+  const percent = run.total > 0 ? Math.min(100, Math.round((run.done / run.total) * 100)) : finished ? 100 : 0;
+  return { id: run.id, status: run.status, total: run.total, done: run.done, percent, finished, error: run.error };
+}
