@@ -2,6 +2,9 @@ import jsQR from 'jsqr';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createEnrolledSessionFixture, createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
 import { binaryParser, bodyOf, markAttendance, pdfContentStreams, zipEntries } from './support/certificates';
@@ -147,6 +150,25 @@ describe('certificates', () => {
     expect(new Set(all.map((r) => r.serial)).size).toBe(all.length);
     const [counter] = await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]);
     expect(counter.last).toBe(all.length);
+  });
+
+  it('mails "giấy chứng nhận đã sẵn sàng" through the job queue to a trainee with an address, with the links', async () => {
+    const fx = await createSessionFixture(t, { days: 1 });
+    const withMail = await createTraineeFixture(t, { fullName: 'Hà Thị Thư', email: 'hathithu@example.vn' });
+    const e = await enrollFixture(t, fx.session.id, withMail.id);
+    await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    const url = `/sessions/${fx.session.id}/certificates`;
+    expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
+    const [c] = await certsOf(fx.session.id);
+    await t.app.get(JobsService).drain('certificate.issued');
+    const dir = join(t.config.dataDir, 'mail');
+    const mails = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).filter((m) => m.includes('hathithu@example.vn'));
+    expect(mails).toHaveLength(1);
+    const parsed = await simpleParser(mails[0]);
+    expect(parsed.subject).toBe(`Giấy chứng nhận ${c.serial} đã sẵn sàng`);
+    expect(parsed.text).toContain('Kính gửi Hà Thị Thư');
+    expect(parsed.text).toContain(`https://taphuan.example.vn/verify/${c.verification_code}`);
+    expect(parsed.text).toContain('https://taphuan.example.vn/portal/certificates');
   });
 
   // Needs two open transactions at once: the embedded database serves one connection (see isEmbeddedUrl).

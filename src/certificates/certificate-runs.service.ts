@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobsService } from '../jobs/jobs.service';
 import { CertificateRun } from './certificate-run.entity';
-import { CERTIFICATE_ISSUED_JOB, CertificateIssuingService } from './certificate-issuing.service';
+import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificatesRepository } from './certificates.repository';
 
 export const ISSUE_RUN_JOB = 'certificates.issue-run';
@@ -18,7 +18,6 @@ const BATCH = 25;
  */
 @Injectable()
 export class CertificateRunsService implements OnModuleInit {
-  private readonly logger = new Logger('Certificates');
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -29,10 +28,6 @@ export class CertificateRunsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.register<{ runId: string }>(ISSUE_RUN_JOB, (data) => this.process(data.runId), { retryLimit: 5, retryDelay: 5, expireInSeconds: 60 * 60 });
-    // Hook for the mail module: "giấy chứng nhận đã sẵn sàng". Replace this handler with the real sender.
-    this.jobs.register<{ certificateId: string }>(CERTIFICATE_ISSUED_JOB, async (data) => {
-      this.logger.log(`certificate ${data.certificateId} issued (no mail sender registered yet)`);
-    });
   }
 
   /** Queues a run for every eligible enrolment without a certificate; the page shows its progress. */

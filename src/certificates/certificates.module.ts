@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { CertificateMailService } from './certificate-mail.service';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
 import { CertificateDocumentsService } from './certificate-documents.service';
@@ -12,13 +14,14 @@ import { CertificatesService } from './certificates.service';
 import { VerifyApiController, VerifyPageController } from './verify.controller';
 
 @Module({
-  imports: [AttendanceModule, TrainingSessionsModule],
+  imports: [AttendanceModule, TrainingSessionsModule, MailModule],
   controllers: [CertificatesController, PortalCertificatesController, VerifyPageController, VerifyApiController],
   providers: [
     CertificatesRepository,
     CertificateTemplatesService,
     CertificateIssuingService,
     CertificateRunsService,
+    CertificateMailService,
     CertificateDocumentsService,
     CertificateVerificationService,
     CertificatesService,

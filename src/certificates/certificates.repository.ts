@@ -109,6 +109,18 @@ export class CertificatesRepository {
     await this.m(manager).update(Certificate, { id }, patch);
   }
 
+  /** What the "certificate ready" mail needs: the trainee's address and name, the course, the codes. */
+  async findMailDetails(id: string): Promise<{ status: string; serial: string; verificationCode: string; email: string | null; fullName: string; title: string } | null> {
+    const rows = await this.ds.query(
+      `SELECT c.status, c.serial, c.verification_code AS "verificationCode", tr.email, tr.full_name AS "fullName", ts.title
+         FROM certificates c JOIN enrollments e ON e.id = c.enrollment_id JOIN trainees tr ON tr.id = e.trainee_id
+         JOIN training_sessions ts ON ts.id = e.session_id
+        WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
   findByCode(code: string): Promise<Certificate | null> {
     return this.ds.manager.findOne(Certificate, { where: { verificationCode: code }, relations: { replacedBy: true } });
   }
