@@ -77,7 +77,12 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     const sessionPage = await hoa.get(`/portal/sessions/${session.id}`).expect(200);
     expect(pageText(sessionPage.text)).toContain('Mã QR điểm danh');
     expect(pageText(sessionPage.text)).toContain('Đã xác nhận');
-    expect(pageText(sessionPage.text)).toContain('Chương trình, tài liệu và chứng nhận');
+    expect(pageText(sessionPage.text)).toContain('Chương trình, tài liệu, hỏi đáp và chứng nhận');
+    // The portal links lead to pages this trainee may open.
+    for (const link of [`/sessions/${session.id}/agenda`, `/portal/sessions/${session.id}/questions`, '/portal/certificates']) {
+      expect(sessionPage.text).toContain(`href="${link}"`);
+      await hoa.get(link).expect(200);
+    }
     const dataUri = sessionPage.text.match(/<img src="data:image\/svg\+xml;base64,([^"]+)"/)![1];
     const expected = await QRCode.toString(`https://taphuan.example.vn/checkin/t/${e.checkinToken}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     // Handlebars escapes the base64 padding (=) as an entity, which the browser decodes.
