@@ -18,6 +18,8 @@ import { pdfText } from './support/pdf';
  *   t6 woman, Mông, Lai Châu: enrolment cancelled (not counted)
  * Session B, 10/10/2025, 2 sittings: t1 P P; t7 man, Kinh, Phường Ngọc Hà (Hà Nội) A A.
  * Session C (draft, in range): t3, not counted in the dashboard.
+ * Certificates: t1 valid, t2 revoked (not counted). Questions in A: "Nguồn lực" open (t1, Lai Châu)
+ * and published (t5, Hà Nội), no category answered (t2); one in C (not counted).
  */
 describe('reports', () => {
   let t: TestApp;
@@ -51,6 +53,28 @@ describe('reports', () => {
     for (const [enrollmentId, sittingId, status] of marks) {
       await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, $3, now(), 'roster')`, [enrollmentId, sittingId, status]);
     }
+    // Certificates: t1 valid in A; t2's revoked one does not count.
+    let n = 0;
+    for (const [e, trainee, status] of [[eA[0], t1, 'valid'], [eA[1], t2, 'revoked']] as const) {
+      n++;
+      await t.query(
+        `INSERT INTO certificates (enrollment_id, session_id, trainee_id, issuer_key, serial_year, serial_number, serial, verification_code, status, content, issued_at)
+         VALUES ($1, $2, $3, 'TEST', 2025, $4, $5, $6, $7, '{}', now())`,
+        [e.id, A.session.id, trainee.id, n, `${n}/2025/TEST`, `code${n}xxxxxxxxxxxx`, status],
+      );
+    }
+    // Questions: in A, "Nguồn lực" open + published, one without category answered; one in the draft C.
+    const [{ id: resources }] = await t.query<{ id: string }>(`SELECT id FROM question_categories WHERE name = 'Nguồn lực'`);
+    const ask = (sessionId: string, trainee: { id: string; communeCode: string | null; provinceCode: string | null }, status: string, category: string | null) =>
+      t.query(
+        `INSERT INTO questions (session_id, category_id, asker_kind, trainee_id, commune_code, province_code, channel, text, text_search, status)
+         VALUES ($1, $2, 'trainee', $3, $4, $5, 'portal', 'Vướng mắc về nguồn lực', 'vuong mac ve nguon luc', $6)`,
+        [sessionId, category, trainee.id, trainee.communeCode, trainee.provinceCode, status],
+      );
+    await ask(A.session.id, t1, 'open', resources);
+    await ask(A.session.id, t5, 'published', resources);
+    await ask(A.session.id, t2, 'answered', null);
+    await ask(C.session.id, t3, 'open', resources);
     agent = t.agent();
     await login(agent, ADMIN.email, ADMIN.password);
   });
@@ -60,7 +84,7 @@ describe('reports', () => {
 
   it('counts the session: enrolled, women, minorities, attendance, by sitting and by province', async () => {
     const res = await agent.get(`/api/v1/reports/sessions/${A.session.id}`).expect(200);
-    expect(res.body.summary).toMatchObject({ enrolled: 5, trainees: 5, women: 3, minorities: 3, attendedSlots: 12, sittingSlots: 20, womenPct: 60, minorityPct: 60, attendancePct: 60 });
+    expect(res.body.summary).toMatchObject({ enrolled: 5, trainees: 5, women: 3, minorities: 3, attendedSlots: 12, sittingSlots: 20, womenPct: 60, minorityPct: 60, attendancePct: 60, certified: 1, certifiedPct: 20 });
     const table = (id: string) => res.body.tables.find((x: { id: string }) => x.id === id).rows;
     expect(table('sittings').map((r: { present: number; late: number; excused: number; absent: number; attendedPct: number }) => [r.present, r.late, r.excused, r.absent, r.attendedPct])).toEqual([
       [3, 0, 1, 0, 60],
@@ -76,6 +100,10 @@ describe('reports', () => {
     expect(gender).toEqual({ Nam: 2, Nữ: 3 });
     const groups = Object.fromEntries(table('ethnic-group').map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
     expect(groups).toEqual({ Kinh: 2, Thái: 1, Mông: 1, Tày: 1 });
+    expect(table('questions')).toEqual([
+      { category: 'Nguồn lực', open: 1, answered: 0, published: 1, rejected: 0, total: 2 },
+      { category: 'Chưa phân loại', open: 0, answered: 1, published: 0, rejected: 0, total: 1 },
+    ]);
   });
 
   it('shows the session report page with its figures and labelled SVG charts', async () => {
@@ -111,12 +139,19 @@ describe('reports', () => {
     const text = await pdfText(pdf.body);
     expect(text).toContain('Báo cáo kết quả');
     expect(text).toContain('Tỷ lệ người dân tộc thiểu số: 60%');
+    expect(text).toContain('Được cấp giấy chứng nhận: 1 (20%)');
+    expect(text).toContain('Câu hỏi theo lĩnh vực và trạng thái');
     expect(text.indexOf('Chuyên cần theo buổi')).toBeLessThan(text.indexOf('Theo tỉnh, thành phố (2025)'));
   });
 
   it('sums the programme across sessions in a date range (drafts and cancelled enrolments left out)', async () => {
     const res = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-09-01', to: '2025-12-31' }).expect(200);
-    expect(res.body.summary).toMatchObject({ sessions: 2, enrolled: 7, trainees: 6, women: 3, minorities: 4, attendedSlots: 14, sittingSlots: 24, womenPct: 42.9, minorityPct: 57.1, attendancePct: 58.3 });
+    expect(res.body.summary).toMatchObject({ sessions: 2, enrolled: 7, trainees: 6, women: 3, minorities: 4, attendedSlots: 14, sittingSlots: 24, womenPct: 42.9, minorityPct: 57.1, attendancePct: 58.3, certified: 1 });
+    // The draft session's question is left out.
+    expect(res.body.tables.find((x: { id: string }) => x.id === 'questions').rows).toEqual([
+      { category: 'Nguồn lực', open: 1, answered: 0, published: 1, rejected: 0, total: 2 },
+      { category: 'Chưa phân loại', open: 0, answered: 1, published: 0, rejected: 0, total: 1 },
+    ]);
     const old = Object.fromEntries(res.body.tables.find((x: { id: string }) => x.id === 'old-province').rows.map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
     expect(old).toEqual({ 'Tỉnh Lai Châu': 3, 'Tỉnh Hà Giang': 1, 'Tỉnh Cao Bằng': 1, 'Thành phố Hà Nội': 2 });
     const outside = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-10-01', to: '2025-10-31' }).expect(200);
@@ -126,6 +161,12 @@ describe('reports', () => {
   it('filters the 15 northern mountain provinces by the commune\'s old province', async () => {
     const res = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).expect(200);
     expect(res.body.summary).toMatchObject({ enrolled: 5, trainees: 4 });
+    // Questions asked from mountain communes only: t5 (Hà Nội) is left out.
+    const questions = res.body.tables.find((x: { id: string }) => x.id === 'questions').rows;
+    expect(questions).toEqual([
+      { category: 'Chưa phân loại', open: 0, answered: 1, published: 0, rejected: 0, total: 1 },
+      { category: 'Nguồn lực', open: 1, answered: 0, published: 0, rejected: 0, total: 1 },
+    ]);
     const page = await agent.get('/reports').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).expect(200);
     expect(page.text).toContain('id="stat-enrolled">5<');
     const xlsx = await agent.get('/reports/dashboard.xlsx').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).buffer(true).parse(binary).expect(200);

@@ -61,12 +61,13 @@ export class ReportFilesService {
   }
 }
 
-function summaryLines(s: { enrolled: number; trainees: number; womenPct: number; minorityPct: number; attendancePct: number }): [string, string][] {
+function summaryLines(s: { enrolled: number; trainees: number; womenPct: number; minorityPct: number; attendancePct: number; certified: number; certifiedPct: number }): [string, string][] {
   return [
     ['Lượt học viên', s.enrolled.toLocaleString('vi-VN')],
     ['Số học viên', s.trainees.toLocaleString('vi-VN')],
     ['Tỷ lệ nữ', `${s.womenPct.toLocaleString('vi-VN')}%`],
     ['Tỷ lệ người dân tộc thiểu số', `${s.minorityPct.toLocaleString('vi-VN')}%`],
     ['Tỷ lệ chuyên cần (lượt buổi có mặt)', `${s.attendancePct.toLocaleString('vi-VN')}%`],
+    ['Được cấp giấy chứng nhận', `${s.certified.toLocaleString('vi-VN')} (${s.certifiedPct.toLocaleString('vi-VN')}%)`],
   ];
 }

@@ -32,6 +32,17 @@ export interface Totals {
   minorities: number;
   sittingSlots: number;
   attendedSlots: number;
+  /** Enrolments holding a valid certificate. */
+  certified: number;
+}
+
+export interface QuestionRow {
+  category: string;
+  open: number;
+  answered: number;
+  published: number;
+  rejected: number;
+  total: number;
 }
 
 export type Dimension = 'province' | 'old-province' | 'commune' | 'ethnic-group' | 'minority' | 'gender' | 'position';
@@ -118,7 +129,8 @@ export class ReportsRepository {
               count(*) FILTER (WHERE e.gender = 'female')::int AS women,
               count(*) FILTER (WHERE e.minority)::int AS minorities,
               coalesce(sum(ss.n), 0)::int AS "sittingSlots",
-              coalesce(sum(ea.slots), 0)::int AS "attendedSlots"
+              coalesce(sum(ea.slots), 0)::int AS "attendedSlots",
+              (SELECT count(*) FROM certificates c JOIN e e2 ON e2.id = c.enrollment_id WHERE c.status = 'valid')::int AS certified
          FROM e LEFT JOIN ss ON ss.session_id = e.session_id LEFT JOIN ea ON ea.enrollment_id = e.id`,
       params,
     );
@@ -145,6 +157,29 @@ export class ReportsRepository {
     const out = Object.fromEntries(dimensions.map((d) => [d, [] as BreakdownRow[]])) as Record<D, BreakdownRow[]>;
     for (const { dim, ...row } of rows) out[dim].push(row);
     return out;
+  }
+
+  /** Questions of the sessions in scope by category and status (province filters apply to the asker's commune and province). */
+  questionsByCategory(scope: Scope): Promise<QuestionRow[]> {
+    const { cte, params } = this.scopeSql(scope);
+    return this.ds.query(
+      `WITH ${cte}
+       SELECT coalesce(qc.name, 'Chưa phân loại') AS category,
+              count(*) FILTER (WHERE q.status = 'open')::int AS open,
+              count(*) FILTER (WHERE q.status = 'answered')::int AS answered,
+              count(*) FILTER (WHERE q.status = 'published')::int AS published,
+              count(*) FILTER (WHERE q.status = 'rejected')::int AS rejected,
+              count(*)::int AS total
+         FROM questions q
+         JOIN s ON s.id = q.session_id
+         LEFT JOIN question_categories qc ON qc.id = q.category_id
+         LEFT JOIN commune_old co ON co.new_commune_code = q.commune_code
+        WHERE ($5::text[] IS NULL OR q.province_code = ANY($5::text[]))
+          AND ($4::text[] IS NULL OR co.old_province_code = ANY($4::text[]))
+        GROUP BY 1
+        ORDER BY total DESC, category`,
+      params,
+    );
   }
 
   /** Marks per sitting of one session. */

@@ -3,7 +3,7 @@ import { NORTHERN_MOUNTAIN_OLD_PROVINCES } from '../reference/reference.service'
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
 import { AuthUser } from '../common/request-context';
-import { BreakdownRow, Dimension, ReportsRepository, Scope, SittingRow, Totals } from './reports.repository';
+import { BreakdownRow, Dimension, QuestionRow, ReportsRepository, Scope, SittingRow, Totals } from './reports.repository';
 import { barChart, ChartItem, donutChart } from './svg-charts';
 
 export interface DashboardFilter {
@@ -62,15 +62,25 @@ export class ReportsService {
   async sessionReport(sessionId: string, user: AuthUser) {
     const session = await this.sessions.get(sessionId, user);
     const scope: Scope = { sessionId };
-    const [totals, sittings, breakdowns] = await Promise.all([this.repo.totals(scope), this.repo.bySitting(sessionId), this.repo.breakdowns(scope, SESSION_TABLES)]);
-    const tables: ReportTable[] = [sittingTable(sittings), ...SESSION_TABLES.map((d) => breakdownTable(d, breakdowns[d]))];
+    const [totals, sittings, breakdowns, questions] = await Promise.all([
+      this.repo.totals(scope),
+      this.repo.bySitting(sessionId),
+      this.repo.breakdowns(scope, SESSION_TABLES),
+      this.repo.questionsByCategory(scope),
+    ]);
+    const tables: ReportTable[] = [sittingTable(sittings), ...SESSION_TABLES.map((d) => breakdownTable(d, breakdowns[d])), questionTable(questions)];
     return { session, totals, summary: summary(totals), tables };
   }
 
   /** The programme dashboard across sessions in a date range. */
   async dashboard(filter: DashboardFilter) {
     const scope = this.scopeOf(filter);
-    const [totals, sessions, breakdowns] = await Promise.all([this.repo.totals(scope), this.repo.sessionsInRange(scope), this.repo.breakdowns(scope, DASHBOARD_TABLES)]);
+    const [totals, sessions, breakdowns, questions] = await Promise.all([
+      this.repo.totals(scope),
+      this.repo.sessionsInRange(scope),
+      this.repo.breakdowns(scope, DASHBOARD_TABLES),
+      this.repo.questionsByCategory(scope),
+    ]);
     const sessionTable: ReportTable = {
       id: 'sessions',
       title: 'Các lớp đã tổ chức',
@@ -89,7 +99,7 @@ export class ReportsService {
         attendancePct: pct(s.attendedSlots, s.sittingSlots),
       })),
     };
-    const tables = [sessionTable, ...DASHBOARD_TABLES.map((d) => breakdownTable(d, breakdowns[d]))];
+    const tables = [sessionTable, ...DASHBOARD_TABLES.map((d) => breakdownTable(d, breakdowns[d])), questionTable(questions)];
     return { filter, totals, summary: summary(totals), tables };
   }
 
@@ -151,6 +161,23 @@ function summary(t: Totals) {
     womenPct: pct(t.women, t.enrolled),
     minorityPct: pct(t.minorities, t.enrolled),
     attendancePct: pct(t.attendedSlots, t.sittingSlots),
+    certifiedPct: pct(t.certified, t.enrolled),
+  };
+}
+
+function questionTable(rows: QuestionRow[]): ReportTable {
+  return {
+    id: 'questions',
+    title: 'Câu hỏi theo lĩnh vực và trạng thái',
+    columns: [
+      { key: 'category', header: 'Lĩnh vực' },
+      { key: 'open', header: 'Chờ trả lời' },
+      { key: 'answered', header: 'Đã trả lời' },
+      { key: 'published', header: 'Đã công bố' },
+      { key: 'rejected', header: 'Từ chối' },
+      { key: 'total', header: 'Tổng' },
+    ],
+    rows: rows.map((r) => ({ ...r })),
   };
 }
 
