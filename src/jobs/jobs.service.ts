@@ -27,6 +27,9 @@ export interface SendOptions {
   startAfter?: Date | number;
 }
 
+/** Arbitrary constant: the advisory lock under which instances set up the queue one at a time. */
+const JOBS_SETUP_LOCK_KEY = 7_351_004_213;
+
 type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
 
 interface Registration {
@@ -69,8 +72,23 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         new PgBoss({ ...common, db: executorOf(this.ds.manager) })
       : new PgBoss({ ...common, connectionString: url, max: 3, application_name: 'taphuan-jobs' });
     this.boss.on('error', (e: Error) => this.logger.error(`queue error: ${e.message}`));
-    await this.boss.start();
-    for (const r of this.registrations.values()) await this.activate(r);
+    if (isEmbeddedUrl(url)) {
+      await this.boss.start();
+      for (const r of this.registrations.values()) await this.activate(r);
+      return;
+    }
+    // pg-boss creates its schema and each queue's tables on start: instances starting together
+    // would deadlock on that DDL, so they take turns under an advisory lock.
+    const lock = this.ds.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [JOBS_SETUP_LOCK_KEY]);
+      await this.boss.start();
+      for (const r of this.registrations.values()) await this.activate(r);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [JOBS_SETUP_LOCK_KEY]).catch(() => undefined);
+      await lock.release();
+    }
   }
 
   private async activate(r: Registration): Promise<void> {

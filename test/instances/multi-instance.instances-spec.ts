@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CookieClient, startAppProcess, AppProcess } from '../support/processes';
 import { adminQuery, withDatabase } from '../support/db';
 
@@ -14,15 +17,17 @@ describeOnPg('several instances on one PostgreSQL', () => {
   const url = ADMIN_URL ? withDatabase(ADMIN_URL, name) : '';
   let a: AppProcess;
   let b: AppProcess;
+  const dirs = [mkdtempSync(join(tmpdir(), 'taphuan-a-')), mkdtempSync(join(tmpdir(), 'taphuan-b-'))];
 
   beforeAll(async () => {
     await adminQuery(ADMIN_URL!, `CREATE DATABASE "${name}"`);
-    const env = { DATABASE_URL: url, ADMIN_EMAIL: 'admin@instances.local', ADMIN_PASSWORD: 'instances-password' };
-    [a, b] = await Promise.all([startAppProcess(env), startAppProcess(env)]);
+    const env = { DATABASE_URL: url, ADMIN_EMAIL: 'admin@instances.local', ADMIN_PASSWORD: 'instances-password', PUBLIC_URL: 'https://taphuan.example.vn' };
+    [a, b] = await Promise.all([startAppProcess({ ...env, DATA_DIR: dirs[0] }), startAppProcess({ ...env, DATA_DIR: dirs[1] })]);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await adminQuery(ADMIN_URL!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
   it('migrate once when started together, and create one admin', async () => {
@@ -61,5 +66,58 @@ describeOnPg('several instances on one PostgreSQL', () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 303)).toBe(true);
     expect(statuses[10]).toBe(429);
+  });
+
+  it('send a queued invitation once, and see on one instance a check-in made on the other', async () => {
+    // Today's sitting around the current time in Vietnam, a trainee with an address.
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+    const today = `${parts.year}-${parts.month}-${parts.day}`;
+    const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    const { rows: [session] } = await c.query(
+      `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, status)
+       VALUES ('Lớp hai máy chủ', 'lop hai may chu', 'Bộ Nội vụ', '12', 'Hội trường', $1, $1, 'ongoing') RETURNING id`,
+      [today],
+    );
+    const { rows: [sitting] } = await c.query(
+      `INSERT INTO sittings (session_id, date, part, starts_at, ends_at) VALUES ($1, $2, 'morning', $3, $4) RETURNING id`,
+      [session.id, today, hhmm(Math.max(0, minutes - 5)), hhmm(Math.min(23 * 60 + 59, minutes + 60))],
+    );
+    const { rows: [trainee] } = await c.query(
+      `INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code, email)
+       VALUES ('Lò Thị Hai Máy', 'lo thi hai may', 'female', '03394', '12', 'hai.may@example.vn') RETURNING id`,
+    );
+
+    const client = new CookieClient(a.url);
+    expect((await client.postForm('/login', { login: 'admin@instances.local', password: 'instances-password' })).status).toBe(303);
+    const enrol = await client.postForm(`/sessions/${session.id}/enrollments`, { traineeIds: trainee.id });
+    expect(enrol.status).toBe(303);
+
+    // Both instances work the queue; the invitation goes out once.
+    const mails = () => dirs.flatMap((d) => (existsSync(join(d, 'mail')) ? readdirSync(join(d, 'mail')).map((f) => readFileSync(join(d, 'mail', f), 'utf8')) : []));
+    for (let i = 0; i < 100 && mails().length === 0; i++) await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(mails().filter((m) => m.includes('hai.may@example.vn'))).toHaveLength(1);
+
+    // A scan on A, then the same QR on B: B answers that it was already checked in.
+    const { rows: [enrollment] } = await c.query(`SELECT checkin_token FROM enrollments WHERE session_id = $1`, [session.id]);
+    const token = await client.csrf('/account');
+    const scan = (base: string) =>
+      client.use(base).request('/api/v1/attendance/scan', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ token: `https://taphuan.example.vn/checkin/t/${enrollment.checkin_token}`, sittingId: sitting.id }),
+      });
+    const first = await scan(a.url);
+    expect(first.status).toBeLessThan(300);
+    expect((await first.json()).outcome).toBe('recorded');
+    const second = await scan(b.url);
+    expect(second.status).toBeLessThan(300);
+    expect((await second.json()).outcome).toBe('already');
+    const { rows: marks } = await c.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sitting.id]);
+    expect(marks[0].n).toBe(1);
+    await c.end();
   });
 });
