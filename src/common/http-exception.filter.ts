@@ -69,6 +69,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
       status = HttpStatus.CONFLICT;
       message = 'Dữ liệu đã tồn tại (trùng lặp).';
+    } else if (isDatabaseUnavailable(exception)) {
+      // The database restarting or unreachable: the caller may retry (the check-in page queues and retries).
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      message = 'Cơ sở dữ liệu tạm thời không khả dụng. Vui lòng thử lại sau ít phút.';
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
@@ -92,6 +97,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
   }
+}
+
+/** Connection-level database failures (restart, shutdown, refused), as opposed to a bad query. */
+function isDatabaseUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: string }).code ?? '';
+  return (
+    ['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET'].includes(code) ||
+    /Connection terminated|terminating connection|ECONNREFUSED|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(e.message)
+  );
 }
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {

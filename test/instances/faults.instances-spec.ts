@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, readdirSync } from 'node:fs';
+import { Client } from 'pg';
+import { CookieClient, startAppProcess, AppProcess } from '../support/processes';
+import { adminQuery, withDatabase } from '../support/db';
+
+/**
+ * PostgreSQL restarted in the middle of a run of check-ins: the app recovers
+ * without a restart of its own, answers 503 (not 500) while the database is
+ * away, and every check-in it acknowledged is in the database afterwards.
+ * Needs root and Debian's pg_ctlcluster (as on CI); skipped elsewhere.
+ */
+const ADMIN_URL = process.env.DATABASE_URL;
+const version = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql')[0] : undefined;
+const canRestart = !!ADMIN_URL && !!version && process.getuid?.() === 0;
+(canRestart ? describe : describe.skip)('faults: PostgreSQL restarted during check-ins', () => {
+  const name = `faults_${process.pid}`;
+  const url = ADMIN_URL ? withDatabase(ADMIN_URL, name) : '';
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    await adminQuery(ADMIN_URL!, `CREATE DATABASE "${name}"`);
+    app = await startAppProcess({ DATABASE_URL: url, ADMIN_EMAIL: 'admin@faults.local', ADMIN_PASSWORD: 'faults-password', LOG_LEVEL: 'warn' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await adminQuery(ADMIN_URL!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('recovers by itself and loses no acknowledged mark', async () => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+    const today = `${parts.year}-${parts.month}-${parts.day}`;
+    const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    const { rows: [session] } = await c.query(
+      `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, status)
+       VALUES ('Lớp thử sự cố', 'lop thu su co', 'Bộ Nội vụ', '12', 'Hội trường', $1, $1, 'ongoing') RETURNING id`,
+      [today],
+    );
+    const { rows: [sitting] } = await c.query(`INSERT INTO sittings (session_id, date, part, starts_at, ends_at) VALUES ($1, $2, 'morning', $3, $4) RETURNING id`, [
+      session.id, today, hhmm(Math.max(0, minutes - 5)), hhmm(Math.min(23 * 60 + 59, minutes + 60)),
+    ]);
+    const { rows: enrollments } = await c.query(
+      `WITH t AS (INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code)
+                  SELECT 'Học viên ' || g, 'hoc vien ' || g, 'male', '03394', '12' FROM generate_series(1, 40) g RETURNING id)
+       INSERT INTO enrollments (session_id, trainee_id, status, checkin_token) SELECT $1, id, 'confirmed', md5(random()::text || id::text) FROM t RETURNING id, checkin_token`,
+      [session.id],
+    );
+    await c.end();
+
+    // An organiser's API token (Bearer: no session store on the hot path).
+    const client = new CookieClient(app.url);
+    expect((await client.postForm('/login', { login: 'admin@faults.local', password: 'faults-password' })).status).toBe(303);
+    const tokenPage = await client.postForm('/account/api-token', {}, '/account');
+    const apiToken = (await tokenPage.text()).match(/id="api-token">([^<]+)</)![1];
+
+    const acknowledged = new Set<string>();
+    const statuses = new Map<number, number>();
+    const scan = async (token: string) => {
+      for (let attempt = 0; attempt < 60; attempt++) {
+        const res = await fetch(`${app.url}/api/v1/attendance/scan`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ token, sittingId: sitting.id }),
+        });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.ok) {
+          acknowledged.add(token);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    // The restart runs while the scans go on (asynchronously, so the scans keep hitting the app).
+    const restart = new Promise((r) => setTimeout(r, 300)).then(() =>
+      promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', version!, 'main', 'restart', '-m', 'fast']),
+    );
+    // Scan every trainee, and keep scanning (a repeat scan is harmless) until the restart is over.
+    let restarted = false;
+    void restart.then(() => (restarted = true));
+    for (let round = 0; round === 0 || (!restarted && round < 50); round++) {
+      for (const e of enrollments) await scan(e.checkin_token);
+    }
+    await restart;
+    // The outage was met (answered 503 while the database was away), and not as a server error.
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+
+    expect(statuses.get(500)).toBeUndefined();
+    expect(acknowledged.size).toBe(enrollments.length);
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    const d = new Client({ connectionString: url });
+    await d.connect();
+    const { rows: [{ n }] } = await d.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sitting.id]);
+    await d.end();
+    expect(n).toBe(enrollments.length);
+  });
+});
