@@ -130,17 +130,7 @@ export class TrainingSessionsService {
     const id = await this.ds.transaction(async (m) => {
       const s = await this.sessions.insert(
         {
-          title: dto.title,
-          titleSearch: foldForSearch(dto.title),
-          programme: dto.programme ?? null,
-          organisingUnit: dto.organisingUnit,
-          hostProvinceCode: dto.hostProvinceCode,
-          hostCommuneCode: dto.hostCommuneCode ?? null,
-          venue: dto.venue,
-          startDate: dto.startDate,
-          endDate: dto.endDate,
-          capacity: dto.capacity ?? null,
-          description: dto.description ?? null,
+          ...sessionFields(dto),
           status: 'draft',
           createdById: actor.id,
         },
@@ -175,19 +165,7 @@ export class TrainingSessionsService {
       const haveDates = new Set(sittings.map((x) => x.date));
       const add = defaultSittings(dto.startDate, dto.endDate).filter((x) => !haveDates.has(x.date));
       await this.agenda.insertSittings(add.map((x) => ({ ...x, sessionId: id })), m);
-      const patch = {
-        title: dto.title,
-        titleSearch: foldForSearch(dto.title),
-        programme: dto.programme ?? null,
-        organisingUnit: dto.organisingUnit,
-        hostProvinceCode: dto.hostProvinceCode,
-        hostCommuneCode: dto.hostCommuneCode ?? null,
-        venue: dto.venue,
-        startDate: dto.startDate,
-        endDate: dto.endDate,
-        capacity: dto.capacity ?? null,
-        description: dto.description ?? null,
-      };
+      const patch = sessionFields(dto);
       await this.sessions.update(id, patch, m);
       const old = Object.fromEntries(Object.keys(patch).filter((k) => k !== 'titleSearch').map((k) => [k, (s as unknown as Record<string, unknown>)[k]]));
       await this.audit.record({ actorId: actor.id, action: 'session.update', entity: 'training_session', entityId: id, oldValue: old, newValue: { ...patch, titleSearch: undefined } }, m);
@@ -327,3 +305,20 @@ export class TrainingSessionsService {
   }
 }
 
+
+/** The columns a session form sets (create and edit alike). */
+function sessionFields(dto: CreateSessionDto) {
+  return {
+    title: dto.title,
+    titleSearch: foldForSearch(dto.title),
+    programme: dto.programme ?? null,
+    organisingUnit: dto.organisingUnit,
+    hostProvinceCode: dto.hostProvinceCode,
+    hostCommuneCode: dto.hostCommuneCode ?? null,
+    venue: dto.venue,
+    startDate: dto.startDate,
+    endDate: dto.endDate,
+    capacity: dto.capacity ?? null,
+    description: dto.description ?? null,
+  };
+}

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { Client } from 'pg';
-import { CookieClient, startAppProcess, AppProcess } from '../support/processes';
+import { CookieClient, seedTodaysSitting, startAppProcess, AppProcess } from '../support/processes';
 import { adminQuery, withDatabase } from '../support/db';
 
 /**
@@ -29,25 +29,14 @@ const canRestart = !!ADMIN_URL && !!version && process.getuid?.() === 0;
   });
 
   it('recovers by itself and loses no acknowledged mark', async () => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-    const today = `${parts.year}-${parts.month}-${parts.day}`;
-    const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     const c = new Client({ connectionString: url });
     await c.connect();
-    const { rows: [session] } = await c.query(
-      `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, status)
-       VALUES ('Lớp thử sự cố', 'lop thu su co', 'Bộ Nội vụ', '12', 'Hội trường', $1, $1, 'ongoing') RETURNING id`,
-      [today],
-    );
-    const { rows: [sitting] } = await c.query(`INSERT INTO sittings (session_id, date, part, starts_at, ends_at) VALUES ($1, $2, 'morning', $3, $4) RETURNING id`, [
-      session.id, today, hhmm(Math.max(0, minutes - 5)), hhmm(Math.min(23 * 60 + 59, minutes + 60)),
-    ]);
+    const { sessionId, sittingId } = await seedTodaysSitting(c, 'Lớp thử sự cố');
     const { rows: enrollments } = await c.query(
       `WITH t AS (INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code)
                   SELECT 'Học viên ' || g, 'hoc vien ' || g, 'male', '03394', '12' FROM generate_series(1, 40) g RETURNING id)
        INSERT INTO enrollments (session_id, trainee_id, status, checkin_token) SELECT $1, id, 'confirmed', md5(random()::text || id::text) FROM t RETURNING id, checkin_token`,
-      [session.id],
+      [sessionId],
     );
     await c.end();
 
@@ -64,7 +53,7 @@ const canRestart = !!ADMIN_URL && !!version && process.getuid?.() === 0;
         const res = await fetch(`${app.url}/api/v1/attendance/scan`, {
           method: 'POST',
           headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ token, sittingId: sitting.id }),
+          body: JSON.stringify({ token, sittingId: sittingId }),
         });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.ok) {
@@ -93,7 +82,7 @@ const canRestart = !!ADMIN_URL && !!version && process.getuid?.() === 0;
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
     const d = new Client({ connectionString: url });
     await d.connect();
-    const { rows: [{ n }] } = await d.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sitting.id]);
+    const { rows: [{ n }] } = await d.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sittingId]);
     await d.end();
     expect(n).toBe(enrollments.length);
   });

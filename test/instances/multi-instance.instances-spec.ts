@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CookieClient, startAppProcess, AppProcess } from '../support/processes';
+import { CookieClient, seedTodaysSitting, startAppProcess, AppProcess } from '../support/processes';
 import { adminQuery, withDatabase } from '../support/db';
 
 /**
@@ -70,21 +70,9 @@ describeOnPg('several instances on one PostgreSQL', () => {
 
   it('send a queued invitation once, and see on one instance a check-in made on the other', async () => {
     // Today's sitting around the current time in Vietnam, a trainee with an address.
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-    const today = `${parts.year}-${parts.month}-${parts.day}`;
-    const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     const c = new Client({ connectionString: url });
     await c.connect();
-    const { rows: [session] } = await c.query(
-      `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, status)
-       VALUES ('Lớp hai máy chủ', 'lop hai may chu', 'Bộ Nội vụ', '12', 'Hội trường', $1, $1, 'ongoing') RETURNING id`,
-      [today],
-    );
-    const { rows: [sitting] } = await c.query(
-      `INSERT INTO sittings (session_id, date, part, starts_at, ends_at) VALUES ($1, $2, 'morning', $3, $4) RETURNING id`,
-      [session.id, today, hhmm(Math.max(0, minutes - 5)), hhmm(Math.min(23 * 60 + 59, minutes + 60))],
-    );
+    const { sessionId, sittingId } = await seedTodaysSitting(c, 'Lớp hai máy chủ');
     const { rows: [trainee] } = await c.query(
       `INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code, email)
        VALUES ('Lò Thị Hai Máy', 'lo thi hai may', 'female', '03394', '12', 'hai.may@example.vn') RETURNING id`,
@@ -92,7 +80,7 @@ describeOnPg('several instances on one PostgreSQL', () => {
 
     const client = new CookieClient(a.url);
     expect((await client.postForm('/login', { login: 'admin@instances.local', password: 'instances-password' })).status).toBe(303);
-    const enrol = await client.postForm(`/sessions/${session.id}/enrollments`, { traineeIds: trainee.id });
+    const enrol = await client.postForm(`/sessions/${sessionId}/enrollments`, { traineeIds: trainee.id });
     expect(enrol.status).toBe(303);
 
     // Both instances work the queue; the invitation goes out once.
@@ -102,13 +90,13 @@ describeOnPg('several instances on one PostgreSQL', () => {
     expect(mails().filter((m) => m.includes('hai.may@example.vn'))).toHaveLength(1);
 
     // A scan on A, then the same QR on B: B answers that it was already checked in.
-    const { rows: [enrollment] } = await c.query(`SELECT checkin_token FROM enrollments WHERE session_id = $1`, [session.id]);
+    const { rows: [enrollment] } = await c.query(`SELECT checkin_token FROM enrollments WHERE session_id = $1`, [sessionId]);
     const token = await client.csrf('/account');
     const scan = (base: string) =>
       client.use(base).request('/api/v1/attendance/scan', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: JSON.stringify({ token: `https://taphuan.example.vn/checkin/t/${enrollment.checkin_token}`, sittingId: sitting.id }),
+        body: JSON.stringify({ token: `https://taphuan.example.vn/checkin/t/${enrollment.checkin_token}`, sittingId: sittingId }),
       });
     const first = await scan(a.url);
     expect(first.status).toBeLessThan(300);
@@ -116,7 +104,7 @@ describeOnPg('several instances on one PostgreSQL', () => {
     const second = await scan(b.url);
     expect(second.status).toBeLessThan(300);
     expect((await second.json()).outcome).toBe('already');
-    const { rows: marks } = await c.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sitting.id]);
+    const { rows: marks } = await c.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE sitting_id = $1`, [sittingId]);
     expect(marks[0].n).toBe(1);
     await c.end();
   });

@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../src/common/text/vietnamese';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -96,4 +97,35 @@ export class CookieClient {
     const token = await this.csrf(csrfFrom);
     return this.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, _csrf: token }).toString() });
   }
+}
+
+/**
+ * Inserts an ongoing session held today with one sitting around the current
+ * time in Vietnam (so check-ins are inside its window); returns their ids.
+ */
+export async function seedTodaysSitting(db: { query(sql: string, params?: unknown[]): Promise<{ rows: { id: string }[] }> }, title: string): Promise<{ sessionId: string; sittingId: string }> {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  const today = `${parts.year}-${parts.month}-${parts.day}`;
+  const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const {
+    rows: [session],
+  } = await db.query(
+    `INSERT INTO training_sessions (title, title_search, organising_unit, host_province_code, venue, start_date, end_date, status)
+     VALUES ($1, $2, 'Bộ Nội vụ', '12', 'Hội trường', $3, $3, 'ongoing') RETURNING id`,
+    [title, foldForSearch(title), today],
+  );
+  const {
+    rows: [sitting],
+  } = await db.query(`INSERT INTO sittings (session_id, date, part, starts_at, ends_at) VALUES ($1, $2, 'morning', $3, $4) RETURNING id`, [
+    session.id,
+    today,
+    hhmm(Math.max(0, minutes - 5)),
+    hhmm(Math.min(23 * 60 + 59, minutes + 60)),
+  ]);
+  return { sessionId: session.id, sittingId: sitting.id };
 }
