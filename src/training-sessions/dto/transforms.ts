@@ -2,7 +2,7 @@ import { cleanText } from '../../common/text/vietnamese';
 
 type V = { value: unknown };
 /** NFC, trimmed, single spaces; '' stays '' (required fields then fail IsNotEmpty). */
-export const clean = ({ value }: V) => (typeof value === 'string' ? cleanText(value) : value);
+export { clean } from '../../common/dto-transforms';
 /** Like clean, but an empty string becomes undefined (optional fields). */
 export const cleanOptional = ({ value }: V) => {
   if (typeof value !== 'string') return value;

@@ -1,13 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../user.entity';
-import { cleanText } from '../../common/text/vietnamese';
+import { clean, emptyToUndefined } from '../../common/dto-transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? cleanText(value) : value);
-const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
-  @Transform(trim)
+  @Transform(clean)
   @IsString({ message: 'Họ và tên phải là chuỗi ký tự.' })
   @IsNotEmpty({ message: 'Vui lòng nhập họ và tên.' })
   @MaxLength(200, { message: 'Họ và tên tối đa 200 ký tự.' })
