@@ -151,7 +151,7 @@ export class CertificatesRepository {
   }
 
   findManyByIds(ids: string[]): Promise<Certificate[]> {
-    return this.ds.manager.createQueryBuilder(Certificate, 'c').where('c.id IN (:...ids)', { ids }).getMany();
+    return this.ds.manager.createQueryBuilder(Certificate, 'c').where('c.id = ANY(:ids)', { ids }).getMany();
   }
 
   listForTrainee(traineeId: string): Promise<Certificate[]> {

@@ -41,7 +41,7 @@ export class EnrollmentsRepository {
 
   findForTrainees(sessionId: string, traineeIds: string[], m?: EntityManager): Promise<Enrollment[]> {
     if (traineeIds.length === 0) return Promise.resolve([]);
-    return this.r(m).find({ where: { sessionId, traineeId: In(traineeIds) } });
+    return this.r(m).createQueryBuilder('e').where('e.session_id = :sessionId', { sessionId }).andWhere('e.trainee_id = ANY(:traineeIds)', { traineeIds }).getMany();
   }
 
   /** Inserts new enrolments; returns each one's id with its trainee. */
@@ -61,7 +61,7 @@ export class EnrollmentsRepository {
   }
 
   async reactivate(ids: string[], m: EntityManager): Promise<void> {
-    if (ids.length) await m.getRepository(Enrollment).update({ id: In(ids) }, { status: 'registered', cancelledAt: null });
+    if (ids.length) await m.query(`UPDATE enrollments SET status = 'registered', cancelled_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   findById(id: string, m?: EntityManager): Promise<Enrollment | null> {
@@ -106,7 +106,11 @@ export class EnrollmentsRepository {
 
   async setInvitationState(ids: string[], state: InvitationState, m?: EntityManager, invitedAt?: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.r(m).update({ id: In(ids) }, invitedAt ? { invitationState: state, invitedAt } : { invitationState: state });
+    // One array parameter, not one placeholder per id: an import enrols tens of thousands at once.
+    await (m ?? this.repo.manager).query(
+      `UPDATE enrollments SET invitation_state = $2, invited_at = COALESCE($3, invited_at), updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [ids, state, invitedAt ?? null],
+    );
   }
 
   /** Everything an invitation needs, in one place. */

@@ -45,7 +45,7 @@ export class EnrollmentsService {
     const session = await this.enrollments.lockSession(sessionId, m);
     if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
     if (!OPEN.includes(session.status)) throw new ConflictException('Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.');
-    const trainees = await this.trainees.findByIds(ids, m);
+    const trainees = await this.trainees.activeContacts(ids, m);
     if (trainees.length !== ids.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
     const existing = new Map((await this.enrollments.findForTrainees(sessionId, ids, m)).map((e) => [e.traineeId, e]));
     const toReactivate = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.id);
@@ -61,7 +61,7 @@ export class EnrollmentsService {
     for (const e of existing.values()) idOf.set(e.traineeId, e.id);
     for (const e of inserted) idOf.set(e.traineeId, e.id);
     const reactivatedTrainees = [...existing.values()].filter((e) => e.status === 'cancelled' && e.invitationState !== 'sent').map((e) => e.traineeId);
-    const withEmail = new Set(trainees.filter((t) => t.email).map((t) => t.id));
+    const withEmail = new Set(trainees.filter((t) => t.hasEmail).map((t) => t.id));
     const invite = INVITING.includes(session.status) ? [...toAdd, ...reactivatedTrainees].filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
     if (invite.length) await this.invitations.queue(invite, m);
     if (needed) {

@@ -59,9 +59,14 @@ export class TraineesRepository {
     return this.r(manager).findOne({ where: { id }, relations: { commune: true, province: true, ethnicGroup: true } });
   }
 
-  findByIds(ids: string[], manager?: EntityManager): Promise<Trainee[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.r(manager).createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).andWhere('t.merged_into_id IS NULL').getMany();
+  /** Which of these ids are active (not merged) trainees, and whether each has an email. */
+  async activeContacts(ids: string[], manager?: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string; has_email: boolean }[] = await (manager ?? this.repo.manager).query(
+      `SELECT id, email IS NOT NULL AS has_email FROM trainees WHERE id = ANY($1::uuid[]) AND merged_into_id IS NULL`,
+      [ids],
+    );
+    return rows.map((r) => ({ id: r.id, hasEmail: r.has_email }));
   }
 
   /** Active trainees matching any of the keys (same national ID, same phone, or same name + birth date + commune). */

@@ -77,8 +77,8 @@ export class TraineesService {
     return { trainee, mergedInto, duplicates, history };
   }
 
-  findByIds(ids: string[], manager?: EntityManager): Promise<Trainee[]> {
-    return this.trainees.findByIds(ids, manager);
+  activeContacts(ids: string[], manager?: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
+    return this.trainees.activeContacts(ids, manager);
   }
 
   /** Creates a trainee; probable duplicates are returned (flagged), not refused. */

@@ -53,7 +53,7 @@ export class UsersRepository {
 
   findByIds(ids: string[]): Promise<User[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.repo.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
+    return this.repo.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany();
   }
 
   countAdmins(): Promise<number> {
