@@ -89,17 +89,19 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   const ds = app.get(DataSource);
   const PgStore = connectPgSimple(session);
   const pool = (ds.driver as unknown as { master: Pool }).master;
-  app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: await app.get(SetupService).sessionSecret(),
-      store: new PgStore({ pool, tableName: 'http_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      proxy: config.trustProxy,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 60 * 60 * 1000 },
-    }),
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: await app.get(SetupService).sessionSecret(),
+    store: new PgStore({ pool, tableName: 'http_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 60 * 60 * 1000 },
+  });
+  // A Bearer-token API call (a check-in phone, a script) has no cookie session: no session object for it.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path.startsWith('/api/') && req.headers.authorization?.startsWith('Bearer ') ? next() : sessions(req, res, next),
   );
   app.use((req: AppRequest, res: Response, next: NextFunction) => {
     // Lazily created: only pages with a form put a CSRF token in the session.

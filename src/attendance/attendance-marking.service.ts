@@ -177,17 +177,18 @@ export class AttendanceMarkingService {
     if (!token) throw new NotFoundException('Mã QR không hợp lệ: không phải mã điểm danh của hệ thống.');
     const ctx = await this.repo.checkinContext(sittingId, token);
     if (!ctx) throw new NotFoundException('Không tìm thấy buổi học.');
-    const { sitting, session, enrollment } = ctx;
+    const { sitting, session, enrollment, mark } = ctx;
     if (!enrollment) throw new NotFoundException('Mã QR không hợp lệ: không tìm thấy học viên.');
     if (enrollment.sessionId !== sitting.sessionId) {
       throw new UnprocessableEntityException(`Mã QR của ${enrollment.fullName} thuộc lớp khác, không phải lớp đang điểm danh.`);
     }
     if (enrollment.status === 'cancelled') throw new ConflictException(`${enrollment.fullName} đã hủy đăng ký lớp này.`);
-    return this.record(actor, enrollment, sitting, at, method, clientScanId, session);
+    return this.record(actor, enrollment, sitting, at, method, clientScanId, session, mark);
   }
 
   /** Window and status rules, then the mark: inserted (with its audit entry, atomically), or the existing one reported. */
-  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionInfo): Promise<CheckinResult> {
+  /** `knownMark`: the mark read with the context, if any; a repeated scan is then answered without a write. */
+  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionInfo, knownMark?: MarkRow | null): Promise<CheckinResult> {
     const session = knownSession ?? (await this.repo.findSession(sitting.sessionId))!;
     if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
     const policy = this.policyFor(session);
@@ -200,7 +201,7 @@ export class AttendanceMarkingService {
     }
     const status = arrivalStatus(sitting, at, policy.lateGraceMinutes);
     const values: NewMark = { enrollmentId: enrollment.enrollmentId, sittingId: sitting.id, status, reason: null, markedAt: at, method, markedById: actor.id, clientScanId };
-    const found = await this.repo.insertAudited(values);
+    const found = knownMark ? { ...knownMark, inserted: false } : await this.repo.insertAudited(values);
     if (found?.inserted) return this.result('recorded', found, enrollment, clientScanId);
     const existing = found ?? (await this.repo.findMark(enrollment.enrollmentId, sitting.id));
     if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');

@@ -228,20 +228,23 @@ export class AttendanceRepository {
   }
 
   /** Everything a scan needs in one round trip: the sitting, its session, and the enrolment of the token (any session). */
-  async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null } | null> {
+  async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null; mark: MarkRow | null } | null> {
     const rows = await this.ds.query(
       `SELECT st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
               st.starts_at::text AS "startsAt", st.ends_at::text AS "endsAt",
               s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
               s.status AS "sessionStatus", s.late_grace_minutes AS "lateGraceMinutes", s.self_checkin_enabled AS "selfCheckinEnabled",
               s.min_attendance_percent AS "minAttendancePercent", s.excused_counts AS "excusedCounts",
-              ${ENROLLMENT_COLUMNS}
+              ${ENROLLMENT_COLUMNS},
+              m.id AS "markId", m.status AS "markStatus", m.reason AS "markReason", m.marked_at AS "markedAt", m.method AS "markMethod",
+              m.marked_by_id AS "markedById", m.client_scan_id AS "markClientScanId"
          FROM sittings st
          JOIN training_sessions s ON s.id = st.session_id
          LEFT JOIN enrollments e ON e.checkin_token = $2
          LEFT JOIN trainees t ON t.id = e.trainee_id
          LEFT JOIN communes c ON c.code = t.commune_code
          LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)
+        LEFT JOIN attendance_marks m ON m.enrollment_id = e.id AND m.sitting_id = st.id
         WHERE st.id = $1`,
       [sittingId, token],
     );
@@ -265,6 +268,9 @@ export class AttendanceRepository {
       },
       enrollment: r.enrollmentId
         ? { enrollmentId: r.enrollmentId, sessionId: r.sessionId, status: r.status, traineeId: r.traineeId, fullName: r.fullName, position: r.position, communeName: r.communeName, provinceName: r.provinceName }
+        : null,
+      mark: r.markId
+        ? { id: r.markId, enrollmentId: r.enrollmentId, sittingId: r.sittingId, status: r.markStatus, reason: r.markReason, markedAt: r.markedAt, method: r.markMethod, markedById: r.markedById, clientScanId: r.markClientScanId }
         : null,
     };
   }

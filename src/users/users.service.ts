@@ -14,9 +14,7 @@ export const sha256 = (s: string): string => createHash('sha256').update(s).dige
 /** Sign-in codes are compared without spaces, dashes or case. */
 export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
 
-export function toAuthUser(u: User): AuthUser {
-  return { id: u.id, email: u.email, phone: u.phone, fullName: u.fullName, role: u.role, traineeId: u.traineeId };
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class UsersService {
@@ -26,14 +24,13 @@ export class UsersService {
   ) {}
 
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
-    const u = await this.users.findActiveById(id);
-    return u ? toAuthUser(u) : null;
+    if (!UUID.test(id)) return null;
+    return this.users.findActiveAuth('id', id);
   }
 
   async findActiveByApiToken(token: string): Promise<AuthUser | null> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const u = await this.users.findActiveByApiTokenHash(sha256(token));
-    return u ? toAuthUser(u) : null;
+    return this.users.findActiveAuth('token', sha256(token));
   }
 
   findById(id: string): Promise<User | null> {
