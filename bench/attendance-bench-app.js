@@ -29,12 +29,13 @@ async function admin(sql) {
   }
 }
 
-async function startApp(tag) {
+/** `env`: extra settings for loadConfig (e.g. a higher login rate limit for many simulated users). */
+async function startApp(tag, env = {}) {
   const name = `bench_${tag}_${process.pid}`;
   await admin(`CREATE DATABASE "${name}"`);
   const url = withDb(ADMIN_URL, name);
   await runMigrations(url);
-  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', SESSION_SECRET: 'bench-secret', RUN_JOBS: 'false', DATA_DIR: `/tmp/taphuan-bench-${process.pid}` });
+  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', SESSION_SECRET: 'bench-secret', RUN_JOBS: 'false', DATA_DIR: `/tmp/taphuan-bench-${process.pid}`, ...env });
   const app = await createApp(config, url);
   await app.init();
   await app.get(SetupService).run();
