@@ -408,6 +408,16 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     const moved = await t.agent().patch(`/api/v1/sittings/${sits.body[1].id}`).set(auth).send({ startsAt: '14:00', endsAt: '17:00' });
     expect(moved.status).toBe(400);
     expect(moved.body.message).toContain('"Chuyên đề qua API" (13:30–15:00) sẽ nằm ngoài buổi học');
+    // PATCH is partial: only the fields sent change; null clears an optional one; a required one cannot be emptied.
+    const renamed = await t.agent().patch(`/api/v1/sessions/${id}`).set(auth).send({ title: '  Lớp   đổi tên qua API ', capacity: null }).expect(200);
+    expect(renamed.body).toMatchObject({ title: 'Lớp đổi tên qua API', capacity: null, hostCommuneCode: '03388', venue: SESSION_FIELDS.venue, startDate: SESSION_FIELDS.startDate });
+    const emptied = await t.agent().patch(`/api/v1/sessions/${id}`).set(auth).send({ venue: null });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body).toMatchObject({ message: 'Không được để trống: Địa điểm.', details: { venue: [expect.any(String)] } });
+    const badPatch = await t.agent().patch(`/api/v1/sessions/${id}`).set(auth).send({ capacity: 0 });
+    expect(badPatch.status).toBe(400);
+    const [row] = await t.query(`SELECT title, capacity, venue FROM training_sessions WHERE id = $1`, [id]);
+    expect(row).toEqual({ title: 'Lớp đổi tên qua API', capacity: null, venue: SESSION_FIELDS.venue });
     const pub = await t.agent().post(`/api/v1/sessions/${id}/status`).set(auth).send({ status: 'published' }).expect(200);
     expect(pub.body.status).toBe('published');
     expect((await t.agent().get(`/api/v1/sessions/${id}`)).status).toBe(401);

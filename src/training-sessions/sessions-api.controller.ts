@@ -8,6 +8,7 @@ import { TrainingSessionsService } from './training-sessions.service';
 import { AgendaService } from './agenda.service';
 import { MaterialsService, UploadedTempFile } from './materials.service';
 import { CreateSessionDto } from './dto/create-session.dto';
+import { UpdateSessionDto } from './dto/update-session.dto';
 import { ChangeStatusDto } from './dto/change-status.dto';
 import { CloneSessionDto } from './dto/clone-session.dto';
 import { CreateSittingDto, UpdateSittingDto } from './dto/save-sitting.dto';
@@ -58,10 +59,10 @@ export class SessionsApiController {
 
   @Patch('sessions/:id')
   @Roles('organiser')
-  @ApiOperation({ summary: 'Sửa thông tin lớp (gửi đủ các trường)' })
+  @ApiOperation({ summary: 'Sửa thông tin lớp: chỉ các trường gửi lên được thay; null xóa một trường không bắt buộc' })
   @ApiOkResponse({ type: SessionResponse })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateSessionDto, @CurrentUser() user: AuthUser): Promise<SessionResponse> {
-    return toSessionResponse(await this.sessions.update(id, dto, user));
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSessionDto, @CurrentUser() user: AuthUser): Promise<SessionResponse> {
+    return toSessionResponse(await this.sessions.patch(id, dto, user));
   }
 
   @Post('sessions/:id/status')

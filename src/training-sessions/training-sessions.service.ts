@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { FormRejectedException } from '../common/http-exception.filter';
@@ -11,6 +11,7 @@ import { Topic } from './topic.entity';
 import { SessionListRow, TrainingSessionsRepository } from './training-sessions.repository';
 import { AgendaRepository } from './agenda.repository';
 import { CreateSessionDto } from './dto/create-session.dto';
+import { UpdateSessionDto } from './dto/update-session.dto';
 import { CloneSessionDto } from './dto/clone-session.dto';
 import { addDays, daysBetween, defaultSittings, isValidDate, MAX_SESSION_DAYS } from './agenda-rules';
 
@@ -173,6 +174,28 @@ export class TrainingSessionsService {
     return (await this.sessions.findById(id))!;
   }
 
+  /** A partial edit (API PATCH): the fields given replace the session's; null clears an optional field. */
+  async patch(id: string, dto: UpdateSessionDto, actor: AuthUser): Promise<TrainingSession> {
+    this.assertManager(actor);
+    const s = await this.get(id, actor);
+    const missing = REQUIRED_SESSION_FIELDS.filter((k) => k in dto && (dto[k] === null || dto[k] === undefined));
+    if (missing.length) throw new BadRequestException({ message: `Không được để trống: ${missing.map((k) => REQUIRED_SESSION_LABELS[k]).join(', ')}.`, details: Object.fromEntries(missing.map((k) => [k, ['Không được để trống.']])) });
+    const current: CreateSessionDto = {
+      title: s.title,
+      programme: s.programme ?? undefined,
+      organisingUnit: s.organisingUnit,
+      hostProvinceCode: s.hostProvinceCode,
+      hostCommuneCode: s.hostCommuneCode ?? undefined,
+      venue: s.venue,
+      startDate: s.startDate,
+      endDate: s.endDate,
+      capacity: s.capacity ?? undefined,
+      description: s.description ?? undefined,
+    };
+    const given = Object.fromEntries(Object.entries(dto).map(([k, v]) => [k, v ?? undefined]));
+    return this.update(id, { ...current, ...given }, actor);
+  }
+
   async changeStatus(id: string, status: SessionStatus, reason: string | undefined, actor: AuthUser): Promise<TrainingSession> {
     this.assertManager(actor);
     await this.ds.transaction(async (m) => {
@@ -307,6 +330,9 @@ export class TrainingSessionsService {
 
 
 /** The columns a session form sets (create and edit alike). */
+const REQUIRED_SESSION_LABELS = { title: 'Tên lớp', organisingUnit: 'Đơn vị tổ chức', hostProvinceCode: 'Tỉnh đăng cai', venue: 'Địa điểm', startDate: 'Ngày bắt đầu', endDate: 'Ngày kết thúc' } as const;
+const REQUIRED_SESSION_FIELDS = Object.keys(REQUIRED_SESSION_LABELS) as (keyof typeof REQUIRED_SESSION_LABELS)[];
+
 function sessionFields(dto: CreateSessionDto) {
   return {
     title: dto.title,
