@@ -316,7 +316,9 @@ describe('certificates', () => {
       const sample = bodyOf(await getPdf(organiser, `${url}/sample.pdf`).expect(200));
       expect(sample.toString('latin1')).toMatch(/\/Subtype \/Image/);
       const bad = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', Buffer.from('<svg onload="x"/>'), 'logo.png');
-      expect(bad.status).toBe(400);
+      expect(bad.status).toBe(303); // back to the settings page, with the reason
+      expect(bad.headers.location).toBe(url);
+      expect(pageText((await organiser.get(url)).text)).toContain('Ảnh biểu trưng phải là tệp PNG hoặc JPEG.');
       const [still] = await t.query<{ logo_mime: string }>(`SELECT logo_mime FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
       expect(still.logo_mime).toBe('image/png');
     });

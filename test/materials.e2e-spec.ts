@@ -107,9 +107,13 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     const before = await materialRows();
     const filesBefore = filesUnder(filesDir).length;
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(400, 1)]);
-    const res = await uploadMaterial(lec, fx.session.id, topic.id, exe, 'tai-lieu.pdf');
-    expect(res.status).toBe(415);
-    expect(pageText(res.text)).toContain('Nội dung tệp không phải loại được chấp nhận (phát hiện: EXE)');
+    // On the page: back to the topic with the message (the form is not lost behind an error page).
+    const topicPage = `/sessions/${fx.session.id}/topics/${topic.id}`;
+    const res = await uploadMaterial(lec, fx.session.id, topic.id, exe, 'tai-lieu.pdf', { title: 'Bài giảng' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(topicPage);
+    const back = await lec.get(topicPage).expect(200);
+    expect(pageText(back.text)).toContain('Nội dung tệp không phải loại được chấp nhận (phát hiện: EXE)');
     const token = await csrfToken(lec);
     const api = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', exe, 'tai-lieu.pdf');
     expect(api.status).toBe(415);

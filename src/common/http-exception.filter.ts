@@ -88,7 +88,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.redirect(303, `/login${next}`);
       return;
     }
-    if ([400, 409, 422].includes(status) && req.method === 'POST' && req.session && req.is('urlencoded')) {
+    // A refused form goes back to its page with the message; an upload form also when the file is refused (413, 415).
+    const formPost = req.is('urlencoded') ? [400, 409, 422] : req.is('multipart') ? [400, 409, 413, 415, 422] : [];
+    if (formPost.includes(status) && req.method === 'POST' && req.session) {
       req.session.form = { errors: (details as FieldErrors) ?? {}, input: sanitiseInput(req.body) };
       (req.session.flash ??= []).push({ type: 'error', text: message });
       const back = (exception instanceof FormRejectedException && exception.backTo) || safeBack(req);

@@ -11,7 +11,11 @@ export function pdfBytes(text = 'tài liệu'): Buffer {
 /** Uploads a material through the topic page form (multipart, CSRF token in the query string). */
 export async function uploadMaterial(agent: Agent, sessionId: string, topicId: string, file: Buffer, filename: string, fields: Record<string, string> = {}) {
   const token = await csrfToken(agent, `/sessions/${sessionId}/topics/${topicId}`);
-  let req = agent.post(`/sessions/${sessionId}/topics/${topicId}/materials?_csrf=${encodeURIComponent(token)}`).set('Accept', 'text/html');
+  // From the topic's page, as a browser sends it (the Referer is where a refused upload goes back to).
+  let req = agent
+    .post(`/sessions/${sessionId}/topics/${topicId}/materials?_csrf=${encodeURIComponent(token)}`)
+    .set('Accept', 'text/html')
+    .set('Referer', `http://127.0.0.1/sessions/${sessionId}/topics/${topicId}`);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req.attach('file', file, { filename, contentType: 'application/octet-stream' });
 }
