@@ -231,7 +231,7 @@ export class CertificateIssuingService {
         const old = await this.repo.lockById(id, m);
         if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực.');
         await this.repo.update(id, { status: 'replaced' }, m);
-        const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, reason: `Cấp lại thay số ${old.serial}: ${why}` };
+        const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, missingTopics: [], reason: `Cấp lại thay số ${old.serial}: ${why}` };
         const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, old);
         await this.repo.update(id, { replacedById: fresh.id, revokeReason: why }, m);
         return fresh;
