@@ -135,7 +135,7 @@ export class CertificateTemplatesService {
           await this.sessions.updateCertificateRule(sessionId, rule, m);
         }
         await this.repo.setRequiredTopics(sessionId, topicIds, m);
-        const named = (list: (Topic | undefined)[]) => list.map((t) => ({ id: t!.id, title: t!.title }));
+        const named = (list: Topic[]) => list.map((t) => ({ id: t.id, title: t.title }));
         await this.audit.record(
           {
             actorId,
@@ -148,7 +148,7 @@ export class CertificateTemplatesService {
               excusedCounts: current.excusedCounts,
               requiredTopics: named(before),
             },
-            newValue: { ...next, ...rule, requiredTopics: named(chosen) },
+            newValue: { ...next, ...rule, requiredTopics: named(chosen as Topic[]) },
           },
           m,
         );
