@@ -9,6 +9,7 @@ import { ImportBatches1796006422197 } from './1796006422197-ImportBatches';
 import { QaQuestions1796006406094 } from './1796006406094-QaQuestions';
 import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndCategories';
 import { Certificates1796006441627 } from './1796006441627-Certificates';
+import { RequiredTopics1796016497623 } from './1796016497623-RequiredTopics';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationClass[] = [
   QaSearchAndCategories1796006406095,
   ImportBatches1796006422197,
   Certificates1796006441627,
+  RequiredTopics1796016497623,
 ];

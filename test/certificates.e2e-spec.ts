@@ -1,11 +1,11 @@
 import jsQR from 'jsqr';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
-import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { csrfFrom, csrfToken, login, pageText, submitForm } from './support/http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { createEnrolledSessionFixture, createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { createEnrolledSessionFixture, createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
 import { binaryParser, bodyOf, markAttendance, pdfContentStreams, zipEntries } from './support/certificates';
 import { JobsService } from '../src/jobs/jobs.service';
@@ -86,6 +86,147 @@ describe('certificates', () => {
     const after = pageText((await organiser.get(`/sessions/${fx.session.id}/certificates`).expect(200)).text);
     expect(after).toContain('Đủ điều kiện: có mặt 7/8 buổi (tính cả 2 buổi vắng có phép), cần 7');
     expect(after).toContain('Có mặt 5/8 buổi, cần 7');
+  });
+
+  describe('required topics', () => {
+    /** The text of the preview row of a trainee. */
+    const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
+    const requiredOf = async (sessionId: string) =>
+      (await t.query<{ title: string }>(`SELECT tp.title FROM certificate_required_topics r JOIN topics tp ON tp.id = r.topic_id WHERE r.session_id = $1 ORDER BY tp.title`, [sessionId])).map((r) => r.title);
+
+    it('are chosen on the rule form, named in the reasons, and applied when issuing all and one by one', async () => {
+      // 8 sittings from 25/09; the agenda built through the product: topic 2 on 26/09 morning, topic 5 on 27/09 afternoon, topic 6 (never required) on 28/09 morning.
+      const fx = await createEnrolledSessionFixture(t, 3, { days: 4, minAttendancePercent: 80, title: 'Lớp có chuyên đề bắt buộc' });
+      const url = `/sessions/${fx.session.id}/certificates`;
+      const addTopic = async (title: string, sittingIndex: number) => {
+        const sitting = fx.sittings[sittingIndex];
+        const [startTime, endTime] = sitting.part === 'morning' ? ['08:00', '10:00'] : ['14:00', '16:00'];
+        const res = await submitForm(organiser, `/sessions/${fx.session.id}/topics/new`, `/sessions/${fx.session.id}/topics`, { kind: 'topic', title, sittingId: sitting.id, startTime, endTime });
+        expect(res.headers.location).toBe(`/sessions/${fx.session.id}/agenda`);
+        const [row] = await t.query<{ id: string }>('SELECT id FROM topics WHERE session_id = $1 AND title = $2', [fx.session.id, title]);
+        return row.id;
+      };
+      const topic2 = await addTopic('Chuyên đề 2 – Quản lý tài chính xã', 2);
+      const topic5 = await addTopic('Chuyên đề 5 – Chuyển đổi số, dữ liệu dân cư', 5);
+      await addTopic('Chuyên đề 6 – Trao đổi kinh nghiệm', 6);
+      const ids = fx.sittings.map((s) => s.id);
+      const [full, missedTopic, lateAtTopic] = fx.enrollments;
+      const [, missedName, lateName] = fx.trainees.map((x) => x.fullName);
+      await markAttendance(t, full.id, ids, 'present');
+      // 7 of 8 (enough), but absent from topic 2's sitting.
+      await markAttendance(t, missedTopic.id, ids, 'present');
+      await markAttendance(t, missedTopic.id, [ids[2]], 'absent');
+      // 7 of 8, late at topic 2, absent from topic 6's (not required).
+      await markAttendance(t, lateAtTopic.id, ids, 'present');
+      await markAttendance(t, lateAtTopic.id, [ids[2]], 'late');
+      await markAttendance(t, lateAtTopic.id, [ids[6]], 'absent');
+
+      // Without required topics all three are eligible.
+      let page = await organiser.get(url).expect(200);
+      expect(rowOf(page.text, missedName)).toContain('Đủ điều kiện: có mặt 7/8 buổi, cần 7');
+      expect(pageText(page.text)).toContain('Chuyên đề 6 – Trao đổi kinh nghiệm — Sáng 28/09/2025');
+
+      const res = await submitForm(organiser, url, `${url}/settings`, { ...settings(), requiredTopicIds: [topic2, topic5] });
+      expect(res.status).toBe(303);
+      expect(await requiredOf(fx.session.id)).toEqual(['Chuyên đề 2 – Quản lý tài chính xã', 'Chuyên đề 5 – Chuyển đổi số, dữ liệu dân cư']);
+      page = await organiser.get(url).expect(200);
+      const text = pageText(page.text);
+      expect(text).toContain('Đã lưu mẫu giấy chứng nhận và điều kiện cấp.');
+      expect(text).toContain('có mặt ở buổi học của 2 chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã (Sáng 26/09/2025) Chuyên đề 5 – Chuyển đổi số, dữ liệu dân cư (Chiều 27/09/2025)');
+      expect(page.text).toMatch(new RegExp(`name="requiredTopicIds" value="${topic2}" checked`));
+      expect(page.text).toMatch(new RegExp(`name="requiredTopicIds" value="${topic5}" checked`));
+      expect(rowOf(page.text, fx.trainees[0].fullName)).toContain('Đủ điều kiện Đủ điều kiện: có mặt 8/8 buổi, cần 7; dự đủ 2 chuyên đề bắt buộc');
+      expect(rowOf(page.text, missedName)).toContain('Chưa đủ Có mặt 7/8 buổi, cần 7; vắng chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã');
+      expect(rowOf(page.text, lateName)).toContain('Đủ điều kiện: có mặt 7/8 buổi, cần 7; dự đủ 2 chuyên đề bắt buộc');
+      expect(text).toContain('Đủ điều kiện: 2 · Đã cấp: 0 · Chờ cấp: 2');
+
+      // The change is in the audit trail, old and new rule side by side.
+      const [audit] = await t.query<{ actor_id: string; old_value: Record<string, unknown>; new_value: Record<string, unknown> }>(
+        `SELECT actor_id, old_value, new_value FROM audit_log WHERE action = 'certificate.settings' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+        [fx.session.id],
+      );
+      expect(audit.actor_id).toBe(organiserId);
+      expect(audit.old_value).toMatchObject({ minAttendancePercent: 80, excusedCounts: false, requiredTopics: [] });
+      expect(audit.new_value).toMatchObject({
+        minAttendancePercent: 80,
+        requiredTopics: [
+          { id: topic2, title: 'Chuyên đề 2 – Quản lý tài chính xã' },
+          { id: topic5, title: 'Chuyên đề 5 – Chuyển đổi số, dữ liệu dân cư' },
+        ],
+      });
+
+      // One by one: refused with the reason, unless an override is written.
+      const refused = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: missedTopic.id });
+      expect(refused.status).toBe(303);
+      expect(pageText((await organiser.get(url)).text)).toContain('Học viên chưa đủ điều kiện (Có mặt 7/8 buổi, cần 7; vắng chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã)');
+      expect(await certsOf(fx.session.id)).toHaveLength(0);
+
+      // Issue all: the two eligible ones, not the one who missed topic 2.
+      expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+      await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+      expect((await certsOf(fx.session.id)).map((c) => c.enrollment_id).sort()).toEqual([full.id, lateAtTopic.id].sort());
+      expect(rowOf((await organiser.get(url)).text, missedName)).toContain('vắng chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã');
+
+      const overridden = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: missedTopic.id, overrideReason: 'Học bù chuyên đề 2 tại lớp khác' });
+      expect(overridden.status).toBe(303);
+      const cert = (await certsOf(fx.session.id)).find((c) => c.enrollment_id === missedTopic.id)!;
+      const [issued] = await t.query<{ action: string; new_value: { eligible: boolean; rule: string } }>(`SELECT action, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1`, [cert.id]);
+      expect(issued).toEqual({ action: 'certificate.override', new_value: expect.objectContaining({ eligible: false, rule: 'Có mặt 7/8 buổi, cần 7; vắng chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã' }) });
+
+      // A required topic removed from the agenda leaves the rule with it; the preview still works.
+      const del = await submitForm(organiser, `/sessions/${fx.session.id}/topics/${topic5}`, `/sessions/${fx.session.id}/topics/${topic5}/delete`, {});
+      expect(del.status).toBe(303);
+      expect(await requiredOf(fx.session.id)).toEqual(['Chuyên đề 2 – Quản lý tài chính xã']);
+      page = await organiser.get(url).expect(200);
+      expect(rowOf(page.text, fx.trainees[0].fullName)).toContain('Số ');
+      expect(pageText(page.text)).toContain('có mặt ở buổi học của chuyên đề bắt buộc: Chuyên đề 2 – Quản lý tài chính xã (Sáng 26/09/2025)');
+    });
+
+    it('refuse a topic of another session and what is not a topic id, on the form and in JSON, and change nothing', async () => {
+      const fx = await createEnrolledSessionFixture(t, 1, { days: 1 });
+      const mine = await createTopicFixture(t, fx.session.id, { title: 'Chuyên đề 1 – Tổ chức chính quyền địa phương hai cấp', sittingId: fx.sittings[0].id, startTime: '08:00', endTime: '10:00' });
+      const other = await createSessionFixture(t, { days: 1 });
+      const foreign = await createTopicFixture(t, other.session.id, { title: 'Chuyên đề của lớp khác', sittingId: other.sittings[0].id, startTime: '08:00', endTime: '10:00' });
+      const url = `/sessions/${fx.session.id}/certificates`;
+      expect((await submitForm(organiser, url, `${url}/settings`, { ...settings(), requiredTopicIds: [mine.id] })).status).toBe(303);
+      expect(await requiredOf(fx.session.id)).toEqual([mine.title]);
+
+      const foreignRes = await submitForm(organiser, url, `${url}/settings`, { ...settings({ minAttendancePercent: '50' }), requiredTopicIds: [mine.id, foreign.id] });
+      expect(foreignRes.status).toBe(303);
+      expect(foreignRes.headers.location).toBe(url);
+      let page = await organiser.get(url).expect(200);
+      expect(pageText(page.text)).toContain('Chuyên đề bắt buộc phải là chuyên đề trong chương trình của lớp này.');
+      expect(page.text).toContain('id="err-requiredTopicIds"');
+      // The ticks of the rejected form are kept.
+      expect(page.text).toMatch(new RegExp(`name="requiredTopicIds" value="${mine.id}" checked`));
+
+      const notUuid = await submitForm(organiser, url, `${url}/settings`, { ...settings(), requiredTopicIds: ['chuyen-de-2', mine.id] });
+      expect(notUuid.status).toBe(303);
+      page = await organiser.get(url).expect(200);
+      expect(pageText(page.text)).toContain('Chuyên đề bắt buộc không hợp lệ.');
+
+      const token = await csrfToken(organiser, url);
+      const json = (body: Record<string, unknown>) => organiser.post(`${url}/settings`).set('Accept', 'application/json').set('x-csrf-token', token).send({ ...settings(), ...body });
+      const j1 = await json({ requiredTopicIds: [foreign.id] });
+      expect(j1.status).toBe(400);
+      expect(j1.body.message).toBe('Chuyên đề bắt buộc phải là chuyên đề trong chương trình của lớp này.');
+      const j2 = await json({ requiredTopicIds: { $ne: null } });
+      expect(j2.status).toBe(400);
+      expect(j2.body.message).toBe('Chuyên đề bắt buộc không hợp lệ.');
+      const j3 = await json({ requiredTopicIds: "' OR 1=1 --" });
+      expect(j3.status).toBe(400);
+
+      // Nothing of the refused forms was saved: neither the topics nor the other fields.
+      expect(await requiredOf(fx.session.id)).toEqual([mine.title]);
+      const [row] = await t.query<{ min_attendance_percent: number }>('SELECT min_attendance_percent FROM training_sessions WHERE id = $1', [fx.session.id]);
+      expect(row.min_attendance_percent).toBe(80);
+      // And the database itself refuses a topic of another session.
+      await expect(t.query('INSERT INTO certificate_required_topics (session_id, topic_id) VALUES ($1, $2)', [fx.session.id, foreign.id])).rejects.toThrow(/foreign key/);
+
+      // Unticking every topic clears the requirement.
+      expect((await submitForm(organiser, url, `${url}/settings`, settings())).status).toBe(303);
+      expect(await requiredOf(fx.session.id)).toEqual([]);
+    });
   });
 
   it('issues one by one; refuses the ineligible without a reason, twice the same enrolment, and a cancelled session', async () => {

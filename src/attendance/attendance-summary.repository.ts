@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { MarkStatus } from './attendance-mark.entity';
 
 /** Attendance counts of one enrolment over the sittings of its session. */
 export interface AttendanceTally {
@@ -14,6 +15,8 @@ export interface AttendanceTally {
   absent: number;
   /** Sittings with no mark at all. */
   unmarked: number;
+  /** The mark of each marked sitting, by sitting id (the certificate rule's required topics look at their sittings). */
+  marks: Record<string, MarkStatus>;
 }
 
 @Injectable()
@@ -29,7 +32,8 @@ export class AttendanceSummaryRepository {
               count(*) FILTER (WHERE m.status = 'late')::int AS late,
               count(*) FILTER (WHERE m.status = 'excused')::int AS excused,
               count(*) FILTER (WHERE m.status = 'absent')::int AS absent,
-              ((SELECT count(*) FROM sittings s WHERE s.session_id = e.session_id) - count(m.id))::int AS unmarked
+              ((SELECT count(*) FROM sittings s WHERE s.session_id = e.session_id) - count(m.id))::int AS unmarked,
+              coalesce(jsonb_object_agg(m.sitting_id, m.status) FILTER (WHERE m.id IS NOT NULL), '{}'::jsonb) AS marks
          FROM enrollments e
          LEFT JOIN attendance_marks m ON m.enrollment_id = e.id
         WHERE e.session_id = $1 AND e.status <> 'cancelled'

@@ -50,23 +50,25 @@ export class CertificateIssuingService {
     return this.previewFor(session, manager);
   }
 
+  /**
+   * Every active enrolment of the session decided by the session's rule (share of
+   * sittings, excused absences, required topics): the one place where the rule is
+   * applied, for the preview, bulk issuing and one-by-one issuing alike.
+   */
+  private async evaluate(session: TrainingSession, manager?: EntityManager): Promise<(Eligibility & { enrollmentId: string; traineeId: string })[]> {
+    const rule = await this.templates.rule(session, manager);
+    const tallies = await this.attendance.tallyForSession(session.id, manager);
+    return tallies.map((t) => ({ enrollmentId: t.enrollmentId, traineeId: t.traineeId, ...evaluateEligibility(t, rule) }));
+  }
+
   private async previewFor(session: TrainingSession, manager?: EntityManager): Promise<EligibilityRow[]> {
-    const [tallies, people] = [await this.attendance.tallyForSession(session.id, manager), await this.repo.enrolmentsOfSession(session.id, manager)];
+    const [decided, people] = [await this.evaluate(session, manager), await this.repo.enrolmentsOfSession(session.id, manager)];
     const byId = new Map(people.map((p) => [p.enrollmentId, p]));
     const validByEnrolment = new Map((await this.repo.validForSession(session.id, manager)).map((c) => [c.enrollmentId, c]));
-    const rows: EligibilityRow[] = [];
-    for (const t of tallies) {
-      const p = byId.get(t.enrollmentId);
-      const valid = validByEnrolment.get(t.enrollmentId);
-      rows.push({
-        enrollmentId: t.enrollmentId,
-        traineeId: t.traineeId,
-        fullName: p?.fullName ?? '',
-        ...evaluateEligibility(t, session),
-        certificate: valid ? { id: valid.id, serial: valid.serial } : null,
-      });
-    }
-    return rows;
+    return decided.map((d) => {
+      const valid = validByEnrolment.get(d.enrollmentId);
+      return { ...d, fullName: byId.get(d.enrollmentId)?.fullName ?? '', certificate: valid ? { id: valid.id, serial: valid.serial } : null };
+    });
   }
 
   /** Issues one certificate. Refuses ineligible enrolments unless an override reason is written. */
@@ -76,9 +78,8 @@ export class CertificateIssuingService {
     const reason = overrideReason ? cleanText(overrideReason) : '';
     try {
       return await this.inTransaction(async (m) => {
-        const tally = (await this.attendance.tallyForSession(sessionId, m)).find((t) => t.enrollmentId === enrollmentId);
-        if (!tally) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
-        const elig = evaluateEligibility(tally, session);
+        const elig = (await this.evaluate(session, m)).find((d) => d.enrollmentId === enrollmentId);
+        if (!elig) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
         if (!elig.eligible && !reason) {
           throw new BadRequestException(`Học viên chưa đủ điều kiện (${elig.reason}). Muốn vẫn cấp, hãy ghi lý do.`);
         }
@@ -231,7 +232,7 @@ export class CertificateIssuingService {
         const old = await this.repo.lockById(id, m);
         if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực.');
         await this.repo.update(id, { status: 'replaced' }, m);
-        const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, reason: `Cấp lại thay số ${old.serial}: ${why}` };
+        const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, missingTopics: [], reason: `Cấp lại thay số ${old.serial}: ${why}` };
         const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, old);
         await this.repo.update(id, { replacedById: fresh.id, revokeReason: why }, m);
         return fresh;

@@ -1,16 +1,29 @@
 import { STAFF_READER } from './certificate-rules';
-import { BadRequestException, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { sittingLabel } from '../attendance/attendance-rules';
+import { FormRejectedException } from '../common/http-exception.filter';
 import { cleanText, foldForSearch } from '../common/text/vietnamese';
+import { Topic } from '../training-sessions/topic.entity';
 import { TrainingSession } from '../training-sessions/training-session.entity';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { CertificateTemplate } from './certificate-template.entity';
-import { validateSerialFormat } from './certificate-rules';
+import { EligibilityRule, RequiredTopic, validateSerialFormat } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { UpdateCertificateSettingsDto } from './dto/update-certificate-settings.dto';
 
 const MAX_LOGO_BYTES = 1024 * 1024;
+const NOT_A_TOPIC_OF_SESSION = 'Chuyên đề bắt buộc phải là chuyên đề trong chương trình của lớp này.';
+
+/** A topic the rule form offers, with when it is taught ("Sáng 25/09/2025"; null while not scheduled). */
+export interface RuleTopicChoice {
+  id: string;
+  title: string;
+  when: string | null;
+  required: boolean;
+}
 
 /** "Bộ Nội vụ" → "BNV": the default issuer code (serial counters are kept per code). */
 export function issuerCodeOf(name: string): string {
@@ -30,6 +43,7 @@ export class CertificateTemplatesService {
     private readonly repo: CertificatesRepository,
     private readonly sessions: TrainingSessionsService,
     private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
   defaults(session: TrainingSession): CertificateTemplate {
@@ -64,6 +78,30 @@ export class CertificateTemplatesService {
     return (await this.repo.findTemplateLogo(sessionId))?.logo ?? null;
   }
 
+  /** The certificate rule of a session: share of sittings, excused absences, required topics in agenda order. */
+  async rule(session: TrainingSession, manager?: EntityManager): Promise<EligibilityRule & { requiredTopics: RequiredTopic[] }> {
+    const { required } = await this.topicsOfRule(session.id, manager);
+    return {
+      minAttendancePercent: session.minAttendancePercent,
+      excusedCounts: session.excusedCounts,
+      requiredTopics: required.map((t) => ({ id: t.id, title: t.title, sittingId: t.sittingId })),
+    };
+  }
+
+  /** The topics the rule form offers (the session's topics, and whatever is already required), in agenda order. */
+  async ruleChoices(sessionId: string): Promise<RuleTopicChoice[]> {
+    const { topics, requiredIds } = await this.topicsOfRule(sessionId);
+    return topics
+      .filter((t) => t.kind === 'topic' || requiredIds.has(t.id))
+      .map((t) => ({ id: t.id, title: t.title, when: t.sitting ? sittingLabel(t.sitting) : null, required: requiredIds.has(t.id) }));
+  }
+
+  private async topicsOfRule(sessionId: string, manager?: EntityManager): Promise<{ topics: Topic[]; requiredIds: Set<string>; required: Topic[] }> {
+    const requiredIds = new Set(await this.repo.requiredTopicIds(sessionId, manager));
+    const topics = await this.sessions.listTopics(sessionId, manager);
+    return { topics, requiredIds, required: topics.filter((t) => requiredIds.has(t.id)) };
+  }
+
   async update(sessionId: string, dto: UpdateCertificateSettingsDto, actorId: string | null): Promise<void> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     const serialFormat = cleanText(dto.serialFormat);
@@ -80,20 +118,48 @@ export class CertificateTemplatesService {
       placeName: cleanText(dto.placeName),
       serialFormat,
     };
-    const before = await this.repo.findTemplate(sessionId);
-    await this.repo.saveTemplate(next);
     const rule = { minAttendancePercent: dto.minAttendancePercent, excusedCounts: dto.excusedCounts === 'on' || dto.excusedCounts === 'true' };
-    if (rule.minAttendancePercent !== session.minAttendancePercent || rule.excusedCounts !== session.excusedCounts) {
-      await this.sessions.updateCertificateRule(sessionId, rule);
+    const topicIds = [...new Set(dto.requiredTopicIds)];
+    try {
+      await this.ds.transaction(async (m) => {
+        // Waits for a bulk issuing batch of the session (which then used the whole old rule) and for another change.
+        await this.repo.lockSessionIssuing(sessionId, m);
+        const current = (await this.sessions.findById(sessionId, m)) ?? session;
+        const { topics, requiredIds, required: before } = await this.topicsOfRule(sessionId, m);
+        // Topics of this session's agenda; an item that is no longer a topic may stay if it was required already.
+        const chosen = topicIds.map((id) => topics.find((t) => t.id === id && (t.kind === 'topic' || requiredIds.has(id))));
+        if (chosen.some((t) => !t)) throw new FormRejectedException({ requiredTopicIds: [NOT_A_TOPIC_OF_SESSION] }, NOT_A_TOPIC_OF_SESSION);
+        const beforeTemplate = await this.repo.findTemplate(sessionId, m);
+        await this.repo.saveTemplate(next, m);
+        if (rule.minAttendancePercent !== current.minAttendancePercent || rule.excusedCounts !== current.excusedCounts) {
+          await this.sessions.updateCertificateRule(sessionId, rule, m);
+        }
+        await this.repo.setRequiredTopics(sessionId, topicIds, m);
+        const named = (list: Topic[]) => list.map((t) => ({ id: t.id, title: t.title }));
+        await this.audit.record(
+          {
+            actorId,
+            action: 'certificate.settings',
+            entity: 'training_session',
+            entityId: sessionId,
+            oldValue: {
+              ...(beforeTemplate ? { ...beforeTemplate, logo: undefined } : {}),
+              minAttendancePercent: current.minAttendancePercent,
+              excusedCounts: current.excusedCounts,
+              requiredTopics: named(before),
+            },
+            newValue: { ...next, ...rule, requiredTopics: named(chosen as Topic[]) },
+          },
+          m,
+        );
+      });
+    } catch (e) {
+      // A chosen topic removed from the agenda between the check and the insert.
+      if (e instanceof QueryFailedError && (e as { code?: string }).code === '23503') {
+        throw new ConflictException('Chương trình của lớp vừa thay đổi (một chuyên đề đã bị xóa). Hãy tải lại trang và chọn lại chuyên đề bắt buộc.');
+      }
+      throw e;
     }
-    await this.audit.record({
-      actorId,
-      action: 'certificate.settings',
-      entity: 'training_session',
-      entityId: sessionId,
-      oldValue: before ? { ...before, logo: undefined } : null,
-      newValue: { ...next, ...rule },
-    });
   }
 
   /** Stores a PNG or JPEG logo (checked by its first bytes), or removes it. */

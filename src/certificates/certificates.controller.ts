@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
 import { CertificateDocumentsService } from './certificate-documents.service';
 import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificateRunsService } from './certificate-runs.service';
@@ -35,9 +35,10 @@ export class CertificatesController {
 
   @Get('sessions/:id/certificates')
   @Render('certificates/session')
-  async sessionPage(@Param('id', ParseUUIDPipe) id: string) {
+  async sessionPage(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response) {
     const data = await this.certificates.sessionPage(id);
-    return { title: `Giấy chứng nhận · ${data.session.title}`, ...data, scripts: ['/assets/js/certificates.js'] };
+    const selectedTopics = keptChoices(res, 'requiredTopicIds') ?? data.requiredTopics.map((t) => t.id);
+    return { title: `Giấy chứng nhận · ${data.session.title}`, ...data, selectedTopics, scripts: ['/assets/js/certificates.js'] };
   }
 
   @Get('sessions/:id/certificates/run.json')

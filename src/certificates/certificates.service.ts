@@ -37,8 +37,11 @@ export class CertificatesService {
     const rows: EligibilityRow[] = await this.issuing.preview(sessionId);
     const certificates = await this.repo.listForSession(sessionId);
     const run = await this.runs.latest(sessionId);
+    const topicChoices = await this.templates.ruleChoices(sessionId);
     return {
       session,
+      topicChoices,
+      requiredTopics: topicChoices.filter((t) => t.required),
       template,
       templateSaved: saved,
       hasLogo: !!(await this.templates.logo(sessionId)),

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Role } from '../users/user.entity';
 
 /** The signed-in user as the request sees it. */
@@ -35,4 +35,12 @@ export function isApiRequest(req: Request): boolean {
 export function flash(req: Request, type: FlashMessage['type'], text: string): void {
   if (!req.session) return;
   (req.session.flash ??= []).push({ type, text });
+}
+
+/** The values ticked for a field of checkboxes in a rejected form (kept in res.locals.form), to tick them again; undefined when no form was rejected. */
+export function keptChoices(res: Response, field: string): string[] | undefined {
+  const form = res.locals.form as { input?: Record<string, unknown> } | undefined;
+  if (!form?.input) return undefined;
+  const v = form.input[field];
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
 }

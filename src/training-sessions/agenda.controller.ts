@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
 import { AgendaService } from './agenda.service';
 import { MaterialsService, UploadedTempFile } from './materials.service';
 import { SessionPagesService } from './session-pages.service';
@@ -12,14 +12,6 @@ import { SaveTopicDto } from './dto/save-topic.dto';
 import { UploadMaterialDto } from './dto/upload-material.dto';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
 import { contentDisposition } from './file-names';
-
-/** Lecturers ticked in a rejected topic form (kept in res.locals.form), to tick them again. */
-function keptLecturers(res: Response): string[] | undefined {
-  const form = res.locals.form as { input?: Record<string, unknown> } | undefined;
-  if (!form?.input) return undefined;
-  const v = form.input.lecturerIds;
-  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-}
 
 /** Pages of a session's programme: agenda, sittings, topics and their materials. */
 @ApiExcludeController()
@@ -83,7 +75,7 @@ export class AgendaController {
   @Render('training-sessions/topic-new')
   async newTopic(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.topicFormPage(id, user);
-    return { title: 'Thêm nội dung chương trình', ...view, selectedLecturers: keptLecturers(res) ?? view.selectedLecturers };
+    return { title: 'Thêm nội dung chương trình', ...view, selectedLecturers: keptChoices(res, 'lecturerIds') ?? view.selectedLecturers };
   }
 
   @Post('topics')
@@ -99,7 +91,7 @@ export class AgendaController {
   @Render('training-sessions/topic')
   async topicPage(@Param('id', ParseUUIDPipe) id: string, @Param('topicId', ParseUUIDPipe) topicId: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.topicPage(id, topicId, user);
-    return { title: view.topic.title, ...view, selectedLecturers: keptLecturers(res) ?? view.selectedLecturers };
+    return { title: view.topic.title, ...view, selectedLecturers: keptChoices(res, 'lecturerIds') ?? view.selectedLecturers };
   }
 
   @Post('topics/:topicId')

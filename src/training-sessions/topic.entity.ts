@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { TrainingSession } from './training-session.entity';
 import { Sitting } from './sitting.entity';
 import { User } from '../users/user.entity';
@@ -18,6 +18,8 @@ export const AGENDA_KIND_LABELS: Record<AgendaKind, string> = {
 @Entity('topics')
 @Check('chk_topics_kind', `"kind" IN ('topic','opening','closing','break','discussion','other')`)
 @Check('chk_topics_times', `"start_time" IS NULL OR "end_time" IS NULL OR "end_time" > "start_time"`)
+// Lets certificate_required_topics refer to a topic together with its session.
+@Unique('uq_topics_id_session', ['id', 'sessionId'])
 export class Topic {
   @PrimaryGeneratedColumn('uuid')
   id: string;

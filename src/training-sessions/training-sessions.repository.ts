@@ -37,8 +37,8 @@ export class TrainingSessionsRepository {
   }
 
   /** Sets the certificate rule of a session (asked by the certificates module). */
-  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }): Promise<void> {
-    await this.repo.update({ id }, rule);
+  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }, manager?: EntityManager): Promise<void> {
+    await this.r(manager).update({ id }, rule);
   }
 
   /** Sessions newest first, with the host province name and the number of active enrolments. */

@@ -103,8 +103,8 @@ export class TrainingSessionsService {
     return this.agenda.findSitting(id, manager);
   }
 
-  listTopics(sessionId: string): Promise<Topic[]> {
-    return this.agenda.topicsOf(sessionId);
+  listTopics(sessionId: string, manager?: EntityManager): Promise<Topic[]> {
+    return this.agenda.topicsOf(sessionId, manager);
   }
 
   findTopic(id: string): Promise<Topic | null> {
@@ -323,8 +323,8 @@ export class TrainingSessionsService {
   }
 
   /** Sets the certificate rule (minimum share of sittings attended; whether excused absences count). */
-  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }): Promise<void> {
-    await this.sessions.updateCertificateRule(id, rule);
+  async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }, manager?: EntityManager): Promise<void> {
+    await this.sessions.updateCertificateRule(id, rule, manager);
   }
 }
 

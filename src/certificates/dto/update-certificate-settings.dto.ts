@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { toArray } from '../../common/dto-transforms';
 
 export class UpdateCertificateSettingsDto {
   @IsString({ message: 'Hãy nhập cơ quan cấp.' })
@@ -50,4 +51,11 @@ export class UpdateCertificateSettingsDto {
   @IsOptional()
   @IsIn(['on', 'true', 'false', ''], { message: 'Giá trị không hợp lệ.' })
   excusedCounts?: string;
+
+  /** Topics of the session the trainee must have attended (their sittings); none ticked: no required topic. */
+  @Transform(toArray)
+  @IsArray({ message: 'Chuyên đề bắt buộc không hợp lệ.' })
+  @ArrayMaxSize(500, { message: 'Chọn tối đa 500 chuyên đề bắt buộc.' })
+  @IsUUID('all', { each: true, message: 'Chuyên đề bắt buộc không hợp lệ.' })
+  requiredTopicIds: string[] = [];
 }

@@ -2,7 +2,7 @@ import { cleanText } from '../../common/text/vietnamese';
 
 type V = { value: unknown };
 /** NFC, trimmed, single spaces; '' stays '' (required fields then fail IsNotEmpty). */
-export { clean } from '../../common/dto-transforms';
+export { clean, toArray } from '../../common/dto-transforms';
 /** Like clean, but an empty string becomes undefined (optional fields). */
 export const cleanOptional = ({ value }: V) => {
   if (typeof value !== 'string') return value;
@@ -23,5 +23,3 @@ export const toIntOptional = ({ value }: V) => {
   if (value === '' || value === null || value === undefined) return undefined;
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
-/** A form sends one value as a string and several as an array. */
-export const toArray = ({ value }: V) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.filter((x) => x !== '') : [value]);
