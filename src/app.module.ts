@@ -44,7 +44,7 @@ export class AppModule {
       imports: [
         ConfigHolderModule.register(config),
         // One connection on the embedded database: its socket server cannot serve two at once (see isEmbeddedUrl).
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, isEmbeddedUrl(databaseUrl) ? 1 : 10), retryAttempts: 3, retryDelay: 1000 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, isEmbeddedUrl(databaseUrl) ? 1 : config.dbPoolSize), retryAttempts: 3, retryDelay: 1000 }),
         ThrottlerModule.forRootAsync({
           inject: [PgThrottlerStorage],
           useFactory: (storage: PgThrottlerStorage) => ({

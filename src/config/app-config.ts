@@ -22,6 +22,8 @@ export interface AppConfig {
   loginRateLimit: { limit: number; ttlSeconds: number };
   verifyRateLimit: { limit: number; ttlSeconds: number };
   runJobs: boolean;
+  /** Connections this instance keeps to PostgreSQL (the embedded database always uses one). */
+  dbPoolSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     trustProxy: bool('TRUST_PROXY', env.TRUST_PROXY, false),
     logLevel: env.LOG_LEVEL || 'info',
+    dbPoolSize: int('DB_POOL_SIZE', env.DB_POOL_SIZE, 20, 1, 500),
     maxUploadBytes: int('MAX_UPLOAD_MB', env.MAX_UPLOAD_MB, 50, 1, 2048) * 1024 * 1024,
     smtpUrl: url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']),
     mailFrom: env.MAIL_FROM || 'Tập huấn <no-reply@localhost>',
