@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { Client } from 'pg';
-import { CookieClient, seedTodaysSitting, startAppProcess, AppProcess } from '../support/processes';
+import { CookieClient, seedEnrolments, seedTodaysSitting, startAppProcess, AppProcess } from '../support/processes';
 import { adminQuery, withDatabase } from '../support/db';
 
 /**
@@ -35,12 +35,7 @@ const pgCtl = (...args: string[]) => promisify(execFile)('pg_ctlcluster', ['--sk
     const c = new Client({ connectionString: url });
     await c.connect();
     const { sessionId, sittingId } = await seedTodaysSitting(c, 'Lớp thử sự cố');
-    const { rows: enrollments } = await c.query(
-      `WITH t AS (INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code)
-                  SELECT 'Học viên ' || g, 'hoc vien ' || g, 'male', '03394', '12' FROM generate_series(1, 40) g RETURNING id)
-       INSERT INTO enrollments (session_id, trainee_id, status, checkin_token) SELECT $1, id, 'confirmed', md5(random()::text || id::text) FROM t RETURNING id, checkin_token`,
-      [sessionId],
-    );
+    const enrollments = await seedEnrolments(c, sessionId, 40);
     await c.end();
 
     // An organiser's API token (Bearer: no session store on the hot path).
