@@ -427,7 +427,7 @@ describe('certificates', () => {
     const [run] = await t.query<{ status: string; done: number }>(`SELECT status, done FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
     expect(run).toEqual({ status: 'failed', done: 0 });
     // The queue retries the job.
-    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
+    await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
     await jobs.drain(ISSUE_RUN_JOB);
     const certs = await certsOf(fx.session.id);
     expect(certs.map((c) => c.serial_number)).toEqual([1, 2, 3, 4, 5].map((i) => before + i));
