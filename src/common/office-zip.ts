@@ -63,9 +63,12 @@ const REFUSED = {
   unreadable: 'Không đọc được tệp: tệp nén bị hỏng hoặc được mã hóa. Không có gì được lưu.',
 };
 
-/** Throws OfficeZipRefused if the package at `path` (or in the buffer) is not safe to keep as a `mime` document. */
-export async function inspectOfficeZip(source: string | Buffer, mime: string, limits: OfficeZipLimits): Promise<void> {
-  const manifestName = OOXML_TYPES.has(mime) ? '[Content_Types].xml' : 'mimetype';
+/**
+ * Throws OfficeZipRefused if the package at `path` (or in the buffer) is not safe to keep as a
+ * `mime` document. With `mime` null only the limits are checked (the caller's reader judges the content).
+ */
+export async function inspectOfficeZip(source: string | Buffer, mime: string | null, limits: OfficeZipLimits): Promise<void> {
+  const manifestName = mime === null ? null : OOXML_TYPES.has(mime) ? '[Content_Types].xml' : 'mimetype';
   const zip = await openZip(source).catch(() => {
     throw new OfficeZipRefused('unreadable', REFUSED.unreadable);
   });
@@ -81,8 +84,8 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string, li
       if (entry.isEncrypted() || ![0, 8].includes(entry.compressionMethod)) throw new OfficeZipRefused('unreadable', REFUSED.unreadable);
       entries.push(entry);
     }
-    const manifest = entries.find((e) => e.fileName === manifestName);
-    if (!manifest || manifest.uncompressedSize > MAX_MANIFEST_BYTES) throw new OfficeZipRefused('invalid', REFUSED.invalid);
+    const manifest = manifestName === null ? undefined : entries.find((e) => e.fileName === manifestName);
+    if (manifestName !== null && (!manifest || manifest.uncompressedSize > MAX_MANIFEST_BYTES)) throw new OfficeZipRefused('invalid', REFUSED.invalid);
 
     let inflated = 0;
     let manifestText = '';
@@ -105,6 +108,7 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string, li
       }
       if (entry === manifest) manifestText = Buffer.concat(chunks).toString('utf8');
     }
+    if (mime === null) return;
     const names = OOXML_TYPES.has(mime) ? manifestText.includes(`"${mime}.main+xml"`) : manifestText.trim() === mime;
     if (!names) throw new OfficeZipRefused('invalid', REFUSED.invalid);
   } finally {
