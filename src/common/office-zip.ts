@@ -109,7 +109,9 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string | n
       if (entry === manifest) manifestText = Buffer.concat(chunks).toString('utf8');
     }
     if (mime === null) return;
-    const names = OOXML_TYPES.has(mime) ? manifestText.includes(`"${mime}.main+xml"`) : manifestText.trim() === mime;
+    // As the type sniffer reads it (file-type: the `"….main+xml"` content type, the OpenDocument media type), case aside.
+    const text = manifestText.toLowerCase();
+    const names = OOXML_TYPES.has(mime) ? text.includes(`"${mime}.main+xml"`) : text.trim() === mime;
     if (!names) throw new OfficeZipRefused('invalid', REFUSED.invalid);
   } finally {
     zip.close();
