@@ -12,7 +12,7 @@ import { JobsService } from '../src/jobs/jobs.service';
 import { AuditService } from '../src/audit/audit.service';
 import { CertificateIssuingService } from '../src/certificates/certificate-issuing.service';
 import { CertificatesRepository } from '../src/certificates/certificates.repository';
-import { ISSUE_RUN_JOB } from '../src/certificates/certificate-runs.service';
+import { CertificateRunsService, ISSUE_RUN_JOB } from '../src/certificates/certificate-runs.service';
 import { QR_BOX, qrModules } from '../src/certificates/certificate-pdf';
 import { todayInVietnam } from '../src/certificates/certificate-rules';
 
@@ -570,12 +570,34 @@ describe('certificates', () => {
     const [run] = await t.query<{ status: string; done: number }>(`SELECT status, done FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
     expect(run).toEqual({ status: 'failed', done: 0 });
     // The queue retries the job.
-    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
+    await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
     await jobs.drain(ISSUE_RUN_JOB);
     const certs = await certsOf(fx.session.id);
     expect(certs.map((c) => c.serial_number)).toEqual([1, 2, 3, 4, 5].map((i) => before + i));
     const [after] = await t.query<{ status: string; done: number }>(`SELECT status, done FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
     expect(after).toEqual({ status: 'done', done: 5 });
+  });
+
+  it('runs a large session as a chain of batch jobs; a second copy of a batch that already committed issues nothing', async () => {
+    const fx = await createEnrolledSessionFixture(t, 30, { days: 1, title: 'Lớp cấp theo lô' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    const url = `/sessions/${fx.session.id}/certificates`;
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    const runs = t.app.get(CertificateRunsService);
+    // The first batch (25 by default), as a worker would run the queued job, then the same job again
+    // (its worker died before telling the queue, and the queue retried it).
+    await runs.processBatch({ runId: run.id, after: 0 });
+    await runs.processBatch({ runId: run.id, after: 0 });
+    expect(await certsOf(fx.session.id)).toHaveLength(25);
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'running', done: 25 });
+    // The queue holds the original job (a stale copy now) and the next batch's job.
+    expect(await t.app.get(JobsService).drain(ISSUE_RUN_JOB)).toBe(2);
+    const certs = await certsOf(fx.session.id);
+    expect(certs).toHaveLength(30);
+    const serials = certs.map((c) => c.serial_number).sort((a, b) => a - b);
+    expect(serials).toEqual(Array.from({ length: 30 }, (_, i) => serials[0] + i));
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'done', done: 30 });
   });
 
   it('rate-limits the public verification', async () => {

@@ -6,6 +6,7 @@ import { createUser } from './support/factories';
 import { createSessionFixture } from './support/fixtures';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
 import { MESSY, messyWorkbook, toWindows1258 } from './support/import-files';
+import { buildZip, readZip, zeros } from './support/zip';
 
 type Agent = ReturnType<TestApp['agent']>;
 
@@ -176,6 +177,19 @@ describe('import of commune lists (XLSX, CSV)', () => {
     r = await upload(agent, session.id, randomBytes(3000), 'rac.csv');
     page = await agent.get(r.location).expect(200);
     expect(pageText(page.text)).toContain('Tệp CSV không hợp lệ');
+    expect(await t.query(`SELECT 1 FROM import_batches WHERE session_id = $1`, [session.id])).toHaveLength(0);
+  });
+
+  it('refuses a workbook that is a zip bomb before exceljs unpacks it', async () => {
+    const { session } = await createSessionFixture(t);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Danh sách').addRow(['Họ và tên', 'Xã']);
+    const parts = await readZip(Buffer.from(await wb.xlsx.writeBuffer()));
+    // The real workbook's parts plus 300 MB of zeros (about 300 KB compressed).
+    const bomb = await buildZip([...parts.map((p) => ({ name: p.name, data: p.data })), { name: 'xl/media/image1.bin', data: zeros(300 * 1024 * 1024) }]);
+    const r = await upload(agent, session.id, bomb, 'danh-sach.xlsx');
+    expect(r.location).toBe(`/sessions/${session.id}/import`);
+    expect(pageText((await agent.get(r.location).expect(200)).text)).toContain('nghi là "bom nén"');
     expect(await t.query(`SELECT 1 FROM import_batches WHERE session_id = $1`, [session.id])).toHaveLength(0);
   });
 

@@ -109,7 +109,7 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     const [job] = await t.query<{ start_after: Date; retry_count: number }>(`SELECT start_after, retry_count FROM pgboss.job WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
     expect(new Date(job.start_after).getTime()).toBeGreaterThan(Date.now());
     // Still down on the second attempt.
-    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
+    await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
     await jobs.drain(INVITATION_QUEUE);
     const [again] = await t.query<{ retry_count: number }>(`SELECT retry_count FROM pgboss.job WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
     expect(again.retry_count).toBeGreaterThan(job.retry_count);
@@ -117,7 +117,7 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     expect(pending.invitation_state).toBe('queued');
 
     await smtp.start();
-    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
+    await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [INVITATION_QUEUE]);
     await jobs.drain(INVITATION_QUEUE);
     await jobs.drain(INVITATION_QUEUE);
     const messages = await smtp.messages();

@@ -48,7 +48,7 @@ describe('background jobs (pg-boss)', () => {
     const counts = await jobs.queueCounts('test.echo');
     expect(counts.retry).toBe(1);
     // The retry waits for its delay; make it due now, as the clock would.
-    await t.query(`UPDATE pgboss.job SET start_after = now() WHERE name = 'test.echo' AND state = 'retry'`);
+    await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = 'test.echo' AND state = 'retry'`);
     await jobs.drain('test.echo');
     expect(seen.filter((w) => w === 'retried')).toHaveLength(1);
   });

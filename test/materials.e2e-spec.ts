@@ -8,7 +8,7 @@ import { createUser } from './support/factories';
 import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
 import { csrfToken, login, pageText } from './support/http';
 import { pdfBytes, uploadMaterial } from './support/sessions';
-import { binaryParser, readZip } from './support/zip';
+import { binaryParser, buildZip, DOCX_SKELETON, readZip, withCentralName, withDeclaredSize, zeros } from './support/zip';
 import { pdfText } from './support/pdf';
 import { UsersService } from '../src/users/users.service';
 import { Topic } from '../src/training-sessions/topic.entity';
@@ -259,6 +259,41 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     const names = (await readZip(res.body as Buffer)).map((e) => e.name).filter((n) => n.startsWith('Tai-lieu/'));
     expect(names).toHaveLength(4);
     expect(names.every((n) => n.includes('Chính quyền địa phương hai cấp'))).toBe(true);
+  });
+
+  it('refuses a DOCX zip bomb, a lying ZIP directory and a ZIP that is not really a DOCX (nothing stored); a normal DOCX still uploads', async () => {
+    const before = await materialRows();
+    const filesBefore = filesUnder(filesDir).length;
+    const tmp = join(require('node:os').tmpdir(), 'taphuan-uploads');
+    const tmpBefore = filesUnder(tmp).length;
+    // 300 MB of zeros behind a real DOCX skeleton: about 300 KB on the wire, under the 1 MB upload limit.
+    const bomb = await buildZip([...DOCX_SKELETON, { name: 'word/media/image1.bin', data: zeros(300 * 1024 * 1024) }]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const page = await uploadMaterial(lec, fx.session.id, topic.id, bomb, 'Bài giảng.docx');
+    expect(page.status).toBe(422);
+    expect(pageText(page.text)).toContain('nghi là "bom nén"');
+    const token = await csrfToken(lec);
+    const api = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', bomb, 'Bài giảng.docx');
+    expect(api.status).toBe(422);
+    expect(api.body).toMatchObject({ statusCode: 422, message: expect.stringContaining('Không có gì được lưu.') });
+    // The directory says 64 KB; the entry inflates to 2 MB: stopped at the declared size.
+    const honest = await buildZip([...DOCX_SKELETON, { name: 'word/media/image1.bin', data: zeros(2 * 1024 * 1024) }]);
+    const lying = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', withDeclaredSize(honest, 'word/media/image1.bin', 64 * 1024), 'lying.docx');
+    expect(lying.status).toBe(422);
+    // The local header says [Content_Types].xml (so the type sniffer sees a DOCX); the central directory does not.
+    const docx = await buildZip(DOCX_SKELETON);
+    const notDocx = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', withCentralName(docx, '[Content_Types].xml', '[Content_Types].xmL'), 'gia.docx');
+    expect(notDocx.status).toBe(415);
+    expect(notDocx.body.message).toContain('không phải tài liệu Word, PowerPoint, Excel hoặc OpenDocument hợp lệ');
+    expect(await materialRows()).toEqual(before);
+    expect(filesUnder(filesDir).length).toBe(filesBefore);
+    expect(filesUnder(tmp).length).toBe(tmpBefore);
+
+    const ok = await uploadMaterial(lec, fx.session.id, topic.id, docx, 'Đề cương.docx');
+    expect(ok.status).toBe(303);
+    const last = (await materialRows()).at(-1)!;
+    expect(last).toMatchObject({ original_name: 'Đề cương.docx', content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', sha256: sha(docx) });
+    expect(readFileSync(join(filesDir, last.storage_key))).toEqual(docx);
   });
 
   it('refuses uploads to a cancelled session (409), nothing stored', async () => {

@@ -90,27 +90,24 @@ export class CertificateIssuingService {
     }
   }
 
-  /** Issues every eligible enrolment that has no valid certificate yet, in this transaction; returns how many. */
-  async issueEligibleBatch(
-    sessionId: string,
-    actorId: string | null,
-    limit: number,
-    onIssued?: (m: EntityManager, issued: number) => Promise<void>,
-  ): Promise<number> {
+  /** The session, refused if it cannot have certificates (read before a batch's transaction: the embedded database has one connection). */
+  async issuableSession(sessionId: string): Promise<TrainingSession> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
-    return this.inTransaction(async (m) => {
-      // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
-      await this.repo.lockSessionIssuing(sessionId, m);
-      const rows = (await this.previewFor(session, m)).filter((r) => r.eligible && !r.certificate);
-      let n = 0;
-      for (const r of rows.slice(0, limit)) {
-        await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
-        n++;
-      }
-      if (onIssued) await onIssued(m, n);
-      return n;
-    });
+    return session;
+  }
+
+  /** Issues up to `limit` eligible enrolments that have no valid certificate yet, in the caller's transaction; returns how many. */
+  async issueEligibleBatch(m: EntityManager, session: TrainingSession, actorId: string | null, limit: number): Promise<number> {
+    // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
+    await this.repo.lockSessionIssuing(session.id, m);
+    const rows = (await this.previewFor(session, m)).filter((r) => r.eligible && !r.certificate);
+    let n = 0;
+    for (const r of rows.slice(0, limit)) {
+      await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
+      n++;
+    }
+    return n;
   }
 
   assertIssuable(session: TrainingSession): void {

@@ -1,33 +1,54 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobsService } from '../jobs/jobs.service';
 import { CertificateRun } from './certificate-run.entity';
 import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificatesRepository } from './certificates.repository';
 
 export const ISSUE_RUN_JOB = 'certificates.issue-run';
-const BATCH = 25;
+
+/** One batch of a run. */
+export interface IssueRunJob {
+  runId: string;
+  /**
+   * The run's `done` count when this batch was queued. A copy of a batch that
+   * already committed (its worker died before telling the queue) finds a
+   * higher count and does nothing. Absent in jobs queued before runs were
+   * split into batch jobs: such a job runs the next batch unconditionally.
+   */
+  after?: number;
+}
 
 /**
- * Issuing every eligible enrolment of a session as a background job, in
- * batches of 25, each batch one transaction (serials, certificates, audit,
- * progress together). Killing the process loses at most the open batch,
- * whose serial numbers roll back with it; the retried job skips enrolments
- * that already have a certificate, so it never issues twice.
+ * Issuing every eligible enrolment of a session as a background run: a chain
+ * of batch jobs (CERTIFICATE_RUN_BATCH_SIZE enrolments each). One batch is
+ * one transaction: its serials, certificates, audit entries, the run's
+ * progress and the job for the next batch commit together or not at all.
+ * A worker killed in the middle of a batch loses that batch (its serial
+ * numbers roll back); the queue fails the orphaned job once it is past its
+ * short expiry (CERTIFICATE_RUN_BATCH_EXPIRE_SECONDS, seen at the queue's
+ * next upkeep, JOBS_MAINTENANCE_SECONDS) and any instance retries it, which
+ * skips enrolments that already have a certificate. So a run resumes within
+ * about a minute after a crash, never issues twice and leaves no gap.
  */
 @Injectable()
 export class CertificateRunsService implements OnModuleInit {
-
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: CertificatesRepository,
     private readonly issuing: CertificateIssuingService,
     private readonly jobs: JobsService,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ runId: string }>(ISSUE_RUN_JOB, (data) => this.process(data.runId), { retryLimit: 5, retryDelay: 5, expireInSeconds: 60 * 60 });
+    this.jobs.register<IssueRunJob>(ISSUE_RUN_JOB, (data) => this.processBatch(data), {
+      retryLimit: 5,
+      retryDelay: 5,
+      expireInSeconds: this.config.certificateRun.batchExpireSeconds,
+    });
   }
 
   /** Queues a run for every eligible enrolment without a certificate; the page shows its progress. */
@@ -36,7 +57,7 @@ export class CertificateRunsService implements OnModuleInit {
     const total = rows.filter((r) => r.eligible && !r.certificate).length;
     return this.ds.transaction(async (m) => {
       const run = await this.repo.createRun({ sessionId, status: 'queued', total, done: 0, createdById: actorId }, m);
-      await this.jobs.send(ISSUE_RUN_JOB, { runId: run.id }, { manager: m });
+      await this.jobs.send(ISSUE_RUN_JOB, { runId: run.id, after: 0 } satisfies IssueRunJob, { manager: m });
       return run;
     });
   }
@@ -45,19 +66,27 @@ export class CertificateRunsService implements OnModuleInit {
     return this.repo.latestRun(sessionId);
   }
 
-  /** The job: batch after batch until nothing eligible is left. Safe to run again after a crash. */
-  async process(runId: string): Promise<void> {
+  /** The job: one batch, then the next batch's job in the same transaction, or the run marked done. */
+  async processBatch({ runId, after }: IssueRunJob): Promise<void> {
     const run = await this.repo.findRun(runId);
     if (!run || run.status === 'done') return;
-    await this.repo.updateRun(runId, { status: 'running', error: null });
+    const size = this.config.certificateRun.batchSize;
+    // Shown as running from the first batch on (and again on a retry); a finished run stays done.
+    await this.ds.query(`UPDATE certificate_runs SET status = 'running', error = NULL, updated_at = now() WHERE id = $1 AND status IN ('queued', 'failed')`, [runId]);
     try {
-      for (;;) {
-        const n = await this.issuing.issueEligibleBatch(run.sessionId, run.createdById, BATCH, async (m, issued) => {
-          if (issued > 0) await m.query(`UPDATE certificate_runs SET done = done + $2, updated_at = now() WHERE id = $1`, [runId, issued]);
-        });
-        if (n < BATCH) break;
-      }
-      await this.repo.updateRun(runId, { status: 'done' });
+      const session = await this.issuing.issuableSession(run.sessionId);
+      const more = await this.ds.transaction(async (m) => {
+        // The run's row is the batch's ticket: a second copy of this batch waits here, then finds the count moved on.
+        const [current]: { done: number; status: string }[] = await m.query(`SELECT done, status FROM certificate_runs WHERE id = $1 FOR UPDATE`, [runId]);
+        if (!current || current.status === 'done' || (after !== undefined && current.done !== after)) return false;
+        const n = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
+        const next = n === size;
+        await m.query(`UPDATE certificate_runs SET done = done + $2, status = $3, error = NULL, updated_at = now() WHERE id = $1`, [runId, n, next ? 'running' : 'done']);
+        if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + n } satisfies IssueRunJob, { manager: m });
+        return next;
+      });
+      // The next batch is committed: fetch it now rather than after the polling interval.
+      if (more) this.jobs.wake(ISSUE_RUN_JOB);
     } catch (e) {
       await this.repo.updateRun(runId, { status: 'failed', error: (e as Error).message.slice(0, 500) });
       throw e;

@@ -17,6 +17,9 @@ const ERROR_TITLES: Record<number, string> = {
   503: 'Dịch vụ tạm thời không khả dụng',
 };
 
+/** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 10;
+
 /** Field errors from class-validator, keyed by property. */
 export interface FieldErrors {
   [field: string]: string[];
@@ -34,7 +37,10 @@ export class FormRejectedException extends HttpException {
 }
 
 /**
- * One exception filter for the whole app. API requests get
+ * One exception filter for the whole app. It also receives the errors that
+ * Express middleware passes to next(err) (the session store failing while the
+ * database is away, a body parser's error): Nest installs an Express error
+ * handler at init that hands them to the global filters. API requests get
  * `{ statusCode, error, message, details? }`; pages get a Vietnamese error
  * page, a redirect to the login page (401), or, for a rejected form, a 303
  * back to the form with the errors and input kept.
@@ -73,6 +79,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // The database restarting or unreachable: the caller may retry (the check-in page queues and retries).
       status = HttpStatus.SERVICE_UNAVAILABLE;
       message = 'Cơ sở dữ liệu tạm thời không khả dụng. Vui lòng thử lại sau ít phút.';
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
@@ -107,7 +114,7 @@ function isDatabaseUnavailable(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? '';
   return (
     ['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET'].includes(code) ||
-    /Connection terminated|terminating connection|ECONNREFUSED|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(e.message)
+    /Connection terminated|terminating connection|is not queryable|ECONNREFUSED|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(e.message)
   );
 }
 

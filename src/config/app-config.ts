@@ -24,6 +24,10 @@ export interface AppConfig {
   runJobs: boolean;
   /** Connections this instance keeps to PostgreSQL (the embedded database always uses one). */
   dbPoolSize: number;
+  /** How often the job queue fails and retries jobs past their expiry (a worker killed mid-job), among other upkeep. */
+  jobsMaintenanceSeconds: number;
+  /** Bulk certificate runs: enrolments per batch (one transaction, one job), and seconds before a batch whose worker died is retried. */
+  certificateRun: { batchSize: number; batchExpireSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ttlSeconds: int('VERIFY_RATE_WINDOW_SECONDS', env.VERIFY_RATE_WINDOW_SECONDS, 60, 1, 86400),
     },
     runJobs: bool('RUN_JOBS', env.RUN_JOBS, true),
+    jobsMaintenanceSeconds: int('JOBS_MAINTENANCE_SECONDS', env.JOBS_MAINTENANCE_SECONDS, 30, 1, 3600),
+    certificateRun: {
+      batchSize: int('CERTIFICATE_RUN_BATCH_SIZE', env.CERTIFICATE_RUN_BATCH_SIZE, 25, 1, 1000),
+      batchExpireSeconds: int('CERTIFICATE_RUN_BATCH_EXPIRE_SECONDS', env.CERTIFICATE_RUN_BATCH_EXPIRE_SECONDS, 30, 1, 3600),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import type { RawCell } from './import-batch.entity';
+import { inspectOfficeZip, OfficeZipLimits, OfficeZipRefused } from '../common/office-zip';
 
 /** A file the organiser must fix or replace; the message is shown as is. */
 export class UnreadableFileError extends Error {}
@@ -27,12 +28,25 @@ export async function readSpreadsheet(buffer: Buffer, fileName: string): Promise
   throw new UnreadableFileError('Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).');
 }
 
+/**
+ * exceljs unpacks the whole workbook in memory: a zip bomb is refused first (see office-zip.ts).
+ * 50 MB unpacked is far beyond any commune list (a 10,000-row sheet is a few MB).
+ */
+const IMPORT_ZIP_LIMITS: OfficeZipLimits = { maxTotalBytes: 50 * 1024 * 1024, maxEntries: 10_000, maxRatio: 100, ratioFromBytes: 10 * 1024 * 1024 };
+const UNREADABLE_XLSX = 'Không đọc được tệp Excel: tệp bị hỏng hoặc không phải bảng tính .xlsx.';
+
 async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
+  try {
+    await inspectOfficeZip(buffer, null, IMPORT_ZIP_LIMITS);
+  } catch (e) {
+    if (!(e instanceof OfficeZipRefused)) throw e;
+    throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
+  }
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
-    throw new UnreadableFileError('Không đọc được tệp Excel: tệp bị hỏng hoặc không phải bảng tính .xlsx.');
+    throw new UnreadableFileError(UNREADABLE_XLSX);
   }
   // The sheet with the most rows holds the list (others are often instructions or blank).
   const sheet = wb.worksheets.filter((w) => w.state === 'visible' || !w.state).sort((a, b) => b.actualRowCount - a.actualRowCount)[0];

@@ -48,6 +48,7 @@ interface Registration {
 export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly registrations = new Map<string, Registration>();
+  private readonly workerIds = new Map<string, string>();
   private boss?: PgBoss;
 
   constructor(
@@ -66,7 +67,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     const url = (this.ds.options as { url?: string }).url!;
-    const common = { schema: 'pgboss', monitorStateIntervalSeconds: 60 };
+    const common = { schema: 'pgboss', monitorStateIntervalSeconds: 60, maintenanceIntervalSeconds: this.config.jobsMaintenanceSeconds };
     this.boss = isEmbeddedUrl(url)
       ? // On the embedded database the queue shares the app's single connection.
         new PgBoss({ ...common, db: executorOf(this.ds.manager) })
@@ -93,21 +94,26 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async activate(r: Registration): Promise<void> {
     if (!this.boss) return;
-    await this.boss.createQueue(r.name, {
-      name: r.name,
-      retryLimit: r.options.retryLimit ?? 5,
-      retryDelay: r.options.retryDelay ?? 10,
-      retryBackoff: r.options.retryBackoff ?? true,
-      expireInSeconds: r.options.expireInSeconds ?? 15 * 60,
-    });
+    await this.boss.createQueue(r.name, { name: r.name, ...jobSettings(r) });
     if (!this.config.runJobs) return;
-    await this.boss.work<unknown>(
+    const workerId = await this.boss.work<unknown>(
       r.name,
       { batchSize: r.options.batchSize ?? 1, pollingIntervalSeconds: r.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
       async (jobs) => {
         for (const job of jobs) await r.handler(job.data, { id: job.id, retryCount: job.retryCount });
       },
     );
+    this.workerIds.set(r.name, workerId);
+  }
+
+  /**
+   * Asks this instance's worker of the queue to fetch again as soon as its
+   * current job ends, instead of after its polling interval: for a job that
+   * has just queued its follow-up (which any instance may take).
+   */
+  wake(name: string): void {
+    const id = this.workerIds.get(name);
+    if (id) this.boss?.notifyWorker(id);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -122,6 +128,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.all(this.pending);
     const m = options.manager;
     return this.boss.send(name, data, {
+      ...jobSettings(this.registrations.get(name)!),
       singletonKey: options.singletonKey,
       startAfter: options.startAfter,
       db: m ? executorOf(m) : undefined,
@@ -136,7 +143,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.all(this.pending);
     const m = options.manager;
     await this.boss.insert(
-      items.map((i) => ({ name, data: i.data, singletonKey: i.singletonKey })),
+      items.map((i) => ({ name, data: i.data, singletonKey: i.singletonKey, ...jobSettings(this.registrations.get(name)!) })),
       m ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) } } : {},
     );
   }
@@ -169,6 +176,20 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     return done;
   }
+}
+
+/**
+ * A queue's retry and expiry settings. Also written on every job sent: pg-boss's createQueue
+ * leaves an existing queue as it was, so a setting changed since (or set by the environment)
+ * would otherwise not reach jobs on databases whose queue was made before.
+ */
+function jobSettings(r: Registration): { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number } {
+  return {
+    retryLimit: r.options.retryLimit ?? 5,
+    retryDelay: r.options.retryDelay ?? 10,
+    retryBackoff: r.options.retryBackoff ?? true,
+    expireInSeconds: r.options.expireInSeconds ?? 15 * 60,
+  };
 }
 
 /** pg-boss's executor over a TypeORM manager (structured results: UPDATE … RETURNING gives its rows too). */

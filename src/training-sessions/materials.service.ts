@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, BadRequestException, UnprocessableEntityException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -6,6 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../common/request-context';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { inspectOfficeZip, isOfficeZip, officeZipLimits, OfficeZipRefused } from '../common/office-zip';
 import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
 import { Material } from './material.entity';
@@ -70,6 +72,7 @@ export class MaterialsService {
     private readonly storage: StorageService,
     private readonly audit: AuditService,
     private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Stores an uploaded file as a material (or a new version of one) of a topic. The temporary file is always removed. */
@@ -88,6 +91,7 @@ export class MaterialsService {
           `Nội dung tệp không phải loại được chấp nhận${detected ? ` (phát hiện: ${detected.ext.toUpperCase()})` : ''}. Chỉ nhận PDF, Word, PowerPoint, Excel, OpenDocument và ảnh; loại tệp được xét theo nội dung, không theo tên.`,
         );
       }
+      if (isOfficeZip(detected.mime)) await this.assertSafeOfficeZip(file.path, detected.mime);
       let originalName = safeFileName(decodeUploadName(file.originalname));
       const ext = originalName.includes('.') ? originalName.slice(originalName.lastIndexOf('.') + 1).toLowerCase() : '';
       const same = ext === detected.ext || (detected.ext === 'jpg' && ext === 'jpeg');
@@ -126,6 +130,16 @@ export class MaterialsService {
       }
     } finally {
       if (file?.path) await rm(file.path, { force: true });
+    }
+  }
+
+  /** DOCX, PPTX, XLSX and OpenDocument are ZIPs: no zip bomb, and really the document detected (see office-zip.ts). */
+  private async assertSafeOfficeZip(path: string, mime: string): Promise<void> {
+    try {
+      await inspectOfficeZip(path, mime, officeZipLimits(this.config.maxUploadBytes));
+    } catch (e) {
+      if (!(e instanceof OfficeZipRefused)) throw e;
+      throw e.reason === 'invalid' ? new UnsupportedMediaTypeException(e.message) : new UnprocessableEntityException(e.message);
     }
   }
 

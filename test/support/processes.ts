@@ -56,7 +56,8 @@ export async function startAppProcess(env: Record<string, string>, timeoutMs = 6
     output: () => out,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // Already gone (exited, or killed by a signal: then exitCode stays null).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),
@@ -128,4 +129,19 @@ export async function seedTodaysSitting(db: { query(sql: string, params?: unknow
     hhmm(Math.min(23 * 60 + 59, minutes + 60)),
   ]);
   return { sessionId: session.id, sittingId: sitting.id };
+}
+
+/** Inserts `count` trainees enrolled (confirmed) in the session; returns the enrolments. */
+export async function seedEnrolments(
+  db: { query(sql: string, params?: unknown[]): Promise<{ rows: { id: string; checkin_token: string }[] }> },
+  sessionId: string,
+  count: number,
+): Promise<{ id: string; checkin_token: string }[]> {
+  const { rows } = await db.query(
+    `WITH t AS (INSERT INTO trainees (full_name, name_search, gender, commune_code, province_code)
+                SELECT 'Học viên ' || g, 'hoc vien ' || g, 'male', '03394', '12' FROM generate_series(1, $2::int) g RETURNING id)
+     INSERT INTO enrollments (session_id, trainee_id, status, checkin_token) SELECT $1, id, 'confirmed', md5(random()::text || id::text) FROM t RETURNING id, checkin_token`,
+    [sessionId, count],
+  );
+  return rows;
 }
