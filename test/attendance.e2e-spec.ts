@@ -344,7 +344,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(page).toContain('9 học viên');
     expect(page).toContain('Sáng 25/09/2025');
     expect(page).toContain('22.2%'); // 2 of 9 in the first sitting
-    expect(page).toContain('Học viên chưa đạt điều kiện (8)');
+    expect(page).toContain('Học viên chưa đạt tỷ lệ chuyên cần (8)');
     expect(page).toContain(`${fx.trainees[1].fullName} Xã Sin Suối Hồ Tỉnh Lai Châu 1/4 25%`);
   });
 
@@ -359,7 +359,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
     expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
     const header = ws.getRow(7).values as unknown[];
-    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt điều kiện']);
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần']);
     const rows: unknown[][] = [];
     for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
     const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;

@@ -41,7 +41,7 @@ function slug(data: SessionAttendance): string {
 }
 
 function headerColumns(data: SessionAttendance): string[] {
-  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt điều kiện'];
+  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần'];
 }
 
 function placeLine(data: SessionAttendance): string {
