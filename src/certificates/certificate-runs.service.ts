@@ -71,17 +71,16 @@ export class CertificateRunsService implements OnModuleInit {
     const run = await this.repo.findRun(runId);
     if (!run || run.status === 'done') return;
     const size = this.config.certificateRun.batchSize;
-    // Shown as running from the first batch on (and again on a retry); a finished run stays done.
-    await this.ds.query(`UPDATE certificate_runs SET status = 'running', error = NULL, updated_at = now() WHERE id = $1 AND status IN ('queued', 'failed')`, [runId]);
+    await this.repo.markRunRunning(runId);
     try {
       const session = await this.issuing.issuableSession(run.sessionId);
       const more = await this.ds.transaction(async (m) => {
         // The run's row is the batch's ticket: a second copy of this batch waits here, then finds the count moved on.
-        const [current]: { done: number; status: string }[] = await m.query(`SELECT done, status FROM certificate_runs WHERE id = $1 FOR UPDATE`, [runId]);
+        const current = await this.repo.lockRun(runId, m);
         if (!current || current.status === 'done' || (after !== undefined && current.done !== after)) return false;
         const n = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
         const next = n === size;
-        await m.query(`UPDATE certificate_runs SET done = done + $2, status = $3, error = NULL, updated_at = now() WHERE id = $1`, [runId, n, next ? 'running' : 'done']);
+        await this.repo.advanceRun(runId, n, next ? 'running' : 'done', m);
         if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + n } satisfies IssueRunJob, { manager: m });
         return next;
       });

@@ -190,6 +190,21 @@ export class CertificatesRepository {
   async updateRun(id: string, patch: Partial<CertificateRun>, manager?: EntityManager): Promise<void> {
     await this.m(manager).update(CertificateRun, { id }, patch);
   }
+
+  /** Shown as running from its first batch on (and again on a retry); a finished run stays done. */
+  async markRunRunning(id: string): Promise<void> {
+    await this.ds.query(`UPDATE certificate_runs SET status = 'running', error = NULL, updated_at = now() WHERE id = $1 AND status IN ('queued', 'failed')`, [id]);
+  }
+
+  /** Locks the run's row for one batch: a second copy of the batch waits here, then sees the count moved on. */
+  async lockRun(id: string, m: EntityManager): Promise<{ done: number; status: string } | null> {
+    const rows: { done: number; status: string }[] = await m.query(`SELECT done, status FROM certificate_runs WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async advanceRun(id: string, issued: number, status: 'running' | 'done', m: EntityManager): Promise<void> {
+    await m.query(`UPDATE certificate_runs SET done = done + $2, status = $3, error = NULL, updated_at = now() WHERE id = $1`, [id, issued, status]);
+  }
 }
 
 const PERSON_SQL = `SELECT e.id AS "enrollmentId", e.trainee_id AS "traineeId", e.status AS "enrollmentStatus", e.session_id AS "sessionId",
