@@ -359,13 +359,13 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
     expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
     const header = ws.getRow(7).values as unknown[];
-    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần']);
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần', 'Mã đăng ký (không sửa)']);
     const rows: unknown[][] = [];
     for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
     const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;
-    expect(row0.slice(2)).toEqual(['Công chức Văn phòng - Thống kê', 'Xã Sin Suối Hồ', 'Tỉnh Lai Châu', 'x', 'x', 'x', 'x', 4, 100, 'Đạt']);
+    expect(row0.slice(2)).toEqual(['Công chức Văn phòng - Thống kê', 'Xã Sin Suối Hồ', 'Tỉnh Lai Châu', 'x', 'x', 'x', 'x', 4, 100, 'Đạt', fx.enrollments[0].id]);
     const row1 = rows.find((r) => r[1] === fx.trainees[1].fullName)!;
-    expect(row1.slice(5)).toEqual(['M', 'P', 'V', 'V', 1, 25, 'Không đạt']);
+    expect(row1.slice(5)).toEqual(['M', 'P', 'V', 'V', 1, 25, 'Không đạt', fx.enrollments[1].id]);
     const row2 = rows.find((r) => r[1] === fx.trainees[2].fullName)!;
     expect(row2.slice(5, 10)).toEqual([undefined, undefined, undefined, undefined, 0]); // unmarked: empty cells
     const cells = (r: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ws.getRow(r).getCell(from + i).value);
@@ -452,3 +452,125 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     await t.agent().get('/assets/js/checkin.js').expect(200);
   });
 });
+
+describe('attendance: marks entered back from a file', () => {
+  let t: TestApp;
+  let organiser: Agent;
+  let lecturer: Agent;
+  let fx: Awaited<ReturnType<typeof createEnrolledSessionFixture>>;
+
+  beforeAll(async () => {
+    t = await bootApp();
+    const org = await createUser(t, 'organiser');
+    organiser = t.agent();
+    await login(organiser, org.login, org.password);
+    const lec = await createUser(t, 'lecturer');
+    lecturer = t.agent();
+    await login(lecturer, lec.login, lec.password);
+    fx = await createEnrolledSessionFixture(t, 4, { title: 'Lớp nhập điểm danh từ tệp' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const page = () => `/sessions/${fx.session.id}/attendance`;
+  const upload = async (agent: Agent, file: Buffer, name: string) => {
+    const token = await csrfToken(agent, page());
+    return agent.post(`${page()}/import?_csrf=${encodeURIComponent(token)}`).set('Accept', 'text/html').attach('file', file, name);
+  };
+  const allMarks = () =>
+    t.query<{ enrollment_id: string; sitting_id: string; status: string; method: string; reason: string | null }>(
+      `SELECT m.enrollment_id, m.sitting_id, m.status, m.method, m.reason FROM attendance_marks m JOIN sittings s ON s.id = m.sitting_id WHERE s.session_id = $1 ORDER BY m.enrollment_id, s.date, s.starts_at`,
+      [fx.session.id],
+    );
+  /** The session's own XLSX export, with some cells filled in as an organiser would offline. */
+  const filledExport = async (fill: (ws: ExcelJS.Worksheet, rowOf: (enrollmentId: string) => number) => void) => {
+    const res = await organiser.get(`${page()}/export.xlsx`).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    const idCol = (ws.getRow(7).values as unknown[]).indexOf('Mã đăng ký (không sửa)');
+    const rowOf = (id: string) => {
+      for (let r = 8; r <= ws.rowCount; r++) if (ws.getRow(r).getCell(idCol).value === id) return r;
+      throw new Error(`no row for ${id}`);
+    };
+    fill(ws, rowOf);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  };
+
+  it('takes the filled-in export back: marks written with method "import", audited, and a second upload changes nothing', async () => {
+    await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method, reason) VALUES ($1, $2, 'excused', now(), 'roster', 'Ốm')`, [fx.enrollments[1].id, fx.sittings[0].id]);
+    const file = await filledExport((ws, rowOf) => {
+      const a = ws.getRow(rowOf(fx.enrollments[0].id));
+      a.getCell(6).value = 'x';
+      a.getCell(7).value = 'm';
+      a.getCell(8).value = 'P';
+      a.getCell(9).value = 'vắng';
+      const b = ws.getRow(rowOf(fx.enrollments[1].id));
+      b.getCell(6).value = 'P'; // already excused ("Ốm"): unchanged, its reason kept
+      b.getCell(7).value = 'X';
+    });
+    const res = await upload(organiser, file, 'diem-danh.xlsx');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(page());
+    const after = pageText((await organiser.get(page())).text);
+    expect(after).toContain('Đã nhập điểm danh từ tệp: 2 học viên, 5 ô được ghi, 1 ô không thay đổi.');
+    const rows = await allMarks();
+    const of = (e: number) => rows.filter((r) => r.enrollment_id === fx.enrollments[e].id).map((r) => [r.status, r.method, r.reason]);
+    expect(of(0)).toEqual([
+      ['present', 'import', null],
+      ['late', 'import', null],
+      ['excused', 'import', 'Theo tệp diem-danh.xlsx'],
+      ['absent', 'import', null],
+    ]);
+    expect(of(1)).toEqual([
+      ['excused', 'roster', 'Ốm'],
+      ['present', 'import', null],
+    ]);
+    expect(of(2)).toEqual([]);
+    const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'method' = 'import'`);
+    expect(n).toBe(5);
+
+    const again = await upload(organiser, file, 'diem-danh.xlsx');
+    expect(again.status).toBe(303);
+    expect(pageText((await organiser.get(page())).text)).toContain('2 học viên, 0 ô được ghi, 6 ô không thay đổi');
+    expect(await allMarks()).toEqual(rows);
+  });
+
+  it('refuses a file with any problem, names each one, and writes nothing', async () => {
+    const before = await allMarks();
+    const file = await filledExport((ws, rowOf) => {
+      ws.getRow(rowOf(fx.enrollments[2].id)).getCell(6).value = 'x';
+      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(7).value = 'Q';
+      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(13).value = '00000000-0000-4000-8000-000000000000';
+    });
+    const res = await upload(organiser, file, 'diem-danh.xlsx');
+    expect(res.status).toBe(303);
+    const text = pageText((await organiser.get(page())).text);
+    expect(text).toContain('Không nhập tệp điểm danh: 2 lỗi, chưa có gì được ghi.');
+    expect(text).toContain('cột "Chiều 25/09/2025" ("Q"): ký hiệu không hợp lệ');
+    expect(text).toContain('mã đăng ký không thuộc lớp này');
+    expect(await allMarks()).toEqual(before);
+    const garbage = await upload(organiser, Buffer.from('không phải bảng tính'), 'diem-danh.xlsx');
+    expect(garbage.status).toBe(303);
+    expect(pageText((await organiser.get(page())).text)).toContain('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ');
+    expect(await allMarks()).toEqual(before);
+  });
+
+  it('matches rows by name and commune when the file has no id column (the CSV export), and refuses a lecturer', async () => {
+    const csv = (await organiser.get(`${page()}/export.csv`).buffer(true).parse(binary).expect(200)).body.toString('utf8');
+    const records: string[][] = parse(csv, { bom: true });
+    const name = fx.trainees[3].fullName;
+    const edited = records.map((r) => (r[1] === name ? r.map((c, i) => (i === 5 ? 'x' : c)) : r));
+    const text = edited.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    const res = await upload(organiser, Buffer.from('\ufeff' + text, 'utf8'), 'diem-danh.csv');
+    expect(res.status).toBe(303);
+    // The rows of the first test come back unchanged; only the new cell is written.
+    expect(pageText((await organiser.get(page())).text)).toContain('Đã nhập điểm danh từ tệp: 3 học viên, 1 ô được ghi, 6 ô không thay đổi.');
+    const rows = (await allMarks()).filter((r) => r.enrollment_id === fx.enrollments[3].id);
+    expect(rows.map((r) => [r.sitting_id, r.status, r.method])).toEqual([[fx.sittings[0].id, 'present', 'import']]);
+    const refused = await upload(lecturer, Buffer.from(text, 'utf8'), 'diem-danh.csv');
+    expect(refused.status).toBe(403);
+  });
+});
+

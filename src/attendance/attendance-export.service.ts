@@ -13,6 +13,9 @@ import { FileOut, finished } from './file-out';
 export const CELL_CODES: Record<MarkStatus, string> = { present: 'x', late: 'M', excused: 'P', absent: 'V' };
 export const LEGEND = 'x: có mặt; M: đến muộn; P: vắng có phép; V: vắng không phép; để trống: chưa điểm danh';
 
+/** The XLSX export's last column: the enrolment's id, so that a filled-in export is imported back exactly. */
+export const ENROLLMENT_ID_HEADER = 'Mã đăng ký (không sửa)';
+
 const code = (s: MarkStatus | null) => (s ? CELL_CODES[s] : '');
 
 /** Exports of a session's attendance: XLSX (streamed), CSV (UTF-8 with BOM), PDF. */
@@ -54,7 +57,7 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
   wb.creator = 'Tập huấn';
   const ws = wb.addWorksheet('Điểm danh', { views: [{ state: 'frozen', ySplit: 7, xSplit: 2 }] });
   const n = data.sittings.length;
-  ws.columns = [{ width: 6 }, { width: 28 }, { width: 26 }, { width: 22 }, { width: 18 }, ...data.sittings.map(() => ({ width: 13 })), { width: 10 }, { width: 10 }, { width: 12 }];
+  ws.columns = [{ width: 6 }, { width: 28 }, { width: 26 }, { width: 22 }, { width: 18 }, ...data.sittings.map(() => ({ width: 13 })), { width: 10 }, { width: 10 }, { width: 12 }, { width: 38 }];
   const bold = { bold: true };
   ws.addRow([data.session.title]).getCell(1).font = { bold: true, size: 14 };
   ws.addRow([`Thời gian: ${dmy(data.session.startDate)} – ${dmy(data.session.endDate)}`]).commit();
@@ -62,7 +65,7 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
   ws.addRow([`Đơn vị tổ chức: ${data.session.organisingUnit}`]).commit();
   ws.addRow([`Ký hiệu: ${LEGEND}`]).commit();
   ws.addRow([]).commit();
-  const header = ws.addRow(headerColumns(data));
+  const header = ws.addRow([...headerColumns(data), ENROLLMENT_ID_HEADER]);
   header.font = bold;
   header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   header.commit();
@@ -71,7 +74,7 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
     t.cells.forEach((c, j) => {
       if (c === 'present' || c === 'late') totals[j]++;
     });
-    const row = ws.addRow([i + 1, t.fullName, t.position ?? '', t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), t.attended, t.percent, t.meetsRule ? 'Đạt' : 'Không đạt']);
+    const row = ws.addRow([i + 1, t.fullName, t.position ?? '', t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), t.attended, t.percent, t.meetsRule ? 'Đạt' : 'Không đạt', t.enrollmentId]);
     row.getCell(7 + n).numFmt = '0.0';
     row.commit();
   }

@@ -135,30 +135,54 @@ export class AttendanceMarkingService {
         throw new UnprocessableEntityException('Có học viên không thuộc lớp này hoặc đã hủy đăng ký.');
       }
       let changed = 0;
-      let unchanged = 0;
       for (const enrollmentId of ids) {
         const values: NewMark = { enrollmentId, sittingId: sitting.id, status: input.status, reason, markedAt: now, method: 'roster', markedById: actor.id, clientScanId: null };
-        const inserted = await this.repo.insertIfAbsent(values, m);
-        if (inserted) {
-          await this.auditChange(actor, null, inserted, m);
-          changed++;
-          continue;
-        }
-        if (input.enrollmentIds === 'remaining') {
-          unchanged++;
-          continue;
-        }
-        const old = (await this.repo.findMark(enrollmentId, sitting.id, m, true))!;
-        if (old.status === input.status && (old.reason ?? null) === reason) {
-          unchanged++;
-          continue;
-        }
-        const updated = (await this.repo.updateMark(old.id, { ...values, markedAt: old.status === input.status ? old.markedAt : now }, m))!;
-        await this.auditChange(actor, old, updated, m);
-        changed++;
+        if (await this.setMark(actor, values, input.enrollmentIds !== 'remaining', m)) changed++;
       }
-      return { changed, unchanged };
+      return { changed, unchanged: ids.length - changed };
     });
+  }
+
+  /**
+   * Marks read from a file (the session's own attendance export filled in, or a typed-up sign-in
+   * sheet): all of them in one transaction, audited, method "import". An excused absence without a
+   * reason of its own gets `excusedReason`.
+   */
+  async importMarks(actor: AuthUser, sessionId: string, entries: { enrollmentId: string; sittingId: string; status: MarkStatus }[], excusedReason: string): Promise<{ changed: number; unchanged: number }> {
+    this.assertStaff(actor);
+    const session = await this.repo.findSession(sessionId);
+    if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
+    const now = this.clock.now();
+    return this.ds.transaction(async (m) => {
+      const active = new Set(await this.repo.activeEnrollmentIds(session.id, 'all', m));
+      if (entries.some((e) => !active.has(e.enrollmentId))) throw new UnprocessableEntityException('Có học viên không thuộc lớp này hoặc đã hủy đăng ký.');
+      let changed = 0;
+      for (const e of entries) {
+        const values: NewMark = { ...e, reason: e.status === 'excused' ? excusedReason : null, markedAt: now, method: 'import', markedById: actor.id, clientScanId: null };
+        if (await this.setMark(actor, values, true, m, true)) changed++;
+      }
+      return { changed, unchanged: entries.length - changed };
+    });
+  }
+
+  /**
+   * Inserts the mark, or (when `overwrite`) changes an existing one that differs, with its audit
+   * entry. `keepReason`: an existing excused mark keeps its own reason. True when something changed.
+   */
+  private async setMark(actor: AuthUser, values: NewMark, overwrite: boolean, m: EntityManager, keepReason = false): Promise<boolean> {
+    const inserted = await this.repo.insertIfAbsent(values, m);
+    if (inserted) {
+      await this.auditChange(actor, null, inserted, m);
+      return true;
+    }
+    if (!overwrite) return false;
+    const old = (await this.repo.findMark(values.enrollmentId, values.sittingId, m, true))!;
+    const reason = keepReason && old.status === values.status && old.reason ? old.reason : values.reason;
+    if (old.status === values.status && (old.reason ?? null) === reason) return false;
+    const updated = (await this.repo.updateMark(old.id, { ...values, reason, markedAt: old.status === values.status ? old.markedAt : values.markedAt }, m))!;
+    await this.auditChange(actor, old, updated, m);
+    return true;
   }
 
   async sessionAndSitting(sessionId: string, sittingId: string): Promise<{ session: SessionInfo; sitting: SittingInfo }> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Param, ParseUUIDPipe, Post, Query, Render, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
@@ -7,6 +8,7 @@ import { AppRequest, AuthUser, flash } from '../common/request-context';
 import { MARK_STATUS_LABELS } from './attendance-mark.entity';
 import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceMarkingService } from './attendance-marking.service';
+import { AttendanceImportService } from './attendance-import.service';
 import { AttendanceExportService } from './attendance-export.service';
 import { AttendancePrintService } from './attendance-print.service';
 import { SelfCheckinService } from './self-checkin.service';
@@ -25,6 +27,9 @@ class CheckinQuery {
   sitting?: string;
 }
 
+/** An attendance grid of 1,000 trainees × 20 sittings is well under 1 MB. */
+const MAX_MARKS_FILE_BYTES = 10 * 1024 * 1024;
+
 const STATUS_OPTIONS = Object.entries(MARK_STATUS_LABELS).map(([value, label]) => ({ value, label }));
 
 /** Attendance pages of a session: summary, roster, check-in phone, projector code, printouts and exports. */
@@ -37,6 +42,7 @@ export class AttendancePagesController {
     private readonly exports: AttendanceExportService,
     private readonly print: AttendancePrintService,
     private readonly selfCheckin: SelfCheckinService,
+    private readonly imports: AttendanceImportService,
   ) {}
 
   @Get('attendance')
@@ -45,6 +51,23 @@ export class AttendancePagesController {
   async overview(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
     const data = await this.report.overview(id, user);
     return { title: `Điểm danh – ${data.session.title}`, ...data, canMark: ['admin', 'organiser'].includes(user.role) };
+  }
+
+  /** Marks entered back from a file (multipart form, CSRF token in the query string). */
+  @Post('attendance/import')
+  @Roles('organiser')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_MARKS_FILE_BYTES, files: 1 } }))
+  async importMarks(@Param('id', ParseUUIDPipe) id: string, @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const back = `/sessions/${id}/attendance`;
+    try {
+      const r = await this.imports.importFile(user, id, file);
+      flash(req, 'success', `Đã nhập điểm danh từ tệp: ${r.rows} học viên, ${r.changed} ô được ghi${r.unchanged ? `, ${r.unchanged} ô không thay đổi` : ''}.`);
+    } catch (e) {
+      // A file cannot be put back into the form: the reason is shown on the attendance page.
+      if (!(e instanceof HttpException) || e.getStatus() >= 500 || e.getStatus() === 403 || e.getStatus() === 404) throw e;
+      flash(req, 'error', String((e.getResponse() as { message?: string }).message ?? e.message));
+    }
+    res.redirect(303, back);
   }
 
   @Get('sittings/:sittingId/roster')

@@ -3,6 +3,7 @@ import { SetupModule } from '../setup/setup.module';
 import { AttendanceSummaryRepository } from './attendance-summary.repository';
 import { AttendanceSummaryService } from './attendance-summary.service';
 import { AttendanceRepository } from './attendance.repository';
+import { AttendanceImportService } from './attendance-import.service';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceExportService } from './attendance-export.service';
@@ -22,6 +23,7 @@ import { AttendanceTraineeController } from './attendance-trainee.controller';
     AttendanceSummaryService,
     AttendanceRepository,
     AttendanceMarkingService,
+    AttendanceImportService,
     AttendanceReportService,
     AttendanceExportService,
     AttendancePrintService,

@@ -141,6 +141,7 @@ export const POLICY: Record<string, Access> = {
   'GET /sessions/:id/attendance': STAFF,
   'GET /sessions/:id/sittings/:sittingId/roster': STAFF,
   'POST /sessions/:id/sittings/:sittingId/roster': ORG,
+  'POST /sessions/:id/attendance/import': ORG,
   'GET /sessions/:id/checkin': ORG,
   'GET /sessions/:id/self-checkin/display': ORG,
   'GET /sessions/:id/attendance/export.xlsx': STAFF,
