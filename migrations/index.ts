@@ -10,6 +10,7 @@ import { QaQuestions1796006406094 } from './1796006406094-QaQuestions';
 import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndCategories';
 import { Certificates1796006441627 } from './1796006441627-Certificates';
 import { RequiredTopics1796016497623 } from './1796016497623-RequiredTopics';
+import { RequiredTopicsOnTopics1796019221311 } from './1796019221311-RequiredTopicsOnTopics';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ImportBatches1796006422197,
   Certificates1796006441627,
   RequiredTopics1796016497623,
+  RequiredTopicsOnTopics1796019221311,
 ];

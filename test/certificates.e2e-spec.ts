@@ -92,7 +92,7 @@ describe('certificates', () => {
     /** The text of the preview row of a trainee. */
     const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
     const requiredOf = async (sessionId: string) =>
-      (await t.query<{ title: string }>(`SELECT tp.title FROM certificate_required_topics r JOIN topics tp ON tp.id = r.topic_id WHERE r.session_id = $1 ORDER BY tp.title`, [sessionId])).map((r) => r.title);
+      (await t.query<{ title: string }>(`SELECT title FROM topics WHERE session_id = $1 AND required_for_certificate ORDER BY title`, [sessionId])).map((r) => r.title);
 
     it('are chosen on the rule form, named in the reasons, and applied when issuing all and one by one', async () => {
       // 8 sittings from 25/09; the agenda built through the product: topic 2 on 26/09 morning, topic 5 on 27/09 afternoon, topic 6 (never required) on 28/09 morning.
@@ -220,8 +220,8 @@ describe('certificates', () => {
       expect(await requiredOf(fx.session.id)).toEqual([mine.title]);
       const [row] = await t.query<{ min_attendance_percent: number }>('SELECT min_attendance_percent FROM training_sessions WHERE id = $1', [fx.session.id]);
       expect(row.min_attendance_percent).toBe(80);
-      // And the database itself refuses a topic of another session.
-      await expect(t.query('INSERT INTO certificate_required_topics (session_id, topic_id) VALUES ($1, $2)', [fx.session.id, foreign.id])).rejects.toThrow(/foreign key/);
+      // The other session's topic was not touched either.
+      expect((await t.query<{ r: boolean }>('SELECT required_for_certificate AS r FROM topics WHERE id = $1', [foreign.id]))[0].r).toBe(false);
 
       // Unticking every topic clears the requirement.
       expect((await submitForm(organiser, url, `${url}/settings`, settings())).status).toBe(303);

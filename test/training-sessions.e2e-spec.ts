@@ -320,6 +320,8 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
 
   let cloneId: string;
   it('clones a session with its agenda, topics and lecturers to new dates and place', async () => {
+    // A topic the certificate rule requires stays required in the copy.
+    await t.query(`UPDATE topics SET required_for_certificate = true WHERE session_id = $1 AND title = 'Chuyên đề ngày thứ hai'`, [sessionId]);
     const res = await submitForm(org, `/sessions/${sessionId}`, `/sessions/${sessionId}/clone`, { title: '', startDate: '2026-04-20', hostProvinceCode: '14', venue: 'Hội trường tỉnh Sơn La' });
     expect(res.status).toBe(303);
     cloneId = res.headers.location.split('/').pop()!;
@@ -340,6 +342,8 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     expect(topics.length).toBe(4);
     expect(topics.find((x) => x.title.startsWith('Hệ thống thông tin'))).toEqual({ title: 'Hệ thống thông tin quản lý Chương trình mục tiêu quốc gia', date: '2026-04-20', start_time: '08:00:00', lecturers: ['Hoàng Thị Lan', 'Nguyễn Văn Thành'] });
     expect(topics.find((x) => x.title === 'Chuyên đề ngày thứ hai')).toMatchObject({ date: '2026-04-21', start_time: '10:00:00' });
+    const required = await t.query<{ title: string }>(`SELECT title FROM topics WHERE session_id = $1 AND required_for_certificate`, [cloneId]);
+    expect(required.map((r) => r.title)).toEqual(['Chuyên đề ngày thứ hai']);
   });
 
   it('refuses a clone that would double-book a lecturer', async () => {

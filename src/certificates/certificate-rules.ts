@@ -11,7 +11,7 @@ export interface RequiredTopic {
 
 /**
  * The certificate rule of a session: training_sessions.min_attendance_percent
- * and excused_counts, and the required topics (certificate_required_topics).
+ * and excused_counts, and the required topics (topics.required_for_certificate).
  */
 export interface EligibilityRule {
   minAttendancePercent: number;

@@ -97,8 +97,8 @@ export class CertificateTemplatesService {
   }
 
   private async topicsOfRule(sessionId: string, manager?: EntityManager): Promise<{ topics: Topic[]; requiredIds: Set<string>; required: Topic[] }> {
-    const requiredIds = new Set(await this.repo.requiredTopicIds(sessionId, manager));
     const topics = await this.sessions.listTopics(sessionId, manager);
+    const requiredIds = new Set(topics.filter((t) => t.requiredForCertificate).map((t) => t.id));
     return { topics, requiredIds, required: topics.filter((t) => requiredIds.has(t.id)) };
   }
 
@@ -134,7 +134,7 @@ export class CertificateTemplatesService {
         if (rule.minAttendancePercent !== current.minAttendancePercent || rule.excusedCounts !== current.excusedCounts) {
           await this.sessions.updateCertificateRule(sessionId, rule, m);
         }
-        await this.repo.setRequiredTopics(sessionId, topicIds, m);
+        await this.sessions.setRequiredTopics(sessionId, topicIds, m);
         const named = (list: Topic[]) => list.map((t) => ({ id: t.id, title: t.title }));
         await this.audit.record(
           {

@@ -57,21 +57,6 @@ export class CertificatesRepository {
     await this.m(manager).update(CertificateTemplate, { sessionId }, { logo, logoMime: mime });
   }
 
-  /** Ids of the topics that the certificate rule of a session requires. */
-  async requiredTopicIds(sessionId: string, manager?: EntityManager): Promise<string[]> {
-    const rows: { topicId: string }[] = await this.m(manager).query(`SELECT topic_id AS "topicId" FROM certificate_required_topics WHERE session_id = $1`, [sessionId]);
-    return rows.map((r) => r.topicId);
-  }
-
-  /** Makes these topics (of this session: the foreign key says so too) the required ones, and no other. */
-  async setRequiredTopics(sessionId: string, topicIds: string[], manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM certificate_required_topics WHERE session_id = $1 AND NOT (topic_id = ANY($2::uuid[]))`, [sessionId, topicIds]);
-    await manager.query(
-      `INSERT INTO certificate_required_topics (session_id, topic_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-      [sessionId, topicIds],
-    );
-  }
-
   /** The enrolments (not cancelled) of a session with their trainee, in enrolment order. */
   enrolmentsOfSession(sessionId: string, manager?: EntityManager): Promise<EnrolmentPerson[]> {
     return this.m(manager).query(`${PERSON_SQL} WHERE e.session_id = $1 AND e.status <> 'cancelled' ORDER BY e.created_at, e.id`, [sessionId]);

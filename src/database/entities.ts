@@ -20,7 +20,6 @@ import { Certificate } from '../certificates/certificate.entity';
 import { CertificateTemplate } from '../certificates/certificate-template.entity';
 import { CertificateSerialCounter } from '../certificates/certificate-serial-counter.entity';
 import { CertificateRun } from '../certificates/certificate-run.entity';
-import { CertificateRequiredTopic } from '../certificates/certificate-required-topic.entity';
 
 /** Every entity of the app; the migration check compares these with the migrated schema. */
 export const ENTITIES = [
@@ -46,5 +45,4 @@ export const ENTITIES = [
   CertificateTemplate,
   CertificateSerialCounter,
   CertificateRun,
-  CertificateRequiredTopic,
 ];

@@ -79,6 +79,14 @@ export class AgendaRepository {
       .getMany();
   }
 
+  /** Makes exactly these topics of the session the ones its certificate rule requires. */
+  async setRequiredTopics(sessionId: string, topicIds: string[], m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE topics SET required_for_certificate = (id = ANY($2::uuid[])) WHERE session_id = $1 AND required_for_certificate <> (id = ANY($2::uuid[]))`,
+      [sessionId, topicIds],
+    );
+  }
+
   findTopic(id: string, m?: EntityManager): Promise<Topic | null> {
     return this.tr(m).findOne({ where: { id }, relations: { sitting: true, lecturers: true } });
   }

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { TrainingSession } from './training-session.entity';
 import { Sitting } from './sitting.entity';
 import { User } from '../users/user.entity';
@@ -18,8 +18,6 @@ export const AGENDA_KIND_LABELS: Record<AgendaKind, string> = {
 @Entity('topics')
 @Check('chk_topics_kind', `"kind" IN ('topic','opening','closing','break','discussion','other')`)
 @Check('chk_topics_times', `"start_time" IS NULL OR "end_time" IS NULL OR "end_time" > "start_time"`)
-// Lets certificate_required_topics refer to a topic together with its session.
-@Unique('uq_topics_id_session', ['id', 'sessionId'])
 export class Topic {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -57,6 +55,10 @@ export class Topic {
 
   @Column({ type: 'int', default: 0 })
   position: number;
+
+  /** Part of the session's certificate rule: trainees must have attended the sitting this topic is taught in. */
+  @Column({ type: 'boolean', default: false })
+  requiredForCertificate: boolean;
 
   @ManyToMany(() => User)
   @JoinTable({ name: 'topic_lecturers', joinColumn: { name: 'topic_id' }, inverseJoinColumn: { name: 'user_id' } })

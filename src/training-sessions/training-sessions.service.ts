@@ -279,6 +279,7 @@ export class TrainingSessionsService {
             startTime: t.startTime,
             endTime: t.endTime,
             position: t.position,
+            requiredForCertificate: t.requiredForCertificate,
             lecturers: lecturerIds.map((lid) => ({ id: lid }) as never),
           },
           m,
@@ -325,6 +326,11 @@ export class TrainingSessionsService {
   /** Sets the certificate rule (minimum share of sittings attended; whether excused absences count). */
   async updateCertificateRule(id: string, rule: { minAttendancePercent: number; excusedCounts: boolean }, manager?: EntityManager): Promise<void> {
     await this.sessions.updateCertificateRule(id, rule, manager);
+  }
+
+  /** The topics (of this session) that its certificate rule requires; the others stop being required. */
+  async setRequiredTopics(sessionId: string, topicIds: string[], manager: EntityManager): Promise<void> {
+    await this.agenda.setRequiredTopics(sessionId, topicIds, manager);
   }
 }
 
