@@ -7,7 +7,8 @@ import { registerFonts } from '../pdf/pdf-fonts';
 import { MarkStatus } from './attendance-mark.entity';
 import { AttendanceReportService, SessionAttendance } from './attendance-report.service';
 import { dmy } from './attendance-rules';
-import { FileOut, finished } from './file-out';
+import { FileOut, finished } from '../common/file-out';
+import { writeCsvRows } from '../common/csv';
 
 /** Letters used in the attendance grid of exports (the legend is printed with them). */
 export const CELL_CODES: Record<MarkStatus, string> = { present: 'x', late: 'M', excused: 'P', absent: 'V' };
@@ -88,21 +89,10 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
   await wb.commit();
 }
 
-/** CSV for Excel: UTF-8 with a byte order mark so Vietnamese shows right, CRLF line ends. */
-export async function writeCsv(data: SessionAttendance, out: Writable): Promise<void> {
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const line = (cells: unknown[]) => cells.map(esc).join(',') + '\r\n';
-  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write('\uFEFF' + line(headerColumns(data)));
-  for (const [i, t] of data.trainees.entries()) {
-    await write(line([i + 1, t.fullName, t.position, t.communeName, t.provinceName, ...t.cells.map(code), t.attended, t.percent.toFixed(1), t.meetsRule ? 'Đạt' : 'Không đạt']));
-  }
-  const done = finished(out);
-  out.end();
-  await done;
+/** CSV for Excel (UTF-8 with BOM, see writeCsvRows). */
+export function writeCsv(data: SessionAttendance, out: Writable): Promise<void> {
+  const rows = data.trainees.map((t, i) => [i + 1, t.fullName, t.position, t.communeName, t.provinceName, ...t.cells.map(code), t.attended, t.percent.toFixed(1), t.meetsRule ? 'Đạt' : 'Không đạt']);
+  return writeCsvRows(out, [headerColumns(data), ...rows]);
 }
 
 /** A4 landscape table, repeated header on each page. */

@@ -13,7 +13,7 @@ import { AttendanceExportService } from './attendance-export.service';
 import { AttendancePrintService } from './attendance-print.service';
 import { SelfCheckinService } from './self-checkin.service';
 import { MarkRosterDto } from './dto/mark-roster.dto';
-import { sendFile } from './file-out';
+import { sendFile } from '../common/file-out';
 
 class RosterQuery {
   @IsOptional()

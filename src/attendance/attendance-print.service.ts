@@ -9,7 +9,7 @@ import { AttendanceRepository, EnrollmentInfo } from './attendance.repository';
 import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { dmy, localClock, sittingLabel, sittingStart } from './attendance-rules';
-import { FileOut, finished } from './file-out';
+import { FileOut, finished } from '../common/file-out';
 
 const ORGANISERS = ['admin', 'organiser'];
 

@@ -2,11 +2,15 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditService } from './audit.service';
+import { AuditRepository } from './audit.repository';
+import { AuditLogService } from './audit-log.service';
+import { AuditController } from './audit.controller';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntry])],
-  providers: [AuditService],
+  controllers: [AuditController],
+  providers: [AuditService, AuditRepository, AuditLogService],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -15,6 +15,7 @@ const ITEMS: { href: string; label: string; roles: Role[] }[] = [
   { href: '/trainees', label: 'Học viên', roles: ['admin', 'organiser'] },
   { href: '/questions', label: 'Hỏi đáp', roles: ['admin', 'organiser', 'lecturer'] },
   { href: '/reference', label: 'Danh mục', roles: ['admin', 'organiser'] },
+  { href: '/audit', label: 'Nhật ký', roles: ['admin', 'organiser'] },
   { href: '/admin/users', label: 'Tài khoản', roles: ['admin'] },
 ];
 

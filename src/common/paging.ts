@@ -1,3 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `?page=` of a list page or list API (1-based). */
+export class PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'Trang không hợp lệ.' })
+  @Min(1)
+  @Max(100000)
+  page?: number;
+}
+
 /** Paging numbers for list pages. */
 export interface Page {
   page: number;

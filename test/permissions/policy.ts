@@ -38,6 +38,8 @@ export const POLICY: Record<string, Access> = {
   'POST /account/api-token': 'signed-in',
   'GET /api/v1/me': 'signed-in',
   'GET /admin/users': ADMIN,
+  'GET /audit': ORG,
+  'GET /audit/export.csv': ORG,
   'GET /admin/users/new': ADMIN,
   'POST /admin/users': ADMIN,
   'POST /admin/users/:id/role': ADMIN,

@@ -1,10 +1,11 @@
+import { PageQueryDto } from '../../common/paging';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { QUESTION_STATUSES, QuestionStatus } from '../question.entity';
 import { emptyToUndefined } from './transforms';
 
-export class SearchQuestionsDto {
+export class SearchQuestionsDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Từ khóa (không phân biệt dấu, hoa thường)' })
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -41,14 +42,6 @@ export class SearchQuestionsDto {
   @IsOptional()
   @IsIn(QUESTION_STATUSES as unknown as string[], { message: 'Trạng thái không hợp lệ.' })
   status?: QuestionStatus;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'Trang không hợp lệ.' })
-  @Min(1)
-  @Max(100000)
-  page?: number;
 }
 
 /** Sessions page: the same filters without the session (it is in the path). */

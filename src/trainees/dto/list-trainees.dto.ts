@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '../../common/paging';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-export class ListTraineesDto {
+export class ListTraineesDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100, { message: 'Từ khóa tối đa 100 ký tự.' })
@@ -28,11 +28,4 @@ export class ListTraineesDto {
   @IsString()
   @MaxLength(40)
   session?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'Trang không hợp lệ.' })
-  @Min(1)
-  @Max(100000)
-  page?: number;
 }

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { Writable } from 'node:stream';
-import { foldForSearch } from '../common/text/vietnamese';
+import { foldForSearch } from './text/vietnamese';
 
 /** A generated file: written straight to the response (large exports stream). */
 export interface FileOut {

@@ -1,0 +1,185 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import { writeCsvRows } from '../common/csv';
+import { FileOut } from '../common/file-out';
+import { pageOf } from '../common/paging';
+import { AuditFilter, AuditRepository, AuditRow } from './audit.repository';
+import { SearchAuditDto } from './dto/search-audit.dto';
+
+const PAGE_SIZE = 50;
+const EXPORT_PAGE = 1000;
+
+/** What each recorded action means, for people reading the log. */
+export const ACTION_LABELS: Record<string, string> = {
+  'attendance.mark': 'Điểm danh',
+  'certificate.issue': 'Cấp giấy chứng nhận',
+  'certificate.override': 'Cấp giấy chứng nhận (vượt điều kiện)',
+  'certificate.reissue': 'Cấp lại giấy chứng nhận',
+  'certificate.revoke': 'Thu hồi giấy chứng nhận',
+  'certificate.settings': 'Sửa mẫu và điều kiện cấp chứng nhận',
+  'certificate.logo': 'Đổi ảnh biểu trưng trên chứng nhận',
+  'enrollment.add': 'Thêm học viên vào lớp',
+  'enrollment.cancel': 'Hủy đăng ký',
+  'enrollment.confirm': 'Xác nhận đăng ký',
+  'import.commit': 'Nhập danh sách học viên từ tệp',
+  'material.upload': 'Tải lên tài liệu',
+  'qa.answer.create': 'Trả lời câu hỏi',
+  'qa.answer.edit': 'Sửa câu trả lời',
+  'qa.category.create': 'Tạo nhóm câu hỏi',
+  'qa.category.delete': 'Xóa nhóm câu hỏi',
+  'qa.category.update': 'Sửa nhóm câu hỏi',
+  'qa.question.ask': 'Đặt câu hỏi',
+  'qa.question.classify': 'Phân loại câu hỏi',
+  'qa.question.log': 'Ghi nhận câu hỏi thay học viên',
+  'qa.question.publish': 'Công bố câu hỏi',
+  'qa.question.reject': 'Từ chối câu hỏi',
+  'qa.question.reopen': 'Mở lại câu hỏi',
+  'qa.question.unpublish': 'Thôi công bố câu hỏi',
+  'session.clone': 'Sao chép lớp',
+  'session.create': 'Tạo lớp',
+  'session.status': 'Đổi trạng thái lớp',
+  'session.update': 'Sửa thông tin lớp',
+  'sitting.create': 'Thêm buổi học',
+  'sitting.delete': 'Xóa buổi học',
+  'sitting.update': 'Sửa buổi học',
+  'topic.create': 'Thêm nội dung chương trình',
+  'topic.delete': 'Xóa nội dung chương trình',
+  'topic.update': 'Sửa nội dung chương trình',
+  'trainee.create': 'Tạo hồ sơ học viên',
+  'trainee.import': 'Tạo hồ sơ học viên từ tệp',
+  'trainee.merge': 'Gộp hồ sơ học viên',
+  'trainee.merged-into': 'Hồ sơ được gộp vào hồ sơ khác',
+  'trainee.update': 'Sửa hồ sơ học viên',
+  'user.activate': 'Kích hoạt tài khoản',
+  'user.api-token': 'Cấp mã API',
+  'user.create': 'Tạo tài khoản',
+  'user.disable': 'Khóa tài khoản',
+  'user.enable': 'Mở khóa tài khoản',
+  'user.role': 'Đổi vai trò',
+  'user.sign-in-code': 'Cấp mã đăng nhập',
+};
+
+export const ENTITY_LABELS: Record<string, string> = {
+  attendance_mark: 'Điểm danh',
+  certificate: 'Giấy chứng nhận',
+  enrollment: 'Đăng ký',
+  material: 'Tài liệu',
+  qa_category: 'Nhóm câu hỏi',
+  question: 'Câu hỏi',
+  session: 'Lớp',
+  sitting: 'Buổi học',
+  topic: 'Nội dung chương trình',
+  trainee: 'Học viên',
+  training_session: 'Lớp',
+  user: 'Tài khoản',
+};
+
+/** One line of the log as people read it. */
+export interface AuditLine {
+  id: string;
+  at: Date;
+  actor: string;
+  actorEmail: string | null;
+  action: string;
+  actionLabel: string;
+  entity: string;
+  entityLabel: string;
+  entityId: string;
+  changes: string[];
+  note: string | null;
+}
+
+/** The audit trail for auditors and organisers: filters, paging, CSV of everything filtered. */
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly repo: AuditRepository) {}
+
+  async page(q: SearchAuditDto) {
+    const filter = await this.filterOf(q);
+    const total = await this.repo.count(filter);
+    const paging = pageOf(q.page, PAGE_SIZE, total);
+    const rows = total ? await this.repo.search(filter, PAGE_SIZE, (paging.page - 1) * PAGE_SIZE) : [];
+    const actions = (await this.repo.actions()).map((a) => ({ value: a, label: ACTION_LABELS[a] ?? a, selected: a === q.action }));
+    const params = new URLSearchParams(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, actor: q.actor, from: q.from, to: q.to }).filter((e): e is [string, string] => !!e[1]));
+    return { lines: rows.map(lineOf), paging, actions, filter: q, query: params.toString() ? `&${params.toString()}` : '', exportQuery: params.toString() };
+  }
+
+  /** Everything the filters select, newest first, read 1,000 entries at a time. */
+  async csv(q: SearchAuditDto): Promise<FileOut> {
+    const filter = await this.filterOf(q);
+    const repo = this.repo;
+    async function* rows() {
+      yield ['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú'];
+      let before: string | undefined;
+      for (;;) {
+        const page = await repo.search(filter, EXPORT_PAGE, 0, before);
+        for (const r of page) {
+          const l = lineOf(r);
+          yield [localIso(r.createdAt), l.actor, l.actorEmail, l.actionLabel, l.action, l.entityLabel, l.entityId, l.changes.join('; '), json(r.oldValue), json(r.newValue), l.note];
+        }
+        if (page.length < EXPORT_PAGE) return;
+        before = page[page.length - 1].id;
+      }
+    }
+    return { filename: `nhat-ky-${new Date().toISOString().slice(0, 10)}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
+  }
+
+  private async filterOf(q: SearchAuditDto): Promise<AuditFilter> {
+    if (q.from && q.to && q.from > q.to) throw new BadRequestException('Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.');
+    const actor = q.actor?.trim();
+    return {
+      action: q.action || undefined,
+      entity: q.entity || undefined,
+      entityId: q.entityId?.trim() || undefined,
+      actorIds: actor ? await this.repo.actorIdsMatching(actor) : undefined,
+      from: q.from || undefined,
+      to: q.to || undefined,
+    };
+  }
+}
+
+function lineOf(r: AuditRow): AuditLine {
+  return {
+    id: r.id,
+    at: r.createdAt,
+    actor: r.actorName ?? (r.actorEmail ? r.actorEmail : 'Hệ thống'),
+    actorEmail: r.actorEmail,
+    action: r.action,
+    actionLabel: ACTION_LABELS[r.action] ?? r.action,
+    entity: r.entity,
+    entityLabel: ENTITY_LABELS[r.entity] ?? r.entity,
+    entityId: r.entityId,
+    changes: changesOf(r.oldValue, r.newValue),
+    note: r.note,
+  };
+}
+
+/** "status: absent → present" for each field that differs; the new values when there was nothing before. */
+export function changesOf(oldValue: Record<string, unknown> | null, newValue: Record<string, unknown> | null, max = 8): string[] {
+  const o = oldValue ?? {};
+  const n = newValue ?? {};
+  const keys = [...new Set([...Object.keys(o), ...Object.keys(n)])];
+  const out: string[] = [];
+  for (const k of keys) {
+    const a = JSON.stringify(o[k] ?? null);
+    const b = JSON.stringify(n[k] ?? null);
+    if (a === b) continue;
+    out.push(oldValue ? `${k}: ${short(o[k])} → ${short(n[k])}` : `${k}: ${short(n[k])}`);
+  }
+  return out.length > max ? [...out.slice(0, max), `… và ${out.length - max} trường khác`] : out;
+}
+
+function short(v: unknown): string {
+  if (v === null || v === undefined) return '∅';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+function json(v: unknown): string {
+  return v === null || v === undefined ? '' : JSON.stringify(v);
+}
+
+/** "2025-09-25 07:58:03" in Asia/Ho_Chi_Minh. */
+function localIso(d: Date): string {
+  return new Date(new Date(d).getTime() + 7 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { foldForSearch } from '../common/text/vietnamese';
+
+export interface AuditFilter {
+  action?: string;
+  entity?: string;
+  entityId?: string;
+  /** The actors to show (from actorIdsMatching); an empty list matches nobody. */
+  actorIds?: string[];
+  /** Local dates (Asia/Ho_Chi_Minh), both included. */
+  from?: string;
+  to?: string;
+}
+
+export interface AuditRow {
+  id: string;
+  createdAt: Date;
+  action: string;
+  entity: string;
+  entityId: string;
+  oldValue: Record<string, unknown> | null;
+  newValue: Record<string, unknown> | null;
+  note: string | null;
+  actorName: string | null;
+  actorEmail: string | null;
+}
+
+const COLUMNS = `a.id::text AS id, a.created_at AS "createdAt", a.action, a.entity, a.entity_id AS "entityId",
+  a.old_value AS "oldValue", a.new_value AS "newValue", a.note, u.full_name AS "actorName", u.email AS "actorEmail"`;
+
+/** Reading the audit trail (writing is AuditService.record). The actor's name is joined for display. */
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Newest first; `beforeId` pages through a large export without OFFSET. */
+  search(f: AuditFilter, limit: number, offset = 0, beforeId?: string): Promise<AuditRow[]> {
+    const { where, params } = whereOf(f);
+    if (beforeId) {
+      params.push(beforeId);
+      where.push(`a.id < $${params.length}::bigint`);
+    }
+    params.push(limit, offset);
+    return this.ds.query(
+      `SELECT ${COLUMNS} FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+  }
+
+  async count(f: AuditFilter): Promise<number> {
+    const { where, params } = whereOf(f);
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params);
+    return n;
+  }
+
+  /** Users whose name (diacritics and case ignored) or email contains the text. */
+  async actorIdsMatching(text: string): Promise<string[]> {
+    const key = foldForSearch(text);
+    const rows: { id: string; full_name: string; email: string | null }[] = await this.ds.query(`SELECT id, full_name, email FROM users`);
+    return rows.filter((r) => foldForSearch(r.full_name).includes(key) || (r.email ?? '').toLowerCase().includes(text.trim().toLowerCase())).map((r) => r.id);
+  }
+
+  async actions(): Promise<string[]> {
+    const rows: { action: string }[] = await this.ds.query(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
+    return rows.map((r) => r.action);
+  }
+}
+
+function whereOf(f: AuditFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(params.length));
+  };
+  if (f.action) add((n) => `a.action = $${n}`, f.action);
+  if (f.entity) add((n) => `a.entity = $${n}`, f.entity);
+  if (f.entityId) add((n) => `a.entity_id = $${n}`, f.entityId);
+  if (f.actorIds) add((n) => `a.actor_id = ANY($${n}::uuid[])`, f.actorIds);
+  if (f.from) add((n) => `a.created_at >= ($${n}::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, f.from);
+  if (f.to) add((n) => `a.created_at < (($${n}::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, f.to);
+  return { where, params };
+}

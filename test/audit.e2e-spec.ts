@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { parse } from 'csv-parse/sync';
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { login, pageText, submitForm } from './support/http';
+import { createEnrolledSessionFixture } from './support/fixtures';
+import { changesOf } from '../src/audit/audit-log.service';
+
+type Agent = ReturnType<typeof request.agent>;
+
+describe('audit log: who changed what, when, old → new', () => {
+  let t: TestApp;
+  let organiser: Agent;
+  let fx: Awaited<ReturnType<typeof createEnrolledSessionFixture>>;
+
+  beforeAll(async () => {
+    t = await bootApp();
+    const org = await createUser(t, 'organiser', { fullName: 'Đặng Thị Kiểm Tra' });
+    organiser = t.agent();
+    await login(organiser, org.login, org.password);
+    fx = await createEnrolledSessionFixture(t, 3, { title: 'Lớp để kiểm tra nhật ký' });
+    // Two changes made through the product: the roster marks a trainee late, then present.
+    const roster = `/sessions/${fx.session.id}/sittings/${fx.sittings[0].id}/roster`;
+    for (const status of ['late', 'present']) {
+      expect((await submitForm(organiser, roster, roster, { status, scope: 'selected', enrollmentIds: fx.enrollments[0].id })).status).toBe(303);
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lists the changes newest first with the actor, the action in Vietnamese and old → new, filtered by action, actor, object and dates', async () => {
+    const all = pageText((await organiser.get('/audit').expect(200)).text);
+    expect(all).toContain('Nhật ký thao tác');
+    const marks = pageText((await organiser.get('/audit?action=attendance.mark').expect(200)).text);
+    expect(marks).toContain('2 mục');
+    expect(marks).toContain('Đặng Thị Kiểm Tra');
+    expect(marks).toContain('status: late → present');
+    // Newest first: the change, then the first mark (listed with its new values only).
+    expect(marks.search(/method: roster status: late markedAt/)).toBeGreaterThan(marks.indexOf('status: late → present'));
+    // The actor found without diacritics; nobody else's entries.
+    expect(pageText((await organiser.get('/audit?action=attendance.mark&actor=dang%20thi%20kiem').expect(200)).text)).toContain('2 mục');
+    expect(pageText((await organiser.get('/audit?action=attendance.mark&actor=khong%20co%20ai').expect(200)).text)).toContain('0 mục');
+    // By object: the mark's id.
+    const [{ id }] = await t.query<{ id: string }>(`SELECT id FROM attendance_marks WHERE enrollment_id = $1`, [fx.enrollments[0].id]);
+    expect(pageText((await organiser.get(`/audit?entityId=${id}`).expect(200)).text)).toContain('2 mục');
+    // Dates are local (Asia/Ho_Chi_Minh) days.
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    expect(pageText((await organiser.get(`/audit?action=attendance.mark&from=${today}&to=${today}`).expect(200)).text)).toContain('2 mục');
+    expect(pageText((await organiser.get('/audit?action=attendance.mark&from=2020-01-01&to=2020-01-31').expect(200)).text)).toContain('0 mục');
+  });
+
+  it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {
+    const res = await organiser
+      .get('/audit/export.csv?action=attendance.mark')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const body = res.body as Buffer;
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows: string[][] = parse(body.toString('utf8'), { bom: true });
+    expect(rows[0]).toEqual(['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú']);
+    expect(rows).toHaveLength(3);
+    const [latest, first] = rows.slice(1);
+    expect(latest.slice(1, 5)).toEqual(['Đặng Thị Kiểm Tra', expect.stringContaining('@'), 'Điểm danh', 'attendance.mark']);
+    expect(JSON.parse(latest[8]).status).toBe('late');
+    expect(JSON.parse(latest[9]).status).toBe('present');
+    expect(first[8]).toBe('');
+    expect(JSON.parse(first[9]).status).toBe('late');
+    expect(latest[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('is for organisers and admins only, and answers bad filters with a message', async () => {
+    for (const role of ['lecturer', 'trainee'] as const) {
+      const u = await createUser(t, role);
+      const a = t.agent();
+      await login(a, u.login, u.password);
+      expect((await a.get('/audit')).status).toBe(403);
+      expect((await a.get('/audit/export.csv')).status).toBe(403);
+    }
+    expect((await t.agent().get('/audit')).status).toBe(303);
+    const bad = await organiser.get('/audit?from=2025-09-30&to=2025-09-01');
+    expect(bad.status).toBe(400);
+    expect(pageText(bad.text)).toContain('Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.');
+    expect((await organiser.get('/audit?action=DROP%20TABLE')).status).toBe(400);
+  });
+
+  it('summarises a change field by field', () => {
+    expect(changesOf({ status: 'absent', reason: null }, { status: 'present', reason: null })).toEqual(['status: "absent" → "present"'.replace(/"/g, '')]);
+    expect(changesOf(null, { title: 'Lớp A', capacity: 30 })).toEqual(['title: Lớp A', 'capacity: 30']);
+    expect(changesOf({ a: 1 }, { a: 1 })).toEqual([]);
+  });
+});
