@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import jsQR from 'jsqr';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
@@ -511,6 +512,27 @@ describe('certificates', () => {
       const again = await submitForm(organiser, `/certificates/${cert.id}`, `/certificates/${fresh.id}/revoke`, { reason: 'x' });
       expect(again.status).toBe(303);
       expect((await certsOf(fx.session.id)).filter((c) => c.status === 'revoked')).toHaveLength(1);
+
+      // The register (sổ cấp) keeps all of it: the replaced one says by which, the revoked one why.
+      const reg = await organiser
+        .get(`/sessions/${fx.session.id}/certificates/register.xlsx`)
+        .buffer(true)
+        .parse(binaryParser as never)
+        .expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(reg.body);
+      const ws = wb.getWorksheet('Sổ cấp')!;
+      expect(ws.getCell('A1').value).toBe('SỔ CẤP GIẤY CHỨNG NHẬN');
+      expect((ws.getRow(6).values as unknown[]).slice(1)).toEqual(['STT', 'Số hiệu', 'Họ và tên', 'Ngày sinh', 'Chức vụ', 'Đơn vị công tác', 'Ngày cấp', 'Căn cứ cấp', 'Tình trạng', 'Ghi chú', 'Đường dẫn xác thực']);
+      const rows: unknown[][] = [];
+      for (let r = 7; r <= ws.rowCount; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
+      const bySerial = (serial: string) => rows.find((r) => r[1] === serial)!;
+      expect(bySerial(cert.serial).slice(2, 4)).toEqual(['Vàng Thị Mỷ', '07/03/1988']);
+      expect(bySerial(cert.serial).slice(8, 10)).toEqual(['Đã được thay thế', `Thay bằng giấy số ${fresh.serial} (Sai ngày sinh)`]);
+      expect(bySerial(fresh.serial)[8]).toBe('Đã thu hồi');
+      expect(String(bySerial(fresh.serial)[9])).toMatch(/^Thu hồi ngày \d{2}\/\d{2}\/\d{4}: Cấp nhầm$/);
+      expect(String(bySerial(fresh.serial)[10])).toContain(`/verify/${fresh.verification_code}`);
+      expect(rows.map((r) => r[1])).toEqual((await certsOf(fx.session.id)).map((c) => c.serial)); // every certificate, in serial order
     });
   });
 

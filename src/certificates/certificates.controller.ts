@@ -4,6 +4,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
+import { CertificateRegisterService } from './certificate-register.service';
+import { sendFile } from '../common/file-out';
 import { CertificateDocumentsService } from './certificate-documents.service';
 import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificateRunsService } from './certificate-runs.service';
@@ -31,6 +33,7 @@ export class CertificatesController {
     private readonly runs: CertificateRunsService,
     private readonly templates: CertificateTemplatesService,
     private readonly documents: CertificateDocumentsService,
+    private readonly register: CertificateRegisterService,
   ) {}
 
   @Get('sessions/:id/certificates')
@@ -91,6 +94,12 @@ export class CertificatesController {
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="giay-chung-nhan-${id.slice(0, 8)}.zip"`);
     await this.documents.writeZip(id, res);
+  }
+
+  /** The register of every certificate issued for the session (sổ cấp), valid, revoked or replaced. */
+  @Get('sessions/:id/certificates/register.xlsx')
+  async registerXlsx(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    await sendFile(res, await this.register.xlsx(id));
   }
 
   @Get('sessions/:id/certificates.pdf')

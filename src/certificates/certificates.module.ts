@@ -9,6 +9,7 @@ import { CertificateRunsService } from './certificate-runs.service';
 import { CertificateTemplatesService } from './certificate-templates.service';
 import { CertificateVerificationService } from './certificate-verification.service';
 import { CertificatesController, PortalCertificatesController } from './certificates.controller';
+import { CertificateRegisterService } from './certificate-register.service';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { VerifyApiController, VerifyPageController } from './verify.controller';
@@ -18,6 +19,7 @@ import { VerifyApiController, VerifyPageController } from './verify.controller';
   controllers: [CertificatesController, PortalCertificatesController, VerifyPageController, VerifyApiController],
   providers: [
     CertificatesRepository,
+    CertificateRegisterService,
     CertificateTemplatesService,
     CertificateIssuingService,
     CertificateRunsService,

@@ -201,6 +201,7 @@ export const POLICY: Record<string, Access> = {
   'GET /sessions/:id/certificates/sample.pdf': ORG,
   'GET /sessions/:id/certificates.zip': ORG,
   'GET /sessions/:id/certificates.pdf': ORG,
+  'GET /sessions/:id/certificates/register.xlsx': ORG,
   'GET /certificates/:id.pdf': ORG,
   'GET /certificates/:id': ORG,
   'POST /certificates/:id/revoke': ORG,
