@@ -111,4 +111,20 @@ describe('materials on S3-compatible storage (s3rver process)', () => {
     expect(await count()).toBe(before);
     expect(await t.query(`SELECT 1 FROM materials WHERE topic_id = $1`, [topic.id])).toHaveLength(0);
   });
+
+  it('answers 503 with a message when the storage server is down, and keeps nothing half-written', async () => {
+    const lecturer = await createUser(t, 'lecturer');
+    const fx = await createSessionFixture(t, { title: 'Lớp S3 khi kho ngừng', startDate: '2025-10-05' });
+    const topic = await createTopicFixture(t, fx.session.id, { lecturers: [lecturer.user as User] });
+    const lec = t.agent();
+    await login(lec, lecturer.login, lecturer.password);
+    const token = await csrfToken(lec);
+    s3.proc.kill();
+    await new Promise((r) => s3.proc.once('exit', r));
+    const res = await lec.post(`/api/v1/topics/${topic.id}/materials`).set('x-csrf-token', token).attach('file', pdfBytes('down'), 'Khi kho ngừng.pdf');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body.message).toBe('Kho lưu trữ tệp tạm thời không kết nối được. Vui lòng thử lại sau ít phút.');
+    expect(await t.query(`SELECT 1 FROM materials WHERE topic_id = $1`, [topic.id])).toHaveLength(0);
+  });
 });

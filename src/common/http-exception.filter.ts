@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from '../storage/storage.service';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppRequest, isApiRequest } from './request-context';
@@ -75,6 +76,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
       status = HttpStatus.CONFLICT;
       message = 'Dữ liệu đã tồn tại (trùng lặp).';
+    } else if (exception instanceof StorageUnavailableError) {
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      message = 'Kho lưu trữ tệp tạm thời không kết nối được. Vui lòng thử lại sau ít phút.';
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      this.logger.warn(exception.message);
     } else if (isDatabaseUnavailable(exception)) {
       // The database restarting or unreachable: the caller may retry (the check-in page queues and retries).
       status = HttpStatus.SERVICE_UNAVAILABLE;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { assertSafeKey, StorageNotFoundError, StorageService, StoredObjectInfo } from './storage.service';
+import { assertSafeKey, StorageNotFoundError, StorageService, StorageUnavailableError, StoredObjectInfo } from './storage.service';
 
 export interface S3StorageOptions {
   endpoint?: string;
@@ -16,6 +16,18 @@ const isNotFound = (e: unknown): boolean => {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
   return err?.name === 'NoSuchKey' || err?.name === 'NotFound' || err?.$metadata?.httpStatusCode === 404;
 };
+
+/** A network failure (no HTTP answer at all) becomes StorageUnavailableError: a 503, not a 500. */
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH'];
+function unreachable(e: unknown): Error {
+  const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number } };
+  // The SDK may wrap the socket error ("AWS SDK error wrapper for Error: connect ECONNREFUSED …"), keeping only its message.
+  const code = err?.code ?? err?.cause?.code ?? NETWORK_CODES.find((c) => err?.message?.includes(c)) ?? '';
+  if (!err?.$metadata?.httpStatusCode && (NETWORK_CODES.includes(code) || err?.name === 'TimeoutError')) {
+    return new StorageUnavailableError(`S3 storage unreachable: ${err.message ?? err.code}`);
+  }
+  return e as Error;
+}
 
 /** S3-compatible object storage (AWS, MinIO, Ceph, s3rver...). Uploads are streamed from the temporary file. */
 export class S3Storage extends StorageService {
@@ -37,9 +49,11 @@ export class S3Storage extends StorageService {
 
   async putFile(key: string, sourcePath: string, o: { size: number; contentType: string }): Promise<void> {
     assertSafeKey(key);
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: createReadStream(sourcePath), ContentLength: o.size, ContentType: o.contentType }),
-    );
+    await this.client
+      .send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: createReadStream(sourcePath), ContentLength: o.size, ContentType: o.contentType }))
+      .catch((e) => {
+        throw unreachable(e);
+      });
   }
 
   async open(key: string): Promise<Readable> {
@@ -49,7 +63,7 @@ export class S3Storage extends StorageService {
       return res.Body as Readable;
     } catch (e) {
       if (isNotFound(e)) throw new StorageNotFoundError(key);
-      throw e;
+      throw unreachable(e);
     }
   }
 
@@ -60,13 +74,15 @@ export class S3Storage extends StorageService {
       return { size: Number(res.ContentLength ?? 0) };
     } catch (e) {
       if (isNotFound(e)) return null;
-      throw e;
+      throw unreachable(e);
     }
   }
 
   async delete(key: string): Promise<void> {
     assertSafeKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key })).catch((e) => {
+      throw unreachable(e);
+    });
   }
 
   destroy(): void {

@@ -24,6 +24,9 @@ export abstract class StorageService {
   abstract delete(key: string): Promise<void>;
 }
 
+/** The storage server cannot be reached (down, refusing, timing out): the caller may try again later. */
+export class StorageUnavailableError extends Error {}
+
 export class StorageNotFoundError extends Error {
   constructor(key: string) {
     super(`Stored file not found: ${key}`);
