@@ -106,6 +106,8 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, 'present', now(), 'roster')`, [eOther.id, sittings[0].id]);
     await submitForm(agent, `/trainees/${other.id}/edit`, `/trainees/${other.id}`, { fullName: 'Lo Thi Mai', position: 'Chủ tịch Hội Phụ nữ', phone: '0987000111', email: 'mai@example.vn', nationalId: '012190000999' });
 
+    // The other record has a portal account; the kept one has none: the account follows.
+    await t.query(`INSERT INTO users (email, full_name, role, trainee_id) VALUES ('mai.portal@example.vn', 'Lo Thi Mai', 'trainee', $1)`, [other.id]);
     const profile = await agent.get(`/trainees/${keep.id}`).expect(200);
     expect(pageText(profile.text)).toContain('cùng số CCCD');
     const res = await submitForm(agent, `/trainees/${keep.id}`, `/trainees/${keep.id}/merge`, { otherId: other.id });
@@ -125,6 +127,10 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(gone.merged_into_id).toBe(keep.id);
     const audit = await t.query<{ action: string; entity_id: string }>(`SELECT action, entity_id FROM audit_log WHERE action LIKE 'trainee.merge%' ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['trainee.merge', 'trainee.merged-into']);
+    const [mergeEntry] = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE action = 'trainee.merge' AND entity_id = $1`, [keep.id]);
+    expect(mergeEntry.new_value).toMatchObject({ mergedId: other.id, enrollmentsMoved: 1, enrollmentsCombined: 1 });
+    const [account] = await t.query<{ trainee_id: string }>(`SELECT trainee_id FROM users WHERE email = 'mai.portal@example.vn'`);
+    expect(account.trainee_id).toBe(keep.id);
 
     const after = await agent.get(`/trainees/${keep.id}`).expect(200);
     const text = pageText(after.text);

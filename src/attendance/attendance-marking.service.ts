@@ -185,6 +185,11 @@ export class AttendanceMarkingService {
     return true;
   }
 
+  /** Trainee merge: the dropped enrolment's marks move to the kept one (the kept one's own marks win). */
+  moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<void> {
+    return this.repo.moveMarks(fromEnrollmentId, toEnrollmentId, m);
+  }
+
   async sessionAndSitting(sessionId: string, sittingId: string): Promise<{ session: SessionInfo; sitting: SittingInfo }> {
     const sitting = await this.repo.findSitting(sittingId);
     if (!sitting || sitting.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy buổi học của lớp này.');

@@ -214,6 +214,15 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
+  /** A merge's dropped enrolment: its marks go to the kept one, except for sittings the kept one has a mark for. */
+  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE attendance_marks a SET enrollment_id = $2
+        WHERE a.enrollment_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_marks b WHERE b.enrollment_id = $2 AND b.sitting_id = a.sitting_id)`,
+      [fromEnrollmentId, toEnrollmentId],
+    );
+  }
+
   /** Inserts the mark unless one exists for the enrolment and sitting (or the client scan id): the database decides. */
   async insertIfAbsent(mark: NewMark, manager: EntityManager): Promise<MarkRow | null> {
     const rows = await manager.query(

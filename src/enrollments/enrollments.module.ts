@@ -9,9 +9,10 @@ import { InvitationsService } from './invitations.service';
 import { TraineesModule } from '../trainees/trainees.module';
 import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
 import { MailModule } from '../mail/mail.module';
+import { AttendanceModule } from '../attendance/attendance.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Enrollment]), TraineesModule, TrainingSessionsModule, MailModule],
+  imports: [TypeOrmModule.forFeature([Enrollment]), TraineesModule, TrainingSessionsModule, MailModule, AttendanceModule],
   controllers: [EnrollmentsController],
   providers: [EnrollmentsRepository, EnrollmentsService, EnrollmentsPagesService, InvitationsService],
   exports: [EnrollmentsService, InvitationsService],

@@ -60,6 +60,30 @@ export class EnrollmentsRepository {
     return out;
   }
 
+  /** Sessions where both trainees of a merge are enrolled: the enrolment to drop and the one to keep. */
+  sameSessionPairs(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<{ keep: string; drop: string; dropStatus: EnrollmentStatus; keepStatus: EnrollmentStatus }[]> {
+    return m.query(
+      `SELECT k.id AS keep, d.id AS drop, d.status AS "dropStatus", k.status AS "keepStatus"
+         FROM enrollments d JOIN enrollments k ON k.session_id = d.session_id AND k.trainee_id = $2
+        WHERE d.trainee_id = $1`,
+      [fromTraineeId, toTraineeId],
+    );
+  }
+
+  async setStatus(id: string, status: EnrollmentStatus, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE enrollments SET status = $2, cancelled_at = NULL, updated_at = now() WHERE id = $1`, [id, status]);
+  }
+
+  async deleteById(id: string, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM enrollments WHERE id = $1`, [id]);
+  }
+
+  /** Every enrolment of one trainee becomes the other's; returns how many. */
+  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<number> {
+    const res: unknown[] = await m.query(`UPDATE enrollments SET trainee_id = $2, updated_at = now() WHERE trainee_id = $1 RETURNING id`, [fromTraineeId, toTraineeId]);
+    return (res[0] as unknown[])?.length ?? 0;
+  }
+
   async reactivate(ids: string[], m: EntityManager): Promise<void> {
     if (ids.length) await m.query(`UPDATE enrollments SET status = 'registered', cancelled_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }

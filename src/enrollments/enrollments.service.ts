@@ -1,4 +1,6 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { AttendanceMarkingService } from '../attendance/attendance-marking.service';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -22,14 +24,36 @@ const OPEN = ['draft', 'published', 'ongoing'];
 const INVITING = ['published', 'ongoing'];
 
 @Injectable()
-export class EnrollmentsService {
+export class EnrollmentsService implements OnModuleInit {
   constructor(
     private readonly enrollments: EnrollmentsRepository,
     private readonly trainees: TraineesService,
     private readonly invitations: InvitationsService,
     private readonly audit: AuditService,
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly mergeHooks: TraineeMergeHooks,
+    private readonly marks: AttendanceMarkingService,
   ) {}
+
+  onModuleInit(): void {
+    this.mergeHooks.register('enrollments', (fromId, toId, m) => this.mergeTrainee(fromId, toId, m));
+  }
+
+  /**
+   * A trainee merged into another: their enrolments become the other's. Where both are enrolled in
+   * the same session, the dropped enrolment's marks move to the kept one (unless it has one for that
+   * sitting), the better status wins, and the dropped enrolment is removed.
+   */
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number }> {
+    const pairs = await this.enrollments.sameSessionPairs(fromId, toId, m);
+    const rank: Record<string, number> = { cancelled: 0, registered: 1, confirmed: 2 };
+    for (const p of pairs) {
+      await this.marks.moveMarks(p.drop, p.keep, m);
+      if (rank[p.dropStatus] > rank[p.keepStatus]) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
+      await this.enrollments.deleteById(p.drop, m);
+    }
+    return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length };
+  }
 
   /**
    * Enrols trainees into a session. The session row is locked for the

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Trainee } from './trainee.entity';
 import { TraineesRepository } from './trainees.repository';
 import { TraineesService } from './trainees.service';
+import { TraineeMergeHooks } from './trainee-merge-hooks';
 import { TraineesPagesService } from './trainees-pages.service';
 import { TraineesController } from './trainees.controller';
 import { TraineesApiController } from './trainees-api.controller';
@@ -10,7 +11,7 @@ import { TraineesApiController } from './trainees-api.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Trainee])],
   controllers: [TraineesController, TraineesApiController],
-  providers: [TraineesRepository, TraineesService, TraineesPagesService],
-  exports: [TraineesService],
+  providers: [TraineesRepository, TraineesService, TraineesPagesService, TraineeMergeHooks],
+  exports: [TraineesService, TraineeMergeHooks],
 })
 export class TraineesModule {}

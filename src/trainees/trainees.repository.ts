@@ -140,38 +140,6 @@ export class TraineesRepository {
     await m.query(`SELECT id FROM trainees WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[a, b]]);
   }
 
-  /**
-   * Moves the enrolments of `fromId` to `toId`. Where both are enrolled in the
-   * same session, the attendance marks of the dropped enrolment move to the
-   * kept one (unless it already has a mark for that sitting), the better status
-   * wins, and the dropped enrolment is removed.
-   */
-  async moveEnrollments(fromId: string, toId: string, m: EntityManager): Promise<{ moved: number; combined: number }> {
-    const pairs: { keep: string; drop: string; drop_status: string; keep_status: string }[] = await m.query(
-      `SELECT k.id AS keep, d.id AS drop, d.status AS drop_status, k.status AS keep_status
-         FROM enrollments d JOIN enrollments k ON k.session_id = d.session_id AND k.trainee_id = $2
-        WHERE d.trainee_id = $1`,
-      [fromId, toId],
-    );
-    const rank: Record<string, number> = { cancelled: 0, registered: 1, confirmed: 2 };
-    for (const p of pairs) {
-      await m.query(
-        `UPDATE attendance_marks a SET enrollment_id = $2
-          WHERE a.enrollment_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_marks b WHERE b.enrollment_id = $2 AND b.sitting_id = a.sitting_id)`,
-        [p.drop, p.keep],
-      );
-      if (rank[p.drop_status] > rank[p.keep_status]) await m.query(`UPDATE enrollments SET status = $2, cancelled_at = NULL WHERE id = $1`, [p.keep, p.drop_status]);
-      await m.query(`DELETE FROM enrollments WHERE id = $1`, [p.drop]);
-    }
-    const moved: unknown[] = await m.query(`UPDATE enrollments SET trainee_id = $2, updated_at = now() WHERE trainee_id = $1 RETURNING id`, [fromId, toId]);
-    return { moved: (moved[0] as unknown[])?.length ?? 0, combined: pairs.length };
-  }
-
-  /** Moves a portal account to the kept record when it has none. */
-  async moveAccount(fromId: string, toId: string, m: EntityManager): Promise<void> {
-    await m.query(`UPDATE users SET trainee_id = $2 WHERE trainee_id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE trainee_id = $2)`, [fromId, toId]);
-  }
-
   /** Records earlier merged into `fromId` now point at `toId`. */
   async repointMerged(fromId: string, toId: string, m: EntityManager): Promise<void> {
     await m.query(`UPDATE trainees SET merged_into_id = $2 WHERE merged_into_id = $1`, [fromId, toId]);

@@ -9,6 +9,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { SaveTraineeDto } from './dto/save-trainee.dto';
 import { Gender, Trainee } from './trainee.entity';
 import { DuplicateKeys, TraineesRepository } from './trainees.repository';
+import { TraineeMergeHooks } from './trainee-merge-hooks';
 
 /** Why two records look like the same person. */
 export function duplicateReasons(a: DuplicateKeys, b: Trainee): string[] {
@@ -45,6 +46,7 @@ export class TraineesService {
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly mergeHooks: TraineeMergeHooks,
   ) {}
 
   list(filter: { q?: string; province?: string; commune?: string; ethnic?: string; gender?: Gender | ''; page: number; pageSize: number }) {
@@ -134,15 +136,15 @@ export class TraineesService {
       }
       if (filled.dateOfBirth) filled.birthYear = other.birthYear;
       else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
-      const { moved, combined } = await this.trainees.moveEnrollments(otherId, keepId, m);
-      await this.trainees.moveAccount(otherId, keepId, m);
+      // Enrolments (with their marks) and the portal account move in their own modules (see TraineeMergeHooks).
+      const moved = await this.mergeHooks.run(otherId, keepId, m);
       await this.trainees.repointMerged(otherId, keepId, m);
       if (Object.keys(filled).length) await this.trainees.update(keepId, filled, m);
       await this.trainees.update(otherId, { mergedIntoId: keepId }, m);
       const snapshot = pick(other as unknown as TraineeFields);
       await this.audit.recordMany(
         [
-          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, enrollmentsMoved: moved, enrollmentsCombined: combined } },
+          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, ...moved } },
           { actorId, action: 'trainee.merged-into', entity: 'trainee', entityId: otherId, newValue: { mergedIntoId: keepId } },
         ],
         m,

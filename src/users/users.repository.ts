@@ -30,6 +30,11 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
+  /** A merged trainee's portal account goes to the kept record when that one has none. */
+  async moveTraineeAccount(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE users SET trainee_id = $2 WHERE trainee_id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE trainee_id = $2)`, [fromTraineeId, toTraineeId]);
+  }
+
   /** Pass the transaction's manager when called inside one (PGlite blocks other connections meanwhile). */
   findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
     return this.r(manager).findOneBy({ email });

@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
@@ -17,11 +18,17 @@ export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, ''
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit {
   constructor(
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly mergeHooks: TraineeMergeHooks,
   ) {}
+
+  onModuleInit(): void {
+    // A merged trainee's portal account follows the kept record (when that one has none).
+    this.mergeHooks.register('users', (fromId, toId, m) => this.users.moveTraineeAccount(fromId, toId, m));
+  }
 
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
     if (!UUID.test(id)) return null;
