@@ -1,8 +1,8 @@
-import { StorageUnavailableError } from '../storage/storage.service';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppRequest, isApiRequest } from './request-context';
 import { QueryFailedError } from 'typeorm';
+import { StorageUnavailableError } from '../storage/storage.service';
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'Dữ liệu không hợp lệ',

@@ -1,5 +1,3 @@
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
-import { AttendanceMarkingService } from '../attendance/attendance-marking.service';
 import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -9,6 +7,8 @@ import { TraineesService } from '../trainees/trainees.service';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { InvitationsService } from './invitations.service';
+import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { AttendanceMarkingService } from '../attendance/attendance-marking.service';
 
 export interface EnrolResult {
   added: number;

@@ -1,4 +1,3 @@
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -9,6 +8,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import { Role, User } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
