@@ -2,7 +2,7 @@ import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
-import { login, pageText, submitForm } from './support/http';
+import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture } from './support/fixtures';
 import { changesOf } from '../src/audit/audit-log.service';
 
@@ -30,8 +30,8 @@ describe('audit log: who changed what, when, old → new', () => {
   });
 
   it('lists the changes newest first with the actor, the action in Vietnamese and old → new, filtered by action, actor, object and dates', async () => {
-    const all = pageText((await organiser.get('/audit').expect(200)).text);
-    expect(all).toContain('Nhật ký thao tác');
+    const allHtml = (await organiser.get('/audit').expect(200)).text;
+    expect(pageText(allHtml)).toContain('Nhật ký thao tác');
     const marks = pageText((await organiser.get('/audit?action=attendance.mark').expect(200)).text);
     expect(marks).toContain('2 mục');
     expect(marks).toContain('Đặng Thị Kiểm Tra');
@@ -48,6 +48,13 @@ describe('audit log: who changed what, when, old → new', () => {
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
     expect(pageText((await organiser.get(`/audit?action=attendance.mark&from=${today}&to=${today}`).expect(200)).text)).toContain('2 mục');
     expect(pageText((await organiser.get('/audit?action=attendance.mark&from=2020-01-01&to=2020-01-31').expect(200)).text)).toContain('0 mục');
+    // An object with a page of its own is linked: the session edited through the API.
+    const token = await csrfToken(organiser);
+    await organiser.patch(`/api/v1/sessions/${fx.session.id}`).set('x-csrf-token', token).send({ venue: 'Hội trường mới' }).expect(200);
+    const edited = (await organiser.get('/audit?action=session.update').expect(200)).text;
+    expect(edited).toContain(`href="/sessions/${fx.session.id}"`);
+    expect(pageText(edited)).toContain('Sửa thông tin lớp');
+    expect(pageText(edited)).toContain('venue: Hội trường tỉnh Lai Châu → Hội trường mới');
   });
 
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {

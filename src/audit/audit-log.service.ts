@@ -74,6 +74,13 @@ export const ENTITY_LABELS: Record<string, string> = {
   user: 'Tài khoản',
 };
 
+const ENTITY_PAGES: Record<string, (id: string) => string> = {
+  session: (id) => `/sessions/${id}`,
+  training_session: (id) => `/sessions/${id}`,
+  trainee: (id) => `/trainees/${id}`,
+  certificate: (id) => `/certificates/${id}`,
+};
+
 /** One line of the log as people read it. */
 export interface AuditLine {
   id: string;
@@ -85,6 +92,8 @@ export interface AuditLine {
   entity: string;
   entityLabel: string;
   entityId: string;
+  /** The object's page, when it has one. */
+  href: string | null;
   changes: string[];
   note: string | null;
 }
@@ -149,6 +158,7 @@ function lineOf(r: AuditRow): AuditLine {
     entity: r.entity,
     entityLabel: ENTITY_LABELS[r.entity] ?? r.entity,
     entityId: r.entityId,
+    href: ENTITY_PAGES[r.entity]?.(r.entityId) ?? null,
     changes: changesOf(r.oldValue, r.newValue),
     note: r.note,
   };
