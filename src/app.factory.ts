@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import helmet from 'helmet';
 import session from 'express-session';
-import connectPgSimple from 'connect-pg-simple';
 import { pinoHttp } from 'pino-http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
@@ -17,6 +16,7 @@ import { AppModule } from './app.module';
 import { configureViews, projectRoot } from './common/view-engine';
 import { createValidationPipe } from './common/validation';
 import { csrf } from './common/csrf';
+import { createSessionStore } from './common/session-store';
 import { SetupService } from './setup/setup.service';
 import type { AppRequest } from './common/request-context';
 
@@ -87,12 +87,11 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.set('view options', { layout: 'layouts/main' });
 
   const ds = app.get(DataSource);
-  const PgStore = connectPgSimple(session);
   const pool = (ds.driver as unknown as { master: Pool }).master;
   const sessions = session({
     name: SESSION_COOKIE,
     secret: await app.get(SetupService).sessionSecret(),
-    store: new PgStore({ pool, tableName: 'http_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+    store: createSessionStore(pool),
     resave: false,
     saveUninitialized: false,
     rolling: true,

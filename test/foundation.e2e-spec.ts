@@ -134,6 +134,21 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(res.headers.location).toMatch(/^\/login/);
   });
 
+  it('pushes a session\'s expiry forward at most every few minutes, not on every request (no write per page)', async () => {
+    const org = await createUser(t, 'organiser');
+    const agent = t.agent();
+    await login(agent, org.login, org.password);
+    const expiry = async () => (await t.query<{ e: string }>(`SELECT expire::text AS e FROM http_sessions WHERE sess->>'userId' = $1`, [org.user.id]))[0].e;
+    await agent.get('/sessions').expect(200); // the first request of this session here: the expiry rolls forward
+    const first = await expiry();
+    await new Promise((r) => setTimeout(r, 1100)); // a later touch would store a later second
+    await agent.get('/sessions').expect(200);
+    await agent.get('/').expect(200);
+    expect(await expiry()).toBe(first);
+    // The session is still the same signed-in one.
+    expect(pageText((await agent.get('/').expect(200)).text)).toContain(org.user.fullName);
+  });
+
   it('invalidates the session on logout', async () => {
     const agent = t.agent();
     await login(agent, ADMIN.email, ADMIN.password);
