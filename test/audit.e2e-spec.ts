@@ -35,9 +35,9 @@ describe('audit log: who changed what, when, old → new', () => {
     const marks = pageText((await organiser.get('/audit?action=attendance.mark').expect(200)).text);
     expect(marks).toContain('2 mục');
     expect(marks).toContain('Đặng Thị Kiểm Tra');
-    expect(marks).toContain('status: late → present');
+    expect(marks).toContain('trạng thái: Đến muộn → Có mặt');
     // Newest first: the change, then the first mark (listed with its new values only).
-    expect(marks.search(/method: roster status: late markedAt/)).toBeGreaterThan(marks.indexOf('status: late → present'));
+    expect(marks.search(/cách ghi: danh sách trạng thái: Đến muộn thời điểm/)).toBeGreaterThan(marks.indexOf('trạng thái: Đến muộn → Có mặt'));
     // The actor found without diacritics; nobody else's entries.
     expect(pageText((await organiser.get('/audit?action=attendance.mark&actor=dang%20thi%20kiem').expect(200)).text)).toContain('2 mục');
     expect(pageText((await organiser.get('/audit?action=attendance.mark&actor=khong%20co%20ai').expect(200)).text)).toContain('0 mục');
@@ -54,7 +54,7 @@ describe('audit log: who changed what, when, old → new', () => {
     const edited = (await organiser.get('/audit?action=session.update').expect(200)).text;
     expect(edited).toContain(`href="/sessions/${fx.session.id}"`);
     expect(pageText(edited)).toContain('Sửa thông tin lớp');
-    expect(pageText(edited)).toContain('venue: Hội trường tỉnh Lai Châu → Hội trường mới');
+    expect(pageText(edited)).toContain('địa điểm: Hội trường tỉnh Lai Châu → Hội trường mới');
   });
 
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {
@@ -98,8 +98,8 @@ describe('audit log: who changed what, when, old → new', () => {
   });
 
   it('summarises a change field by field', () => {
-    expect(changesOf({ status: 'absent', reason: null }, { status: 'present', reason: null })).toEqual(['status: "absent" → "present"'.replace(/"/g, '')]);
-    expect(changesOf(null, { title: 'Lớp A', capacity: 30 })).toEqual(['title: Lớp A', 'capacity: 30']);
+    expect(changesOf({ status: 'absent', reason: null }, { status: 'present', reason: null })).toEqual(['trạng thái: Vắng → Có mặt']);
+    expect(changesOf(null, { title: 'Lớp A', capacity: 30, hostCommuneCode: '03388' })).toEqual(['tên: Lớp A', 'số học viên tối đa: 30', 'hostCommuneCode: 03388']);
     expect(changesOf({ a: 1 }, { a: 1 })).toEqual([]);
   });
 });

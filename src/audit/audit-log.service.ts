@@ -5,6 +5,10 @@ import { FileOut } from '../common/file-out';
 import { pageOf } from '../common/paging';
 import { AuditFilter, AuditRepository, AuditRow } from './audit.repository';
 import { SearchAuditDto } from './dto/search-audit.dto';
+import { MARK_STATUS_LABELS } from '../attendance/attendance-mark.entity';
+import { SESSION_STATUS_LABELS } from '../training-sessions/training-session.entity';
+import { CERTIFICATE_STATUS_LABELS } from '../certificates/certificate.entity';
+import { ROLE_LABELS } from '../users/user.entity';
 
 const PAGE_SIZE = 50;
 const EXPORT_PAGE = 1000;
@@ -164,7 +168,36 @@ function lineOf(r: AuditRow): AuditLine {
   };
 }
 
-/** "status: absent → present" for each field that differs; the new values when there was nothing before. */
+/** Field names as people say them (others are shown as stored). */
+const FIELD_LABELS: Record<string, string> = {
+  status: 'trạng thái',
+  reason: 'lý do',
+  method: 'cách ghi',
+  markedAt: 'thời điểm',
+  title: 'tên',
+  venue: 'địa điểm',
+  startDate: 'ngày bắt đầu',
+  endDate: 'ngày kết thúc',
+  capacity: 'số học viên tối đa',
+  fullName: 'họ và tên',
+  email: 'email',
+  phone: 'điện thoại',
+  role: 'vai trò',
+  position: 'chức vụ',
+  serial: 'số hiệu',
+  minAttendancePercent: 'tỷ lệ có mặt tối thiểu (%)',
+  excusedCounts: 'tính vắng có phép',
+  requiredTopics: 'chuyên đề bắt buộc',
+};
+
+/** Stored codes shown in words. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  status: { ...MARK_STATUS_LABELS, ...SESSION_STATUS_LABELS, ...CERTIFICATE_STATUS_LABELS },
+  method: { qr: 'quét mã QR', roster: 'danh sách', self: 'tự điểm danh', import: 'nhập từ tệp' },
+  role: ROLE_LABELS,
+};
+
+/** "trạng thái: Vắng → Có mặt" for each field that differs; the new values when there was nothing before. */
 export function changesOf(oldValue: Record<string, unknown> | null, newValue: Record<string, unknown> | null, max = 8): string[] {
   const o = oldValue ?? {};
   const n = newValue ?? {};
@@ -174,7 +207,9 @@ export function changesOf(oldValue: Record<string, unknown> | null, newValue: Re
     const a = JSON.stringify(o[k] ?? null);
     const b = JSON.stringify(n[k] ?? null);
     if (a === b) continue;
-    out.push(oldValue ? `${k}: ${short(o[k])} → ${short(n[k])}` : `${k}: ${short(n[k])}`);
+    const label = FIELD_LABELS[k] ?? k;
+    const show = (v: unknown) => (typeof v === 'string' && VALUE_LABELS[k]?.[v]) || short(v);
+    out.push(oldValue ? `${label}: ${show(o[k])} → ${show(n[k])}` : `${label}: ${show(n[k])}`);
   }
   return out.length > max ? [...out.slice(0, max), `… và ${out.length - max} trường khác`] : out;
 }
