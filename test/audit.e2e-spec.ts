@@ -5,6 +5,7 @@ import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture } from './support/fixtures';
 import { changesOf } from '../src/audit/audit-log.service';
+import { todayInVietnam } from '../src/certificates/certificate-rules';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -45,7 +46,7 @@ describe('audit log: who changed what, when, old → new', () => {
     const [{ id }] = await t.query<{ id: string }>(`SELECT id FROM attendance_marks WHERE enrollment_id = $1`, [fx.enrollments[0].id]);
     expect(pageText((await organiser.get(`/audit?entityId=${id}`).expect(200)).text)).toContain('2 mục');
     // Dates are local (Asia/Ho_Chi_Minh) days.
-    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const today = todayInVietnam();
     expect(pageText((await organiser.get(`/audit?action=attendance.mark&from=${today}&to=${today}`).expect(200)).text)).toContain('2 mục');
     expect(pageText((await organiser.get('/audit?action=attendance.mark&from=2020-01-01&to=2020-01-31').expect(200)).text)).toContain('0 mục');
     // An object with a page of its own is linked: the session edited through the API.

@@ -3,6 +3,7 @@ import { AuthUser } from '../common/request-context';
 import { cleanText, foldForSearch, stripUnitType } from '../common/text/vietnamese';
 import { readSpreadsheet, UnreadableFileError } from '../import/spreadsheet-reader';
 import type { RawCell } from '../import/import-batch.entity';
+import { display, unwrap } from '../import/import-values';
 import { MarkStatus } from './attendance-mark.entity';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { AttendanceRepository } from './attendance.repository';
@@ -118,12 +119,9 @@ export class AttendanceImportService {
   }
 }
 
+/** A cell as the organiser sees it (a formula by its value, a date as dd/mm/yyyy). */
 function text(c: RawCell | undefined): string {
-  if (c === null || c === undefined) return '';
-  if (typeof c === 'string') return cleanText(c);
-  if (typeof c === 'number') return String(c);
-  if ('r' in c) return text(c.r as RawCell);
-  return '';
+  return display(unwrap(c).value);
 }
 
 function personKey(name: string, commune: string | null): string {

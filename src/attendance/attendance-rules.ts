@@ -1,4 +1,5 @@
 import type { MarkStatus } from './attendance-mark.entity';
+import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
 
 /** Vietnam has no daylight saving time: local times are UTC+07:00 all year. */
 const VN_OFFSET = '+07:00';
@@ -62,11 +63,10 @@ export function dmy(date: string): string {
   return `${d}/${m}/${y}`;
 }
 
-const PART_LABELS: Record<string, string> = { morning: 'Sáng', afternoon: 'Chiều', evening: 'Tối' };
 
 /** "Sáng 25/09/2025". */
 export function sittingLabel(s: { date: string; part: string }): string {
-  return `${PART_LABELS[s.part] ?? s.part} ${dmy(s.date)}`;
+  return `${SITTING_PART_LABELS[s.part as SittingPart] ?? s.part} ${dmy(s.date)}`;
 }
 
 /** The sitting whose check-in window contains `at` (the one that started last if several). */

@@ -224,7 +224,8 @@ function json(v: unknown): string {
   return v === null || v === undefined ? '' : JSON.stringify(v);
 }
 
-/** "2025-09-25 07:58:03" in Asia/Ho_Chi_Minh. */
+/** "2025-09-25 07:58:03" in Asia/Ho_Chi_Minh (the Swedish locale writes ISO-like date and time). */
+const LOCAL_ISO = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 function localIso(d: Date): string {
-  return new Date(new Date(d).getTime() + 7 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+  return LOCAL_ISO.format(new Date(d));
 }

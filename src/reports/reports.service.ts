@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { NORTHERN_MOUNTAIN_OLD_PROVINCES } from '../reference/reference.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
-import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
+import { dmy, sittingLabel } from '../attendance/attendance-rules';
 import { AuthUser } from '../common/request-context';
 import { BreakdownRow, Dimension, QuestionRow, ReportsRepository, Scope, SittingRow, Totals } from './reports.repository';
 import { barChart, ChartItem, donutChart } from './svg-charts';
@@ -93,7 +93,7 @@ export class ReportsService {
       ],
       rows: sessions.map((s) => ({
         title: s.title,
-        dates: `${vnDate(s.startDate)} – ${vnDate(s.endDate)}`,
+        dates: `${dmy(s.startDate)} – ${dmy(s.endDate)}`,
         provinceName: s.provinceName,
         enrolled: s.enrolled,
         attendancePct: pct(s.attendedSlots, s.sittingSlots),
@@ -190,10 +190,6 @@ function breakdownTable(d: Dimension, rows: BreakdownRow[]): ReportTable {
   };
 }
 
-function sittingLabel(r: SittingRow): string {
-  return `${SITTING_PART_LABELS[r.part as SittingPart] ?? r.part} ${vnDate(r.date)}`;
-}
-
 function sittingTable(rows: SittingRow[]): ReportTable {
   return {
     id: 'sittings',
@@ -217,7 +213,3 @@ function pick(tables: ReportTable[], id: string): ReportTable {
   return t;
 }
 
-function vnDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}

@@ -3,11 +3,8 @@ import { launchBrowser, serveApp, ServedApp, signIn } from '../support/browser';
 import { createUser } from '../support/factories';
 import { createEnrolledSessionFixture } from '../support/fixtures';
 import { foldForSearch } from '../../src/common/text/vietnamese';
+import { todayInVietnam } from '../../src/certificates/certificate-rules';
 
-/** Today in Vietnam, "YYYY-MM-DD". */
-function vietnamToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 describe('browser: check-in phone, online then offline', () => {
   let t: ServedApp;
@@ -23,7 +20,7 @@ describe('browser: check-in phone, online then offline', () => {
 
   it('checks a trainee in, keeps two scans while offline, and syncs all three when back online', async () => {
     // The browser stamps scans with its real clock, so the sitting runs today, all day.
-    const fx = await createEnrolledSessionFixture(t, 4, { startDate: vietnamToday(), days: 1 });
+    const fx = await createEnrolledSessionFixture(t, 4, { startDate: todayInVietnam(), days: 1 });
     const sitting = fx.sittings[0];
     await t.query(`UPDATE sittings SET starts_at = '00:00:00', ends_at = '23:59:59' WHERE id = $1`, [sitting.id]);
     const org = await createUser(t, 'organiser');
