@@ -63,11 +63,6 @@ export class AuditRepository {
     const rows: { id: string; full_name: string; email: string | null }[] = await this.ds.query(`SELECT id, full_name, email FROM users`);
     return rows.filter((r) => foldForSearch(r.full_name).includes(key) || (r.email ?? '').toLowerCase().includes(text.trim().toLowerCase())).map((r) => r.id);
   }
-
-  async actions(): Promise<string[]> {
-    const rows: { action: string }[] = await this.ds.query(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
-    return rows.map((r) => r.action);
-  }
 }
 
 function whereOf(f: AuditFilter): { where: string[]; params: unknown[] } {
