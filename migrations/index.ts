@@ -11,6 +11,7 @@ import { QaSearchAndCategories1796006406095 } from './1796006406095-QaSearchAndC
 import { Certificates1796006441627 } from './1796006441627-Certificates';
 import { RequiredTopics1796016497623 } from './1796016497623-RequiredTopics';
 import { RequiredTopicsOnTopics1796019221311 } from './1796019221311-RequiredTopicsOnTopics';
+import { LeanerImportAndEnrollments1796024198280 } from './1796024198280-LeanerImportAndEnrollments';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Certificates1796006441627,
   RequiredTopics1796016497623,
   RequiredTopicsOnTopics1796019221311,
+  LeanerImportAndEnrollments1796024198280,
 ];

@@ -19,7 +19,7 @@ export class Enrollment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index()
+  /** Looked up through uq_enrollments_session_trainee, whose first column it is (no index of its own). */
   @Column({ type: 'uuid' })
   sessionId: string;
 

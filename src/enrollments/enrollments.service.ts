@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException, 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { newToken } from '../common/tokens';
+import { newTokens } from '../common/tokens';
 import { TraineesService } from '../trainees/trainees.service';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity';
 import { EnrollmentsRepository } from './enrollments.repository';
@@ -79,7 +79,8 @@ export class EnrollmentsService implements OnModuleInit {
     if (session.capacity !== null && active + needed > session.capacity) {
       throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
     }
-    const inserted = await this.enrollments.insertMany(sessionId, toAdd.map((traineeId) => ({ traineeId, checkinToken: newToken() })), m);
+    const tokens = newTokens(toAdd.length);
+    const inserted = await this.enrollments.insertMany(sessionId, toAdd.map((traineeId, i) => ({ traineeId, checkinToken: tokens[i] })), m);
     await this.enrollments.reactivate(toReactivate, m);
     const idOf = new Map<string, string>();
     for (const e of existing.values()) idOf.set(e.traineeId, e.id);

@@ -154,8 +154,7 @@ export class ImportService {
    * out) or await a commune choice.
    */
   async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult> {
-    const b = await this.mustBeOpen(id, user);
-    const validated = await this.validation.validate(b, { directory: false });
+    const { sessionId, fileName, validated } = await this.checkForCommit(id, user);
     const s = summarise(validated);
     if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
     if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
@@ -173,17 +172,23 @@ export class ImportService {
       );
       const fresh = rematch(rows, candidates);
       const toCreate = rows.filter((r) => !fresh.has(r.n));
-      const createdIds = await this.trainees.insertMany(toCreate.map((r) => r.fields), user.id, `Nhập từ tệp ${b.fileName}`, m);
+      const createdIds = await this.trainees.insertMany(toCreate.map((r) => r.fields), user.id, `Nhập từ tệp ${fileName}`, m);
       const idOfRow = new Map<number, string>();
       toCreate.forEach((r, i) => idOfRow.set(r.n, createdIds[i]));
       for (const [n, tid] of fresh) idOfRow.set(n, tid);
       const traineeIds = rows.map((r) => idOfRow.get(r.n)!);
-      const enrol = await this.enrollments.enrol(b.sessionId, traineeIds, user.id, m);
+      const enrol = await this.enrollments.enrol(sessionId, traineeIds, user.id, m);
       const result: CommitResult = { created: createdIds.length, matched: fresh.size, enrolled: enrol.added + enrol.reactivated, skipped: validated.length - rows.length };
       await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result } }, m);
-      await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: b.sessionId, newValue: { batchId: id, fileName: b.fileName, ...result } }, m);
+      await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
       return result;
     });
+  }
+
+  /** The batch's rows checked for the commit; the grid itself is let go (a 10,000-row list is large). */
+  private async checkForCommit(id: string, user: AuthUser): Promise<{ sessionId: string; fileName: string; validated: ValidatedRow[] }> {
+    const b = await this.mustBeOpen(id, user);
+    return { sessionId: b.sessionId, fileName: b.fileName, validated: await this.validation.validate(b, { directory: false }) };
   }
 
   /** The row-level report (row, column, value, problem) as an XLSX workbook. */

@@ -116,18 +116,16 @@ export class TraineesRepository {
     return this.r(manager).save(t);
   }
 
-  /** Inserts many trainees with a few statements (ids made here, so each row keeps its own). */
+  /** Inserts trainees with one statement (ids made here, so each row keeps its own); the caller slices large lists. */
   async insertMany(rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[], manager: EntityManager): Promise<string[]> {
     const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
-    for (let i = 0; i < withIds.length; i += 2000) {
-      await manager.query(
-        `INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
-         SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
-                position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)`,
-        [JSON.stringify(withIds.slice(i, i + 2000))],
-      );
-    }
+    await manager.query(
+      `INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
+       SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
+              position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)`,
+      [JSON.stringify(withIds)],
+    );
     return withIds.map((r) => r.id);
   }
 

@@ -158,16 +158,25 @@ export class TraineesService {
     return this.trainees.findImportCandidates(nationalIds, phones, nameSearches, manager);
   }
 
-  /** Import support: inserts new trainees in the caller's transaction, returns their ids in order. */
+  /**
+   * Import support: inserts new trainees in the caller's transaction, returns their ids in order.
+   * Written a slice at a time with its audit entries, so a 10,000-row list never holds more than one
+   * slice's statements in memory.
+   */
   async insertMany(rows: TraineeFields[], actorId: string | null, note: string, m: EntityManager): Promise<string[]> {
-    const ids = await this.trainees.insertMany(
-      rows.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })),
-      m,
-    );
-    await this.audit.recordBulk(
-      ids.map((id, i) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(rows[i]), note })),
-      m,
-    );
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += IMPORT_SLICE) {
+      const slice = rows.slice(i, i + IMPORT_SLICE);
+      const sliceIds = await this.trainees.insertMany(
+        slice.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })),
+        m,
+      );
+      await this.audit.recordBulk(
+        sliceIds.map((id, j) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(slice[j]), note })),
+        m,
+      );
+      ids.push(...sliceIds);
+    }
     return ids;
   }
 
@@ -218,6 +227,9 @@ export class TraineesService {
 export function keysOf(t: Pick<TraineeFields, 'fullName' | 'nationalId' | 'phone' | 'dateOfBirth' | 'birthYear' | 'communeCode'>): DuplicateKeys {
   return { nameSearch: foldForSearch(t.fullName), nationalId: t.nationalId, phone: t.phone, dateOfBirth: t.dateOfBirth, birthYear: t.birthYear, communeCode: t.communeCode };
 }
+
+/** Rows written per statement by the import. */
+const IMPORT_SLICE = 2000;
 
 function pick(f: TraineeFields): Record<string, unknown> {
   return Object.fromEntries(AUDITED.map((k) => [k, f[k] ?? null]));
