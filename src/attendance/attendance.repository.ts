@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MarkMethod, MarkStatus } from './attendance-mark.entity';
+import { preparedQuery } from '../database/prepared-query';
 
 export interface SessionInfo {
   id: string;
@@ -238,7 +239,9 @@ export class AttendanceRepository {
 
   /** Everything a scan needs in one round trip: the sitting, its session, and the enrolment of the token (any session). */
   async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null; mark: MarkRow | null } | null> {
-    const rows = await this.ds.query(
+    const rows = await preparedQuery<Record<string, any>>(
+      this.ds,
+      'attendance.checkin-context',
       `SELECT st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
               st.starts_at::text AS "startsAt", st.ends_at::text AS "endsAt",
               s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
@@ -291,7 +294,9 @@ export class AttendanceRepository {
    * statement's snapshot sees it; null when it was committed by a concurrent scan after the snapshot.
    */
   async insertAudited(mark: NewMark): Promise<(MarkRow & { inserted: boolean }) | null> {
-    const rows = await this.ds.query(
+    const rows = await preparedQuery<MarkRow & { inserted: boolean }>(
+      this.ds,
+      'attendance.insert-audited',
       `WITH ins AS (
          INSERT INTO attendance_marks (enrollment_id, sitting_id, status, reason, marked_at, method, marked_by_id, client_scan_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

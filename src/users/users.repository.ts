@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Role, User } from './user.entity';
 import type { AuthUser } from '../common/request-context';
+import { preparedQuery } from '../database/prepared-query';
 
 const AUTH_COLUMNS = `id, email, phone, full_name AS "fullName", role, trainee_id AS "traineeId"`;
 
@@ -23,7 +24,10 @@ export class UsersRepository {
 
   /** The signed-in user of a request, by session (id) or API token (hash): on every request, so one plain query. */
   async findActiveAuth(by: 'id' | 'token', value: string): Promise<AuthUser | null> {
-    const rows: AuthUser[] = await this.repo.manager.query(
+    // Read on every signed-in request: a prepared statement per connection.
+    const rows = await preparedQuery<AuthUser>(
+      this.repo.manager.connection,
+      `users.active-auth-by-${by}`,
       `SELECT ${AUTH_COLUMNS} FROM users WHERE ${by === 'id' ? 'id = $1::uuid' : 'api_token_hash = $1'} AND disabled_at IS NULL`,
       [value],
     );

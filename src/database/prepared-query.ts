@@ -1,0 +1,13 @@
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Runs one of the hottest statements (a check-in's context, the API-token lookup) as a named prepared
+ * statement: each pooled connection parses and plans it once instead of on every call. Only for fixed SQL
+ * text; `name` must be unique to that text.
+ */
+export async function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const pool = (ds.driver as unknown as { master: Pool }).master;
+  const res = await pool.query({ name, text, values });
+  return res.rows as T[];
+}
