@@ -79,4 +79,4 @@ async function seedSession(ds, { trainees, sittings }) {
   return { sessionId, sittingIds, enrollments };
 }
 
-module.exports = { startApp, seedSession };
+module.exports = { startApp, seedSession, admin, withDb };

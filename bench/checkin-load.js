@@ -41,7 +41,7 @@ async function bareNest() {
 }
 
 async function main() {
-  const t = await startApp('checkin');
+  const t = await startApp('checkin', process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {});
   const { sittingIds, enrollments } = await seedSession(t.ds, { trainees: 1000, sittings: 2 });
   t.app.get(Clock).set('2025-09-25T07:40:00+07:00');
   const [{ id: organiserId }] = await t.ds.query(`INSERT INTO users (email, full_name, role) VALUES ('org@bench.local', 'Ban tổ chức', 'organiser') RETURNING id`);
