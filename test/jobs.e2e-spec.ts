@@ -53,3 +53,39 @@ describe('background jobs (pg-boss)', () => {
     expect(seen.filter((w) => w === 'retried')).toHaveLength(1);
   });
 });
+
+describe('background jobs at shutdown', () => {
+  it('lets a running job finish on a live database connection before the app closes it', async () => {
+    const t = await bootApp({ RUN_JOBS: 'true' });
+    const jobs = t.app.get(JobsService);
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const outcome: string[] = [];
+    jobs.register('test.slow', async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        const [{ n }] = await t.ds.query('SELECT count(*)::int AS n FROM users');
+        outcome.push(`counted ${n}`);
+      } catch (e) {
+        outcome.push(`failed: ${(e as Error).message}`);
+        throw e;
+      }
+    });
+    const id = await jobs.send('test.slow', {});
+    jobs.wake('test.slow');
+    await running;
+    await t.app.close();
+    expect(outcome).toEqual(['counted 1']);
+    const { Client } = await import('pg');
+    const c = new Client({ connectionString: t.db.url });
+    await c.connect();
+    try {
+      const { rows } = await c.query(`SELECT state FROM pgboss.job WHERE id = $1`, [id]);
+      expect(rows[0].state).toBe('completed');
+    } finally {
+      await c.end();
+      await t.db.drop();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import PgBoss from 'pg-boss';
@@ -45,11 +45,13 @@ interface Registration {
  * register their queues in onModuleInit; the queue starts at bootstrap.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly registrations = new Map<string, Registration>();
   private readonly workerIds = new Map<string, string>();
   private boss?: PgBoss;
+  /** On the embedded database: the queue's statements on the app's connection, tracked for shutdown. */
+  private embeddedExecutor?: TrackedExecutor;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,7 +72,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     const common = { schema: 'pgboss', monitorStateIntervalSeconds: 60, maintenanceIntervalSeconds: this.config.jobsMaintenanceSeconds };
     this.boss = isEmbeddedUrl(url)
       ? // On the embedded database the queue shares the app's single connection.
-        new PgBoss({ ...common, db: executorOf(this.ds.manager) })
+        new PgBoss({ ...common, db: (this.embeddedExecutor = trackedExecutor(executorOf(this.ds.manager))) })
       : new PgBoss({ ...common, connectionString: url, max: 3, application_name: 'taphuan-jobs' });
     this.boss.on('error', (e: Error) => this.logger.error(`queue error: ${e.message}`));
     if (isEmbeddedUrl(url)) {
@@ -116,8 +118,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (id) this.boss?.notifyWorker(id);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any module's shutdown hook (TypeORM closes the database in its own): a running job ends on a
+   * live connection. pg-boss's stop waits for the handler but not for the job's completion statement it
+   * then sends without awaiting it; its own pool (PostgreSQL) waits for that on close, and on the embedded
+   * database, where the queue borrows the app's connection, the statements still running are awaited here.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true });
+    await this.embeddedExecutor?.idle();
     this.boss = undefined;
   }
 
@@ -204,6 +213,26 @@ function executorOf(m: EntityManager): { executeSql(text: string, values: unknow
       } finally {
         if (!m.queryRunner) await runner.release();
       }
+    },
+  };
+}
+
+type Executor = ReturnType<typeof executorOf>;
+type TrackedExecutor = Executor & { idle(): Promise<void> };
+
+/** An executor that knows which of its statements are still running. */
+function trackedExecutor(inner: Executor): TrackedExecutor {
+  const running = new Set<Promise<unknown>>();
+  return {
+    executeSql(text, values) {
+      const p = inner.executeSql(text, values);
+      running.add(p);
+      const forget = () => running.delete(p);
+      p.then(forget, forget);
+      return p;
+    },
+    async idle() {
+      while (running.size) await Promise.allSettled([...running]);
     },
   };
 }
