@@ -47,4 +47,50 @@ describe('reading an XLSX list', () => {
     await zip.finalize();
     await expect(readSpreadsheet(Buffer.concat(chunks), 'a.xlsx')).rejects.toThrow(/Không đọc được tệp Excel|không có dữ liệu/);
   });
+
+  it('refuses a file whose merged ranges would fill more cells than any list has', async () => {
+    const file = await workbook((wb) => {
+      const ws = wb.addWorksheet('Danh sách');
+      ws.getRow(1).values = ['STT', 'Họ và tên'];
+      for (let i = 2; i <= 100; i++) ws.getRow(i).values = [i - 1, `Học viên ${i}`];
+      ws.mergeCells('C1:D1');
+    });
+    // 100 ranges each over every column and a million rows: 600,000 cells to fill on a 100-row sheet.
+    const crafted = await rewriteEntries(file, (name, text) =>
+      /^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? text.replace(/<mergeCells[^]*?<\/mergeCells>/, `<mergeCells count="100">${'<mergeCell ref="A1:BH1048576"/>'.repeat(100)}</mergeCells>`) : text,
+    );
+    await expect(readSpreadsheet(crafted, 'a.xlsx')).rejects.toThrow('Tệp Excel có quá nhiều ô gộp');
+    // The same file with its one real merge reads.
+    expect((await readSpreadsheet(file, 'a.xlsx')).length).toBe(100);
+  });
 });
+
+/** The ZIP with each entry's text passed through `edit` (entries read with yauzl, written with archiver). */
+async function rewriteEntries(zip: Buffer, edit: (name: string, text: string) => string): Promise<Buffer> {
+  const yauzl = await import('yauzl');
+  const entries = await new Promise<{ name: string; data: Buffer }[]>((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => {
+      if (err || !z) return reject(err);
+      const out: { name: string; data: Buffer }[] = [];
+      z.on('entry', (e: import('yauzl').Entry) =>
+        z.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return reject(err2);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out.push({ name: e.fileName, data: Buffer.concat(chunks) });
+            z.readEntry();
+          });
+        }),
+      );
+      z.on('end', () => resolve(out));
+      z.readEntry();
+    });
+  });
+  const archive = new ZipArchive();
+  const chunks: Buffer[] = [];
+  archive.on('data', (c: Buffer) => chunks.push(c));
+  for (const e of entries) archive.append(Buffer.from(edit(e.name, e.data.toString('utf8'))), { name: e.name });
+  await archive.finalize();
+  return Buffer.concat(chunks);
+}

@@ -50,18 +50,17 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
     if (!(e instanceof OfficeZipRefused)) throw e;
     throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
   }
-  const sheets: { id: string; hidden: boolean; rows: SheetRow[]; filled: number; width: number }[] = [];
+  const sheets: { id: string; hidden: boolean; rows: SheetRow[]; filled: number }[] = [];
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
     for await (const ws of reader as AsyncIterable<StreamedSheet>) {
-      const sheet = { id: String(ws.id), hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0, width: 0 };
+      const sheet = { id: String(ws.id), hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0 };
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         const width = Math.min(row.cellCount, MAX_COLUMNS);
         const cells: RawCell[] = [];
         for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
         sheet.rows.push({ n: row.number, cells });
         if (row.hasValues) sheet.filled++;
-        sheet.width = Math.max(sheet.width, width);
       }
       sheets.push(sheet);
     }
@@ -72,7 +71,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
   const sheet = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled)[0];
   if (!sheet || sheet.filled === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
   fillMerged(sheet.rows, mergedRanges(sheetXml.get(`xl/worksheets/sheet${sheet.id}.xml`)));
-  const width = Math.max(...sheet.rows.map((r) => r.cells.length));
+  const width = sheet.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
   for (const r of sheet.rows) while (r.cells.length < width) r.cells.push(null);
   return sheet.rows.filter((r) => r.cells.some((c) => c !== null));
 }
@@ -104,15 +103,22 @@ function columnNumber(letters: string): number {
   return n;
 }
 
+/** Cells a file's merged ranges may fill: far beyond any list (a crafted file could ask for billions). */
+const MAX_MERGED_CELLS = 500_000;
+
 function fillMerged(rows: SheetRow[], ranges: CellRange[]): void {
   if (ranges.length === 0) return;
   const byNumber = new Map(rows.map((r) => [r.n, r]));
+  let work = 0;
+  for (const g of ranges) work += Math.max(0, Math.min(g.bottom - g.top + 1, rows.length)) * Math.max(0, Math.min(g.right, MAX_COLUMNS) - g.left + 1);
+  if (work > MAX_MERGED_CELLS) throw new UnreadableFileError('Tệp Excel có quá nhiều ô gộp (merge). Vui lòng bỏ gộp ô trong vùng danh sách rồi tải lên lại.');
   for (const g of ranges) {
     const master = byNumber.get(g.top)?.cells[g.left - 1] ?? null;
     if (master === null) continue;
     const right = Math.min(g.right, MAX_COLUMNS);
-    for (let n = g.top; n <= g.bottom; n++) {
-      const row = byNumber.get(n);
+    // Only the rows the sheet has: a range may span a million empty rows.
+    const inRange = g.bottom - g.top + 1 <= rows.length ? range(g.top, g.bottom).map((n) => byNumber.get(n)) : rows.filter((r) => r.n >= g.top && r.n <= g.bottom);
+    for (const row of inRange) {
       if (!row) continue;
       for (let c = g.left; c <= right; c++) {
         while (row.cells.length < c) row.cells.push(null);
@@ -120,6 +126,10 @@ function fillMerged(rows: SheetRow[], ranges: CellRange[]): void {
       }
     }
   }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 type ExcelValue = ExcelJS.CellValue | undefined;
