@@ -344,8 +344,8 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(page).toContain('9 học viên');
     expect(page).toContain('Sáng 25/09/2025');
     expect(page).toContain('22.2%'); // 2 of 9 in the first sitting
-    expect(page).toContain('Học viên chưa đạt tỷ lệ chuyên cần (8)');
-    expect(page).toContain(`${fx.trainees[1].fullName} Xã Sin Suối Hồ Tỉnh Lai Châu 1/4 25%`);
+    expect(page).toContain('Học viên chưa đủ điều kiện cấp giấy chứng nhận (8)');
+    expect(page).toContain(`${fx.trainees[1].fullName} Xã Sin Suối Hồ Tỉnh Lai Châu 1/4 25% Có mặt 1/4 buổi, cần 3`);
   });
 
   it('exports XLSX with the header block, one row a trainee, one column a sitting, totals and percentage', async () => {
@@ -359,7 +359,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
     expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
     const header = ws.getRow(7).values as unknown[];
-    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần', 'Mã đăng ký (không sửa)']);
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
     const rows: unknown[][] = [];
     for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
     const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;
@@ -393,7 +393,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(text).toContain('BẢNG TỔNG HỢP ĐIỂM DANH');
     expect(text).toContain('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
-    expect(text).toMatch(/Không đạt điều kiện chuyên cần \(dưới 75%\): 8/);
+    expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(có mặt dưới 75% số buổi\): 8/);
   });
 
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {
@@ -450,6 +450,28 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(sw.headers['service-worker-allowed']).toBe('/');
     expect(sw.text).toContain('taphuan-checkin');
     await t.agent().get('/assets/js/checkin.js').expect(200);
+  });
+
+  it('judges "below the certificate rule" with its required topics, as the certificates page does', async () => {
+    // Trainee 2: present in 3 sittings of 4 (75 %, enough) but absent from the one whose topic is required.
+    for (const [s, status] of [[0, 'present'], [1, 'present'], [2, 'absent'], [3, 'present']] as const) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, $3, now(), 'roster')`, [fx.enrollments[2].id, fx.sittings[s].id, status]);
+    }
+    await t.query(`INSERT INTO topics (session_id, sitting_id, title, kind, required_for_certificate) VALUES ($1, $2, 'Chuyển đổi số cấp xã', 'topic', true)`, [fx.session.id, fx.sittings[2].id]);
+    const page = pageText((await organiser.get(`/sessions/${fx.session.id}/attendance`).expect(200)).text);
+    expect(page).toContain('tham dự ít nhất 75% số buổi và đủ 1 chuyên đề bắt buộc');
+    expect(page).toContain('Học viên chưa đủ điều kiện cấp giấy chứng nhận (8)');
+    const reason = 'Có mặt 3/4 buổi, cần 3; vắng chuyên đề bắt buộc: Chuyển đổi số cấp xã';
+    expect(page).toContain(`${fx.trainees[2].fullName} Xã Sin Suối Hồ Tỉnh Lai Châu 3/4 75% ${reason}`);
+    expect(page).toContain(`${fx.trainees[0].fullName} Xã Sin Suối Hồ 4/4 100% Đạt`);
+    const certificates = pageText((await organiser.get(`/sessions/${fx.session.id}/certificates`).expect(200)).text);
+    expect(certificates).toContain(reason);
+    const xlsx = await get(`/sessions/${fx.session.id}/attendance/export.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    const row = Array.from({ length: 9 }, (_, i) => (ws.getRow(8 + i).values as unknown[]).slice(1)).find((r) => r[1] === fx.trainees[2].fullName)!;
+    expect(row.slice(5, 12)).toEqual(['x', 'x', 'V', 'x', 3, 75, 'Không đạt']);
   });
 });
 

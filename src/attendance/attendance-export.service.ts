@@ -45,7 +45,7 @@ function slug(data: SessionAttendance): string {
 }
 
 function headerColumns(data: SessionAttendance): string[] {
-  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đạt chuyên cần'];
+  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đủ điều kiện cấp GCN'];
 }
 
 function placeLine(data: SessionAttendance): string {
@@ -133,7 +133,8 @@ export async function writePdf(data: SessionAttendance, out: Writable): Promise<
   drawRow(headers, 'sans-bold', 26);
   data.trainees.forEach((t, i) => drawRow([String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), `${t.attended}/${data.sittings.length}`, t.percent.toFixed(1)], 'sans'));
   doc.moveDown(0.5);
-  doc.font('sans').fontSize(9).text(`Tổng số học viên: ${data.trainees.length}. Không đạt điều kiện chuyên cần (dưới ${data.session.minAttendancePercent}%): ${data.trainees.filter((t) => !t.meetsRule).length}.`, left);
+  const rule = `có mặt dưới ${data.session.minAttendancePercent}% số buổi${data.requiredTopics ? ' hoặc vắng chuyên đề bắt buộc' : ''}`;
+  doc.font('sans').fontSize(9).text(`Tổng số học viên: ${data.trainees.length}. Chưa đủ điều kiện cấp giấy chứng nhận (${rule}): ${data.trainees.filter((t) => !t.meetsRule).length}.`, left);
   doc.end();
   await done;
 }

@@ -7,6 +7,8 @@ import { AttendanceRepository, RosterSort, SessionInfo, SittingInfo } from './at
 import { AttendanceSummaryService } from './attendance-summary.service';
 import { currentSitting, localClock, sittingLabel } from './attendance-rules';
 import { AttendanceMarkingService } from './attendance-marking.service';
+import { EligibilityRule, evaluateEligibility, ruleOf } from './eligibility';
+import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 
 const STAFF = ['admin', 'organiser', 'lecturer'];
 
@@ -20,13 +22,18 @@ export interface TraineeAttendance {
   cells: (MarkStatus | null)[];
   attended: number;
   percent: number;
+  /** Meets the session's certificate rule: the share of sittings and every scheduled required topic. */
   meetsRule: boolean;
+  /** "Có mặt 5/8 buổi, cần 7; vắng chuyên đề bắt buộc: …" */
+  ruleReason: string;
 }
 
 export interface SessionAttendance {
   session: SessionInfo;
   sittings: (SittingInfo & { label: string })[];
   trainees: TraineeAttendance[];
+  /** Required topics of the certificate rule. */
+  requiredTopics: number;
 }
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n * 1000) / d) / 10);
@@ -38,6 +45,7 @@ export class AttendanceReportService {
     private readonly repo: AttendanceRepository,
     private readonly summary: AttendanceSummaryService,
     private readonly marking: AttendanceMarkingService,
+    private readonly sessions: TrainingSessionsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -61,9 +69,10 @@ export class AttendanceReportService {
       const t = perSitting.find((x) => x.sittingId === s.id) ?? { present: 0, late: 0, excused: 0, absent: 0 };
       return { ...s, label: sittingLabel(s), ...t, attended: t.present + t.late, rate: pct(t.present + t.late, enrolled), isCurrent: current?.id === s.id };
     });
-    const { trainees } = await this.sessionGrid(sessionId, user);
+    const grid = await this.sessionGrid(sessionId, user);
+    const { trainees } = grid;
     const below = trainees.filter((t) => !t.meetsRule);
-    return { session, sittings: sittingRows, enrolled, trainees, below, currentSittingId: current?.id ?? null };
+    return { session, sittings: sittingRows, enrolled, trainees, below, requiredTopics: grid.requiredTopics, currentSittingId: current?.id ?? null };
   }
 
   /** Marks of every trainee in every sitting, with totals (exports and summary). */
@@ -78,10 +87,14 @@ export class AttendanceReportService {
       if (!cells) byEnrollment.set(m.enrollmentId, (cells = sittings.map(() => null)));
       cells[index.get(m.sittingId)!] = m.status;
     }
+    const rule = await this.certificateRule(session);
     const trainees = enrollments.map((e) => {
       const cells = byEnrollment.get(e.enrollmentId) ?? sittings.map(() => null);
       const attended = cells.filter((c) => c === 'present' || c === 'late' || (session.excusedCounts && c === 'excused')).length;
       const percent = pct(attended, sittings.length);
+      const count = (status: MarkStatus) => cells.filter((c) => c === status).length;
+      const marks = Object.fromEntries(sittings.flatMap((s, i) => (cells[i] ? [[s.id, cells[i]]] : [])));
+      const judged = evaluateEligibility({ sittings: sittings.length, present: count('present'), late: count('late'), excused: count('excused'), marks }, rule);
       return {
         enrollmentId: e.enrollmentId,
         fullName: e.fullName,
@@ -91,10 +104,16 @@ export class AttendanceReportService {
         cells,
         attended,
         percent,
-        meetsRule: sittings.length > 0 && percent >= session.minAttendancePercent,
+        meetsRule: judged.eligible,
+        ruleReason: judged.reason,
       };
     });
-    return { session, sittings, trainees };
+    return { session, sittings, trainees, requiredTopics: rule.requiredTopics?.length ?? 0 };
+  }
+
+  /** The session's certificate rule, required topics included: who is "below the rule" here is who the certificates page refuses. */
+  private async certificateRule(session: SessionInfo): Promise<EligibilityRule> {
+    return ruleOf(session, await this.sessions.listTopics(session.id));
   }
 
   async roster(sessionId: string, sittingId: string, user: AuthUser, sort: RosterSort = 'province') {

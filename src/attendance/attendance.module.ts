@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SetupModule } from '../setup/setup.module';
+import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
 import { AttendanceSummaryRepository } from './attendance-summary.repository';
 import { AttendanceSummaryService } from './attendance-summary.service';
 import { AttendanceRepository } from './attendance.repository';
@@ -16,7 +17,7 @@ import { AttendanceApiController } from './attendance-api.controller';
 import { AttendanceTraineeController } from './attendance-trainee.controller';
 
 @Module({
-  imports: [SetupModule],
+  imports: [SetupModule, TrainingSessionsModule],
   controllers: [AttendancePagesController, AttendanceApiController, AttendanceTraineeController],
   providers: [
     AttendanceSummaryRepository,

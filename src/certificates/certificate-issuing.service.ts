@@ -12,7 +12,8 @@ import { TrainingSession } from '../training-sessions/training-session.entity';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { Certificate, CertificateContent } from './certificate.entity';
 import { CertificateTemplate } from './certificate-template.entity';
-import { Eligibility, evaluateEligibility, formatSerial, newVerificationCode, todayInVietnam } from './certificate-rules';
+import { Eligibility, evaluateEligibility } from '../attendance/eligibility';
+import { formatSerial, newVerificationCode, todayInVietnam } from './certificate-rules';
 import { CertificatesRepository, EnrolmentPerson } from './certificates.repository';
 import { CertificateTemplatesService } from './certificate-templates.service';
 

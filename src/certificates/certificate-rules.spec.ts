@@ -1,4 +1,5 @@
-import { countsAsAttended, dateLine, evaluateEligibility, formatSerial, newVerificationCode, normaliseVerificationCode, requiredSittings, validateSerialFormat, VERIFICATION_CODE_RE } from './certificate-rules';
+import { countsAsAttended, evaluateEligibility, requiredSittings } from '../attendance/eligibility';
+import { dateLine, formatSerial, newVerificationCode, normaliseVerificationCode, validateSerialFormat, VERIFICATION_CODE_RE } from './certificate-rules';
 import { randomBytes } from 'node:crypto';
 
 describe('certificate rules', () => {

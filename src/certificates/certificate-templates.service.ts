@@ -10,7 +10,8 @@ import { Topic } from '../training-sessions/topic.entity';
 import { TrainingSession } from '../training-sessions/training-session.entity';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { CertificateTemplate } from './certificate-template.entity';
-import { EligibilityRule, RequiredTopic, validateSerialFormat } from './certificate-rules';
+import { EligibilityRule, RequiredTopic, ruleOf } from '../attendance/eligibility';
+import { validateSerialFormat } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { UpdateCertificateSettingsDto } from './dto/update-certificate-settings.dto';
 
@@ -80,12 +81,7 @@ export class CertificateTemplatesService {
 
   /** The certificate rule of a session: share of sittings, excused absences, required topics in agenda order. */
   async rule(session: TrainingSession, manager?: EntityManager): Promise<EligibilityRule & { requiredTopics: RequiredTopic[] }> {
-    const { required } = await this.topicsOfRule(session.id, manager);
-    return {
-      minAttendancePercent: session.minAttendancePercent,
-      excusedCounts: session.excusedCounts,
-      requiredTopics: required.map((t) => ({ id: t.id, title: t.title, sittingId: t.sittingId })),
-    };
+    return ruleOf(session, (await this.topicsOfRule(session.id, manager)).topics);
   }
 
   /** The topics the rule form offers (the session's topics, and whatever is already required), in agenda order. */
