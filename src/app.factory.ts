@@ -124,6 +124,15 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       });
     }
     res.locals.path = req.path;
+    // express-session saves a changed session while the response ends, after the headers are out, and a
+    // browser follows a redirect as soon as its headers arrive: a message (or a refused form's input) for
+    // the next page is saved before the redirect is sent, or that page may load the session without it.
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      const s = req.session;
+      if (s && (s.flash !== undefined || s.form !== undefined)) s.save(() => redirect(...args));
+      else redirect(...args);
+    }) as Response['redirect'];
     next();
   });
 
