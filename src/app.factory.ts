@@ -10,13 +10,13 @@ import helmet from 'helmet';
 import session from 'express-session';
 import { pinoHttp } from 'pino-http';
 import type { NextFunction, Request, Response } from 'express';
-import type { Pool } from 'pg';
 import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { configureViews, projectRoot } from './common/view-engine';
 import { createValidationPipe } from './common/validation';
 import { csrf } from './common/csrf';
 import { createSessionStore } from './common/session-store';
+import { poolOf } from './database/prepared-query';
 import { SetupService } from './setup/setup.service';
 import type { AppRequest } from './common/request-context';
 
@@ -86,8 +86,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
 
-  const ds = app.get(DataSource);
-  const pool = (ds.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(app.get(DataSource));
   const sessions = session({
     name: SESSION_COOKIE,
     secret: await app.get(SetupService).sessionSecret(),

@@ -7,7 +7,7 @@ import { AttendanceRepository, RosterSort, SessionInfo, SittingInfo } from './at
 import { AttendanceSummaryService } from './attendance-summary.service';
 import { currentSitting, localClock, sittingLabel } from './attendance-rules';
 import { AttendanceMarkingService } from './attendance-marking.service';
-import { EligibilityRule, evaluateEligibility, ruleOf } from './eligibility';
+import { evaluateEligibility, ruleOf } from './eligibility';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 
 const STAFF = ['admin', 'organiser', 'lecturer'];
@@ -69,10 +69,9 @@ export class AttendanceReportService {
       const t = perSitting.find((x) => x.sittingId === s.id) ?? { present: 0, late: 0, excused: 0, absent: 0 };
       return { ...s, label: sittingLabel(s), ...t, attended: t.present + t.late, rate: pct(t.present + t.late, enrolled), isCurrent: current?.id === s.id };
     });
-    const grid = await this.sessionGrid(sessionId, user);
-    const { trainees } = grid;
+    const { trainees, requiredTopics } = await this.sessionGrid(sessionId, user);
     const below = trainees.filter((t) => !t.meetsRule);
-    return { session, sittings: sittingRows, enrolled, trainees, below, requiredTopics: grid.requiredTopics, currentSittingId: current?.id ?? null };
+    return { session, sittings: sittingRows, enrolled, trainees, below, requiredTopics, currentSittingId: current?.id ?? null };
   }
 
   /** Marks of every trainee in every sitting, with totals (exports and summary). */
@@ -87,14 +86,15 @@ export class AttendanceReportService {
       if (!cells) byEnrollment.set(m.enrollmentId, (cells = sittings.map(() => null)));
       cells[index.get(m.sittingId)!] = m.status;
     }
-    const rule = await this.certificateRule(session);
+    // The session's certificate rule, required topics included: who is "below the rule" here is who the certificates page refuses.
+    const rule = ruleOf(session, await this.sessions.listTopics(sessionId));
     const trainees = enrollments.map((e) => {
       const cells = byEnrollment.get(e.enrollmentId) ?? sittings.map(() => null);
-      const attended = cells.filter((c) => c === 'present' || c === 'late' || (session.excusedCounts && c === 'excused')).length;
-      const percent = pct(attended, sittings.length);
       const count = (status: MarkStatus) => cells.filter((c) => c === status).length;
       const marks = Object.fromEntries(sittings.flatMap((s, i) => (cells[i] ? [[s.id, cells[i]]] : [])));
       const judged = evaluateEligibility({ sittings: sittings.length, present: count('present'), late: count('late'), excused: count('excused'), marks }, rule);
+      const { attended } = judged;
+      const percent = pct(attended, sittings.length);
       return {
         enrollmentId: e.enrollmentId,
         fullName: e.fullName,
@@ -108,12 +108,7 @@ export class AttendanceReportService {
         ruleReason: judged.reason,
       };
     });
-    return { session, sittings, trainees, requiredTopics: rule.requiredTopics?.length ?? 0 };
-  }
-
-  /** The session's certificate rule, required topics included: who is "below the rule" here is who the certificates page refuses. */
-  private async certificateRule(session: SessionInfo): Promise<EligibilityRule> {
-    return ruleOf(session, await this.sessions.listTopics(session.id));
+    return { session, sittings, trainees, requiredTopics: rule.requiredTopics.length };
   }
 
   async roster(sessionId: string, sittingId: string, user: AuthUser, sort: RosterSort = 'province') {

@@ -7,7 +7,11 @@ import type { DataSource } from 'typeorm';
  * text; `name` must be unique to that text.
  */
 export async function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const pool = (ds.driver as unknown as { master: Pool }).master;
-  const res = await pool.query({ name, text, values });
+  const res = await poolOf(ds).query({ name, text, values });
   return res.rows as T[];
+}
+
+/** The pg pool under TypeORM's PostgreSQL driver (the session store and prepared statements use it directly). */
+export function poolOf(ds: DataSource): Pool {
+  return (ds.driver as unknown as { master: Pool }).master;
 }

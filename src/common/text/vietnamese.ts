@@ -1,14 +1,16 @@
 /** Text rules for Vietnamese data: NFC storage and diacritic-insensitive search keys. */
 
+/** Control characters dropped from text (tab, line feed and carriage return become spaces instead). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Anything the cleaning below would change in an NFC string: control characters, whitespace other than single inner spaces. */
-const NEEDS_CLEANING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[^\S ]| {2}|^ | $/;
+const NEEDS_CLEANING = new RegExp(`${CONTROL.source}|[^\\S ]| {2}|^ | $`);
 
 /** Trims, collapses inner whitespace and normalises to Unicode NFC. Never changes case. */
 export function cleanText(value: string): string {
   const nfc = value.normalize('NFC');
   // Most cells are already clean: one test instead of three replacements.
   if (!NEEDS_CLEANING.test(nfc)) return nfc;
-  return nfc.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  return nfc.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
 }
 
 /**
