@@ -97,11 +97,12 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     proxy: config.trustProxy,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 60 * 60 * 1000 },
   });
-  // A Bearer-token API call (a check-in phone, a script) has no cookie session: no session object for it.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/api/') && req.headers.authorization?.startsWith('Bearer ') ? next() : sessions(req, res, next),
-  );
-  app.use((req: AppRequest, res: Response, next: NextFunction) => {
+  // A Bearer-token API call (a check-in phone, a script) has no cookie session, and renders no page: neither
+  // the session nor the page's locals (CSRF token, flash message, form input) are set up for it.
+  const pageOnly = (middleware: (req: AppRequest, res: Response, next: NextFunction) => void) => (req: AppRequest, res: Response, next: NextFunction) =>
+    req.path.startsWith('/api/') && req.headers.authorization?.startsWith('Bearer ') ? next() : middleware(req, res, next);
+  app.use(pageOnly(sessions as unknown as (req: AppRequest, res: Response, next: NextFunction) => void));
+  app.use(pageOnly((req, res, next) => {
     // Lazily created: only pages with a form put a CSRF token in the session.
     Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrf.generateToken(req as Request) });
     // Flash messages and a rejected form's input are taken from the session only when a page reads
@@ -133,7 +134,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       else redirect(...args);
     }) as Response['redirect'];
     next();
-  });
+  }));
 
   app.useGlobalPipes(createValidationPipe());
 

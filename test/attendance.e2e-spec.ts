@@ -6,7 +6,10 @@ import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
+import { DataSource } from 'typeorm';
 import { Clock } from '../src/attendance/clock';
+import { AttendanceRepository } from '../src/attendance/attendance.repository';
+import { poolOf } from '../src/database/prepared-query';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -101,6 +104,59 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     expect(await marks(morning.id)).toHaveLength(1);
     const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1`, [fx.enrollments[0].id]);
     expect(n).toBe(1);
+  });
+
+  it('answers scans that arrive together each with its own trainee: a mix of good and bad tokens over two sittings', async () => {
+    const fx = await createEnrolledSessionFixture(t, 6);
+    const other = await createEnrolledSessionFixture(t, 1);
+    const [morning, afternoon] = fx.sittings;
+    clock.set(at('07:40:00'));
+    await scan(organiser, organiserCsrf, { token: fx.enrollments[5].checkinToken, sittingId: morning.id }).expect(200);
+    const sent = [
+      ...fx.enrollments.slice(0, 5).map((e) => ({ token: e.checkinToken, sittingId: morning.id })),
+      { token: fx.enrollments[5].checkinToken, sittingId: morning.id },
+      { token: 'y'.repeat(40), sittingId: morning.id },
+      { token: other.enrollments[0].checkinToken, sittingId: morning.id },
+      { token: fx.enrollments[0].checkinToken, sittingId: afternoon.id },
+      { token: fx.enrollments[1].checkinToken, sittingId: '00000000-0000-4000-8000-000000000000' },
+    ];
+    const responses = await Promise.all(sent.map((body) => scan(organiser, organiserCsrf, body)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 404, 422, 422, 404]);
+    responses.slice(0, 5).forEach((r, i) => expect(r.body).toMatchObject({ outcome: 'recorded', trainee: { enrollmentId: fx.enrollments[i].id, fullName: fx.trainees[i].fullName } }));
+    expect(responses[5].body).toMatchObject({ outcome: 'already', trainee: { enrollmentId: fx.enrollments[5].id } });
+    expect(responses[6].body.message).toContain('không tìm thấy học viên');
+    expect(responses[7].body.message).toContain(`Mã QR của ${other.trainees[0].fullName} thuộc lớp khác`);
+    expect(responses[8].body.message).toContain('chưa đến giờ điểm danh');
+    expect(responses[9].body.message).toBe('Không tìm thấy buổi học.');
+    expect((await marks(morning.id)).map((m) => m.enrollment_id).sort()).toEqual(fx.enrollments.map((e) => e.id).sort());
+    expect(await marks(afternoon.id)).toHaveLength(0);
+  });
+
+  it('reads the contexts of scans made in the same turn in one query, each matched to its own scan', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3);
+    const [morning, afternoon] = fx.sittings;
+    const repo = t.app.get(AttendanceRepository);
+    const pool = poolOf(t.app.get(DataSource));
+    const query = jest.spyOn(pool, 'query');
+    try {
+      const contexts = await Promise.all([
+        repo.checkinContext(morning.id, fx.enrollments[2].checkinToken),
+        repo.checkinContext(afternoon.id, fx.enrollments[0].checkinToken),
+        repo.checkinContext(morning.id, 'z'.repeat(40)),
+        repo.checkinContext('00000000-0000-4000-8000-000000000000', fx.enrollments[1].checkinToken),
+        repo.checkinContext(morning.id, fx.enrollments[1].checkinToken),
+      ]);
+      expect(query.mock.calls.filter(([q]) => (q as { name?: string }).name === 'attendance.checkin-context')).toHaveLength(1);
+      expect(contexts.map((c) => c && [c.sitting.id, c.enrollment?.enrollmentId ?? null])).toEqual([
+        [morning.id, fx.enrollments[2].id],
+        [afternoon.id, fx.enrollments[0].id],
+        [morning.id, null],
+        null,
+        [morning.id, fx.enrollments[1].id],
+      ]);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('refuses unknown, cancelled and other sessions’ tokens, and scans outside the window, with clear messages', async () => {

@@ -1,6 +1,9 @@
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { DataSource } from 'typeorm';
+import { UsersService } from '../src/users/users.service';
+import { poolOf } from '../src/database/prepared-query';
 
 describe('foundation: accounts, roles, sessions, CSRF', () => {
   let t: TestApp;
@@ -170,6 +173,28 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     const ok = await t.agent().get('/api/v1/reference/counts').set('Authorization', `Bearer ${token}`).expect(200);
     expect(ok.body.provinces).toBe(34);
     await t.agent().get('/api/v1/reference/counts').set('Authorization', 'Bearer not-a-real-token-123456789').expect(401);
+  });
+
+  it('tells apart API tokens checked in the same turn: each request gets its own user, a disabled one none', async () => {
+    const users = t.app.get(UsersService);
+    const [a, b, c] = await Promise.all([createUser(t, 'organiser'), createUser(t, 'lecturer'), createUser(t, 'organiser')]);
+    const [ta, tb, tc] = await Promise.all([users.issueApiToken(a.user.id), users.issueApiToken(b.user.id), users.issueApiToken(c.user.id)]);
+    await t.query('UPDATE users SET disabled_at = now() WHERE id = $1', [c.user.id]);
+    const me = (token: string) => t.agent().get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    const responses = await Promise.all([me(ta), me(tb), me(tc), me('not-a-real-token-123456789'), me(ta)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 401, 401, 200]);
+    expect([responses[0].body.id, responses[1].body.id, responses[4].body.id]).toEqual([a.user.id, b.user.id, a.user.id]);
+    expect(responses[1].body.role).toBe('lecturer');
+
+    const pool = poolOf(t.app.get(DataSource));
+    const query = jest.spyOn(pool, 'query');
+    try {
+      const found = await Promise.all([users.findActiveByApiToken(tb), users.findActiveByApiToken(tc), users.findActiveByApiToken(ta), users.findActiveAuthUser(b.user.id)]);
+      expect(found.map((u) => u?.id ?? null)).toEqual([b.user.id, null, a.user.id, b.user.id]);
+      expect(query.mock.calls.filter(([q]) => (q as { name?: string }).name === 'users.active-auth-by-token')).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('reports health with the database reachable', async () => {

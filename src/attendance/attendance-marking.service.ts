@@ -9,7 +9,7 @@ import { AuthUser } from '../common/request-context';
 import { cleanText } from '../common/text/vietnamese';
 import { Clock } from './clock';
 import { MARK_STATUS_LABELS, MarkMethod, MarkStatus } from './attendance-mark.entity';
-import { AttendanceRepository, EnrollmentInfo, MarkRow, NewMark, SessionInfo, SittingInfo } from './attendance.repository';
+import { AttendanceRepository, EnrollmentInfo, MarkRow, NewMark, SessionCheckinRules, SessionInfo, SittingInfo } from './attendance.repository';
 import { arrivalStatus, CheckinPolicy, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
 import { BatchEntryDto } from './dto/batch-checkin.dto';
 
@@ -217,7 +217,7 @@ export class AttendanceMarkingService {
 
   /** Window and status rules, then the mark: inserted (with its audit entry, atomically), or the existing one reported. */
   /** `knownMark`: the mark read with the context, if any; a repeated scan is then answered without a write. */
-  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionInfo, knownMark?: MarkRow | null): Promise<CheckinResult> {
+  private async record(actor: AuthUser, enrollment: EnrollmentInfo, sitting: SittingInfo, at: Date, method: MarkMethod, clientScanId: string | null, knownSession?: SessionCheckinRules, knownMark?: MarkRow | null): Promise<CheckinResult> {
     const session = knownSession ?? (await this.repo.findSession(sitting.sessionId))!;
     if (session.status === 'cancelled') throw new ConflictException('Lớp đã bị hủy, không thể điểm danh.');
     const policy = this.policyFor(session);

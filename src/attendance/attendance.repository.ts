@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MarkMethod, MarkStatus } from './attendance-mark.entity';
 import { preparedQuery } from '../database/prepared-query';
+import { batchedLookup } from '../database/batched-lookup';
 
 export interface SessionInfo {
   id: string;
@@ -17,6 +18,16 @@ export interface SessionInfo {
   selfCheckinEnabled: boolean;
   minAttendancePercent: number;
   excusedCounts: boolean;
+}
+
+/** What a scan needs of its session: whether check-in is open at all, and the late rule. */
+export type SessionCheckinRules = Pick<SessionInfo, 'status' | 'lateGraceMinutes'>;
+
+export interface CheckinContext {
+  sitting: SittingInfo;
+  session: SessionCheckinRules;
+  enrollment: EnrollmentInfo | null;
+  mark: MarkRow | null;
 }
 
 export interface SittingInfo {
@@ -237,55 +248,50 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
-  /** Everything a scan needs in one round trip: the sitting, its session, and the enrolment of the token (any session). */
-  async checkinContext(sittingId: string, token: string): Promise<{ sitting: SittingInfo; session: SessionInfo; enrollment: EnrollmentInfo | null; mark: MarkRow | null } | null> {
+  /**
+   * Everything a scan needs in one round trip: the sitting, its session's check-in rules, the enrolment of
+   * the token (any session) and its mark for the sitting. Scans arriving together share the round trip.
+   */
+  checkinContext(sittingId: string, token: string): Promise<CheckinContext | null> {
+    return this.checkinContexts.load({ sittingId, token });
+  }
+
+  private readonly checkinContexts = batchedLookup<{ sittingId: string; token: string }, CheckinContext>(async (keys) => {
     const rows = await preparedQuery<Record<string, any>>(
       this.ds,
       'attendance.checkin-context',
-      `SELECT st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
+      `SELECT k.ord::int AS ord, st.id AS "sittingId", st.session_id AS "sittingSessionId", st.date::text AS date, st.part,
               st.starts_at::text AS "startsAt", st.ends_at::text AS "endsAt",
-              s.title, s.start_date::text AS "startDate", s.end_date::text AS "endDate", s.venue, s.organising_unit AS "organisingUnit",
-              s.status AS "sessionStatus", s.late_grace_minutes AS "lateGraceMinutes", s.self_checkin_enabled AS "selfCheckinEnabled",
-              s.min_attendance_percent AS "minAttendancePercent", s.excused_counts AS "excusedCounts",
+              s.status AS "sessionStatus", s.late_grace_minutes AS "lateGraceMinutes",
               ${ENROLLMENT_COLUMNS},
               m.id AS "markId", m.status AS "markStatus", m.reason AS "markReason", m.marked_at AS "markedAt", m.method AS "markMethod",
               m.marked_by_id AS "markedById", m.client_scan_id AS "markClientScanId"
-         FROM sittings st
+         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS k(sitting_id, token, ord)
+         JOIN sittings st ON st.id = k.sitting_id
          JOIN training_sessions s ON s.id = st.session_id
-         LEFT JOIN enrollments e ON e.checkin_token = $2
+         LEFT JOIN enrollments e ON e.checkin_token = k.token
          LEFT JOIN trainees t ON t.id = e.trainee_id
          LEFT JOIN communes c ON c.code = t.commune_code
          LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)
-        LEFT JOIN attendance_marks m ON m.enrollment_id = e.id AND m.sitting_id = st.id
-        WHERE st.id = $1`,
-      [sittingId, token],
+         LEFT JOIN attendance_marks m ON m.enrollment_id = e.id AND m.sitting_id = st.id`,
+      [keys.map((k) => k.sittingId), keys.map((k) => k.token)],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      sitting: { id: r.sittingId, sessionId: r.sittingSessionId, date: r.date, part: r.part, startsAt: r.startsAt, endsAt: r.endsAt },
-      session: {
-        id: r.sittingSessionId,
-        title: r.title,
-        startDate: r.startDate,
-        endDate: r.endDate,
-        venue: r.venue,
-        organisingUnit: r.organisingUnit,
-        hostProvinceName: null,
-        status: r.sessionStatus,
-        lateGraceMinutes: r.lateGraceMinutes,
-        selfCheckinEnabled: r.selfCheckinEnabled,
-        minAttendancePercent: r.minAttendancePercent,
-        excusedCounts: r.excusedCounts,
-      },
-      enrollment: r.enrollmentId
-        ? { enrollmentId: r.enrollmentId, sessionId: r.sessionId, status: r.status, traineeId: r.traineeId, fullName: r.fullName, position: r.position, communeName: r.communeName, provinceName: r.provinceName }
-        : null,
-      mark: r.markId
-        ? { id: r.markId, enrollmentId: r.enrollmentId, sittingId: r.sittingId, status: r.markStatus, reason: r.markReason, markedAt: r.markedAt, method: r.markMethod, markedById: r.markedById, clientScanId: r.markClientScanId }
-        : null,
-    };
-  }
+    const byOrd = new Map(rows.map((r) => [r.ord as number, r]));
+    return keys.map((_, i) => {
+      const r = byOrd.get(i + 1);
+      if (!r) return null;
+      return {
+        sitting: { id: r.sittingId, sessionId: r.sittingSessionId, date: r.date, part: r.part, startsAt: r.startsAt, endsAt: r.endsAt },
+        session: { status: r.sessionStatus, lateGraceMinutes: r.lateGraceMinutes },
+        enrollment: r.enrollmentId
+          ? { enrollmentId: r.enrollmentId, sessionId: r.sessionId, status: r.status, traineeId: r.traineeId, fullName: r.fullName, position: r.position, communeName: r.communeName, provinceName: r.provinceName }
+          : null,
+        mark: r.markId
+          ? { id: r.markId, enrollmentId: r.enrollmentId, sittingId: r.sittingId, status: r.markStatus, reason: r.markReason, markedAt: r.markedAt, method: r.markMethod, markedById: r.markedById, clientScanId: r.markClientScanId }
+          : null,
+      };
+    });
+  });
 
   /**
    * The check-in fast path: inserts the mark unless one exists, and its audit entry, in ONE statement

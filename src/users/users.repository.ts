@@ -4,6 +4,7 @@ import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Role, User } from './user.entity';
 import type { AuthUser } from '../common/request-context';
 import { preparedQuery } from '../database/prepared-query';
+import { batchedLookup, byKey } from '../database/batched-lookup';
 
 const AUTH_COLUMNS = `id, email, phone, full_name AS "fullName", role, trainee_id AS "traineeId"`;
 
@@ -22,16 +23,24 @@ export class UsersRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** The signed-in user of a request, by session (id) or API token (hash): on every request, so one plain query. */
-  async findActiveAuth(by: 'id' | 'token', value: string): Promise<AuthUser | null> {
-    // Read on every signed-in request: a prepared statement per connection.
-    const rows = await preparedQuery<AuthUser>(
+  /** The signed-in user of a request, by session (user id, already checked to be a UUID) or API token (hash): read on every request, so batched. */
+  findActiveAuth(by: 'id' | 'token', value: string): Promise<AuthUser | null> {
+    return (by === 'id' ? this.activeById : this.activeByToken).load(value);
+  }
+
+  private readonly activeById = batchedLookup<string, AuthUser>((ids) => this.loadActiveAuth('id', ids));
+  private readonly activeByToken = batchedLookup<string, AuthUser>((hashes) => this.loadActiveAuth('token', hashes));
+
+  private async loadActiveAuth(by: 'id' | 'token', keys: readonly string[]): Promise<(AuthUser | null)[]> {
+    const key = by === 'id' ? 'id' : 'api_token_hash';
+    // A prepared statement per connection: parsed and planned once.
+    const rows = await preparedQuery<AuthUser & { key: string }>(
       this.repo.manager.connection,
       `users.active-auth-by-${by}`,
-      `SELECT ${AUTH_COLUMNS} FROM users WHERE ${by === 'id' ? 'id = $1::uuid' : 'api_token_hash = $1'} AND disabled_at IS NULL`,
-      [value],
+      `SELECT ${AUTH_COLUMNS}, ${key}::text AS key FROM users WHERE ${key} = ANY($1::${by === 'id' ? 'uuid' : 'text'}[]) AND disabled_at IS NULL`,
+      [keys],
     );
-    return rows[0] ?? null;
+    return byKey(keys, rows, (k) => k, (r) => r.key).map((r) => r && { id: r.id, email: r.email, phone: r.phone, fullName: r.fullName, role: r.role, traineeId: r.traineeId });
   }
 
   /** A merged trainee's portal account goes to the kept record when that one has none. */
