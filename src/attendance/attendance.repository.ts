@@ -291,7 +291,7 @@ export class AttendanceRepository {
           : null,
       };
     });
-  });
+  }, (k) => `${k.sittingId} ${k.token}`);
 
   /**
    * The check-in fast path: inserts the mark unless one exists, and its audit entry, in ONE statement

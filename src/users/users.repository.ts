@@ -28,8 +28,8 @@ export class UsersRepository {
     return (by === 'id' ? this.activeById : this.activeByToken).load(value);
   }
 
-  private readonly activeById = batchedLookup<string, AuthUser>((ids) => this.loadActiveAuth('id', ids));
-  private readonly activeByToken = batchedLookup<string, AuthUser>((hashes) => this.loadActiveAuth('token', hashes));
+  private readonly activeById = batchedLookup<string, AuthUser>((ids) => this.loadActiveAuth('id', ids), (id) => id);
+  private readonly activeByToken = batchedLookup<string, AuthUser>((hashes) => this.loadActiveAuth('token', hashes), (hash) => hash);
 
   private async loadActiveAuth(by: 'id' | 'token', keys: readonly string[]): Promise<(AuthUser | null)[]> {
     const key = by === 'id' ? 'id' : 'api_token_hash';
