@@ -52,6 +52,9 @@ export class AppModule {
             storage,
           }),
         }),
+        // Express tries routes in the order they were registered: the check-in routes, the busiest at the
+        // door on an opening morning, are registered first.
+        AttendanceModule,
         AuditModule,
         JobsModule,
         UsersModule,
@@ -61,7 +64,6 @@ export class AppModule {
         SetupModule,
         TrainingSessionsModule,
         HomeModule,
-        AttendanceModule,
         ReportsModule,
         TraineesModule,
         EnrollmentsModule,

@@ -247,6 +247,23 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     expect(notArray.body.message).toBe('Danh sách lượt quét phải là một mảng.');
   });
 
+  it('compresses the phone’s roster and a large batch answer, not the short scan answer, and sends the security headers on each', async () => {
+    const fx = await createEnrolledSessionFixture(t, 12);
+    const [morning] = fx.sittings;
+    clock.set(at('07:35:00'));
+    const answer = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).set('Accept-Encoding', 'gzip').expect(200);
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.body.outcome).toBe('recorded');
+    const entries = fx.enrollments.map((e, i) => ({ clientScanId: `gzip-check-${i}`, token: e.checkinToken, sittingId: morning.id, scannedAt: at('07:31:00') }));
+    const batch = await organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).set('Accept-Encoding', 'gzip').send({ entries }).expect(200);
+    expect(batch.headers['content-encoding']).toBe('gzip');
+    expect(batch.body.results).toHaveLength(12);
+    const roster = await organiser.get(`/api/v1/attendance/sessions/${fx.session.id}/sittings/${morning.id}/roster`).set('Accept-Encoding', 'gzip').expect(200);
+    expect(roster.headers['content-encoding']).toBe('gzip');
+    expect(roster.body.trainees).toHaveLength(12);
+    for (const res of [answer, batch, roster]) expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('refuses a scan time in the future and keeps the phone’s roster cache complete', async () => {
     const fx = await createEnrolledSessionFixture(t, 3);
     const [morning] = fx.sittings;

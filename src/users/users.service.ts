@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { normalisePhone } from '../common/text/phone';
@@ -10,7 +10,8 @@ import { Role, User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+/** Hex SHA-256 of a token (one-shot: read on every API call). */
+export const sha256 = (s: string): string => hash('sha256', s, 'hex');
 
 /** Sign-in codes are compared without spaces, dashes or case. */
 export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
