@@ -18,7 +18,8 @@ import { AttendanceTraineeController } from './attendance-trainee.controller';
 
 @Module({
   imports: [SetupModule, TrainingSessionsModule],
-  controllers: [AttendancePagesController, AttendanceApiController, AttendanceTraineeController],
+  // The scan API first: Express tries routes in registration order (see AppModule).
+  controllers: [AttendanceApiController, AttendancePagesController, AttendanceTraineeController],
   providers: [
     AttendanceSummaryRepository,
     AttendanceSummaryService,
