@@ -22,10 +22,12 @@ async function upload(agent: Agent, sessionId: string, content: Buffer, name: st
 describe('import of commune lists (XLSX, CSV)', () => {
   let t: TestApp;
   let agent: Agent;
+  let organiserId: string;
 
   beforeAll(async () => {
     t = await bootApp();
     const organiser = await createUser(t, 'organiser');
+    organiserId = organiser.user.id;
     agent = t.agent();
     await login(agent, organiser.login, organiser.password);
   });
@@ -117,6 +119,16 @@ describe('import of commune lists (XLSX, CSV)', () => {
     ]);
     const [{ n: audited }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'trainee.import'`);
     expect(audited).toBe(5);
+    // Each new record's audit entry: who, from which file, and the values as stored.
+    const [entry] = await t.query<{ actor_id: string; note: string; old_value: unknown; new_value: Record<string, unknown> }>(
+      `SELECT a.actor_id, a.note, a.old_value, a.new_value FROM audit_log a JOIN trainees t ON a.entity_id = t.id::text WHERE a.action = 'trainee.import' AND t.phone = '0912000001'`,
+    );
+    expect(entry).toEqual({
+      actor_id: organiserId,
+      note: 'Nhập từ tệp Danh sách Lai Châu.xlsx',
+      old_value: null,
+      new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
+    });
     // A committed batch cannot be committed twice.
     res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
     back = await agent.get(res.headers.location).expect(200);

@@ -30,19 +30,6 @@ export class AuditService {
     await repo.insert(rows.map(toRow));
   }
 
-  /** Many rows in a few statements (bulk imports): same rows as recordMany, without per-row ORM work. */
-  async recordBulk(rows: AuditRecord[], manager: EntityManager): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000).map((r) => ({ ...r, oldValue: r.oldValue ?? null, newValue: r.newValue ?? null, note: r.note ?? null }));
-      await manager.query(
-        `INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value, note)
-         SELECT "actorId", action, entity, "entityId", "oldValue", "newValue", note
-           FROM jsonb_to_recordset($1::jsonb) AS x("actorId" uuid, action text, entity text, "entityId" text, "oldValue" jsonb, "newValue" jsonb, note text)`,
-        [JSON.stringify(chunk)],
-      );
-    }
-  }
-
   findForEntity(entity: string, entityId: string): Promise<AuditEntry[]> {
     return this.repo.find({ where: { entity, entityId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -117,14 +117,30 @@ export class TraineesRepository {
   }
 
   /** Inserts trainees with one statement (ids made here, so each row keeps its own); the caller slices large lists. */
-  async insertMany(rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[], manager: EntityManager): Promise<string[]> {
+  /**
+   * Inserts imported trainees and, in the same statement, an audit entry for each ("trainee.import", with
+   * `audit.fields` as stored): PostgreSQL builds the entries from the rows it inserted, so the values are not
+   * sent twice and there is one round trip. Returns the new ids in the order of `rows`.
+   */
+  async insertManyAudited(
+    rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[],
+    audit: { actorId: string | null; note: string; fields: readonly (keyof Trainee)[] },
+    manager: EntityManager,
+  ): Promise<string[]> {
     const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+    const column = (field: keyof Trainee) => this.repo.metadata.findColumnWithPropertyName(field)!.databaseName;
+    const values = audit.fields.map((f) => `'${f}', ins.${column(f)}`).join(', ');
     await manager.query(
-      `INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
-       SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
-              position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)`,
-      [JSON.stringify(withIds)],
+      `WITH ins AS (
+         INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
+         SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
+                position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)
+         RETURNING *
+       )
+       INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value, note)
+       SELECT $2::uuid, 'trainee.import', 'trainee', ins.id::text, NULL, jsonb_build_object(${values}), $3 FROM ins`,
+      [JSON.stringify(withIds), audit.actorId, audit.note],
     );
     return withIds.map((r) => r.id);
   }

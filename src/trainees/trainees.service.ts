@@ -167,15 +167,7 @@ export class TraineesService {
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += IMPORT_SLICE) {
       const slice = rows.slice(i, i + IMPORT_SLICE);
-      const sliceIds = await this.trainees.insertMany(
-        slice.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })),
-        m,
-      );
-      await this.audit.recordBulk(
-        sliceIds.map((id, j) => ({ actorId, action: 'trainee.import', entity: 'trainee', entityId: id, newValue: pick(slice[j]), note })),
-        m,
-      );
-      ids.push(...sliceIds);
+      ids.push(...(await this.trainees.insertManyAudited(slice.map((r) => ({ ...r, nameSearch: foldForSearch(r.fullName) })), { actorId, note, fields: AUDITED }, m)));
     }
     return ids;
   }
