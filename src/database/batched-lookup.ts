@@ -4,8 +4,9 @@ import DataLoader from 'dataloader';
  * Lookups made in the same turn of the event loop share one round trip: when fifty phones scan at the
  * door, their API-token checks become one query and their check-in contexts another, instead of fifty
  * of each queueing for the pool. A key asked for several times in the turn is read once (`keyOf` names
- * it). Nothing is cached: a lookup in the next turn reads the database again. `load` answers for every
- * key it is given, in order (null when nothing matches).
+ * it), and the requests asking for it share the answer: treat it as read-only. Nothing is cached: a
+ * lookup in the next turn reads the database again. `load` answers for every key it is given, in order
+ * (null when nothing matches).
  */
 export function batchedLookup<K, V>(load: (keys: readonly K[]) => Promise<(V | null)[]>, keyOf: (key: K) => string): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(
