@@ -104,10 +104,12 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   // A Bearer-token API call (a check-in phone, a script) has no cookie session, and renders no page: neither
   // the session nor the page's locals (CSRF token, flash message, form input) are set up for it.
-  const pageOnly = (middleware: (req: AppRequest, res: Response, next: NextFunction) => void) => (req: AppRequest, res: Response, next: NextFunction) =>
-    req.path.startsWith('/api/') && req.headers.authorization?.startsWith('Bearer ') ? next() : middleware(req, res, next);
-  app.use(pageOnly(sessions as unknown as (req: AppRequest, res: Response, next: NextFunction) => void));
-  app.use(pageOnly((req, res, next) => {
+  const pageOnly =
+    <R extends Request>(middleware: (req: R, res: Response, next: NextFunction) => void) =>
+    (req: R, res: Response, next: NextFunction) =>
+      req.path.startsWith('/api/') && req.headers.authorization?.startsWith('Bearer ') ? next() : middleware(req, res, next);
+  app.use(pageOnly(sessions));
+  app.use(pageOnly<AppRequest>((req, res, next) => {
     // Lazily created: only pages with a form put a CSRF token in the session.
     Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrf.generateToken(req as Request) });
     // Flash messages and a rejected form's input are taken from the session only when a page reads

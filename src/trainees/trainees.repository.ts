@@ -116,11 +116,11 @@ export class TraineesRepository {
     return this.r(manager).save(t);
   }
 
-  /** Inserts trainees with one statement (ids made here, so each row keeps its own); the caller slices large lists. */
   /**
    * Inserts imported trainees and, in the same statement, an audit entry for each ("trainee.import", with
    * `audit.fields` as stored): PostgreSQL builds the entries from the rows it inserted, so the values are not
-   * sent twice and there is one round trip. Returns the new ids in the order of `rows`.
+   * sent twice and there is one round trip. Ids are made here, so each row keeps its own; returned in the
+   * order of `rows`. The caller slices large lists.
    */
   async insertManyAudited(
     rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[],
