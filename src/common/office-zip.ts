@@ -94,7 +94,8 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string | n
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue;
       const chunks: Buffer[] = [];
-      const keeping = entry === manifest || !!keep?.test(entry.fileName);
+      const wanted = !!keep?.test(entry.fileName);
+      const keeping = entry === manifest || wanted;
       const stream = await openStream(zip, entry);
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -110,7 +111,7 @@ export async function inspectOfficeZip(source: string | Buffer, mime: string | n
         (stream as unknown as { destroy(): void }).destroy();
       }
       if (entry === manifest) manifestText = Buffer.concat(chunks).toString('utf8');
-      if (keep?.test(entry.fileName)) kept.set(entry.fileName, Buffer.concat(chunks));
+      if (wanted) kept.set(entry.fileName, Buffer.concat(chunks));
     }
     if (mime === null) return kept;
     // As the type sniffer reads it (file-type: the `"….main+xml"` content type, the OpenDocument media type), case aside.
