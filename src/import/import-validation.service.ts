@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { cleanText, foldForSearch, lowerKeepMarks, stripUnitType } from '../common/text/vietnamese';
 import { ReferenceService } from '../reference/reference.service';
-import { duplicateReasons, keysOf, TraineeFields, TraineesService } from '../trainees/trainees.service';
+import { DuplicateIndex, keysOf, TraineeFields, TraineesService } from '../trainees/trainees.service';
 import { FIELD_LABELS } from './column-mapping';
 import { ImportBatch, ImportField, RawCell } from './import-batch.entity';
 import { CellProblem, display, parseBirthDate, parseEmail, parseGender, parseNationalId, parsePhone, splitPlace, unwrap } from './import-values';
@@ -305,14 +305,13 @@ export class ImportValidationService {
     if (live.length === 0) return;
     const candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
     if (candidates.length === 0) return;
+    const directory = new DuplicateIndex(candidates);
     for (const r of live) {
-      const k = keysOf(r.fields);
-      const hits = candidates.map((c) => ({ c, reasons: duplicateReasons(k, c) })).filter((h) => h.reasons.length);
-      if (hits.length === 0) continue;
-      const byId = hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0];
-      r.existing = { id: byId.c.id, fullName: byId.c.fullName, reasons: byId.reasons.join(', ') };
+      const hit = directory.best(keysOf(r.fields));
+      if (!hit) continue;
+      r.existing = { id: hit.trainee.id, fullName: hit.trainee.fullName, reasons: hit.reasons.join(', ') };
       if (r.status === 'new') r.status = 'existing';
-      r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Đã có trong danh bạ: ${byId.c.fullName} (${r.existing.reasons}); sẽ dùng hồ sơ này.`, severity: 'info' });
+      r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Đã có trong danh bạ: ${hit.trainee.fullName} (${r.existing.reasons}); sẽ dùng hồ sơ này.`, severity: 'info' });
     }
   }
 }

@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/request-context';
 import { cleanText, foldForSearch } from '../common/text/vietnamese';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
-import { duplicateReasons, keysOf, TraineesService } from '../trainees/trainees.service';
+import { DuplicateIndex, keysOf, TraineesService } from '../trainees/trainees.service';
 import type { Trainee } from '../trainees/trainee.entity';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-mapping';
@@ -231,11 +231,10 @@ function columnLetter(i: number): string {
 /** Which rows are people already in the directory (national ID first, then phone, then name + birth + commune). */
 function rematch(rows: ValidatedRow[], candidates: Trainee[]): Map<number, string> {
   const out = new Map<number, string>();
+  const directory = new DuplicateIndex(candidates);
   for (const r of rows) {
-    const k = keysOf(r.fields);
-    const hits = candidates.map((c) => ({ c, reasons: duplicateReasons(k, c) })).filter((h) => h.reasons.length);
-    if (!hits.length) continue;
-    out.set(r.n, (hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0]).c.id);
+    const hit = directory.best(keysOf(r.fields));
+    if (hit) out.set(r.n, hit.trainee.id);
   }
   return out;
 }

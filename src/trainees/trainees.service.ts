@@ -22,6 +22,50 @@ export function duplicateReasons(a: DuplicateKeys, b: Trainee): string[] {
   return out;
 }
 
+export interface DirectoryMatch {
+  trainee: Trainee;
+  reasons: string[];
+}
+
+/**
+ * Directory records looked up by the keys that make two records the same person (national ID, phone,
+ * folded name), so that matching a 10,000-row list against 10,000 records is 10,000 look-ups, not 10^8 comparisons.
+ */
+export class DuplicateIndex {
+  private readonly byKey = new Map<string, number[]>();
+
+  constructor(private readonly records: readonly Trainee[]) {
+    records.forEach((t, i) => {
+      for (const key of [t.nationalId && `id:${t.nationalId}`, t.phone && `ph:${t.phone}`, `nm:${t.nameSearch}`]) {
+        if (!key) continue;
+        const list = this.byKey.get(key);
+        if (list) list.push(i);
+        else this.byKey.set(key, [i]);
+      }
+    });
+  }
+
+  /** The records that look like `k`, each with its reasons, in the order they were given. */
+  matches(k: DuplicateKeys): DirectoryMatch[] {
+    const at = new Set<number>();
+    for (const key of [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, `nm:${k.nameSearch}`]) {
+      if (key) for (const i of this.byKey.get(key) ?? []) at.add(i);
+    }
+    const out: DirectoryMatch[] = [];
+    for (const i of [...at].sort((x, y) => x - y)) {
+      const reasons = duplicateReasons(k, this.records[i]);
+      if (reasons.length) out.push({ trainee: this.records[i], reasons });
+    }
+    return out;
+  }
+
+  /** The record an imported row stands for: the one with the same national ID, else the first that matches. */
+  best(k: DuplicateKeys): DirectoryMatch | undefined {
+    const hits = this.matches(k);
+    return hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0];
+  }
+}
+
 export interface TraineeFields {
   fullName: string;
   gender: Gender | null;
