@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { randomBytes } from 'node:crypto';
+import { ImportValidationService } from '../src/import/import-validation.service';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture } from './support/fixtures';
@@ -150,6 +151,35 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'import.commit' AND entity_id = $1`, [session.id])).toHaveLength(0);
     const [b] = await t.query<{ status: string }>(`SELECT status FROM import_batches WHERE id = $1`, [batchId]);
     expect(b.status).toBe('uploaded');
+  });
+
+  it('refuses the commit when the picks changed while its rows were being checked, and writes nothing', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 300 });
+    const { batchId } = await upload(agent, session.id, await messyWorkbook(), 'ds.xlsx');
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r13]': '03472' });
+    const before = await t.query(`SELECT id FROM trainees`);
+    // Another tab saves the mapping again (which clears the picks) while this commit checks the rows, before its transaction starts.
+    const validation = t.app.get(ImportValidationService);
+    const validate = validation.validate.bind(validation);
+    const spy = jest.spyOn(validation, 'validate').mockImplementationOnce(async (batch) => {
+      const rows = await validate(batch);
+      await t.query(`UPDATE import_batches SET resolutions = '{}' WHERE id = $1`, [batchId]);
+      return rows;
+    });
+    // (The form's token is taken from the mapping page, which does not check the rows.)
+    const res = await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+    const back = await agent.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
+    expect(await t.query(`SELECT id FROM trainees`)).toHaveLength(before.length);
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+    const [b] = await t.query<{ status: string }>(`SELECT status FROM import_batches WHERE id = $1`, [batchId]);
+    expect(b.status).toBe('uploaded');
+    // Committed again, it sees the row that needs a commune choice again.
+    const again = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    expect(pageText((await agent.get(again.headers.location).expect(200)).text)).toContain('Còn 1 dòng cần chọn xã, phường trước khi nhập.');
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
   });
 
   it('adds no duplicates when the same file is imported again', async () => {

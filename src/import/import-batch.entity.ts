@@ -60,9 +60,10 @@ export class ImportBatch {
   /**
    * Data rows after the header, as [file row number, cells]. Blank rows are left out.
    * Plain json: stored and read back whole, never queried inside, so PostgreSQL keeps the text as is
-   * instead of building jsonb (a 10,000-row list writes and reads several times faster).
+   * instead of building jsonb (a 10,000-row list writes and reads several times faster). Loaded only when
+   * asked for (`ImportRepository.findById(id, true)`).
    */
-  @Column({ type: 'json' })
+  @Column({ type: 'json', select: false })
   rows: [number, RawCell[]][];
 
   @Column({ type: 'jsonb' })

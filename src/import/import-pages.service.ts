@@ -43,8 +43,7 @@ export class ImportPagesService {
   }
 
   async commit(id: string, skipErrors: boolean, user: AuthUser) {
-    const batch = await this.imports.get(id, user);
-    const result = await this.imports.commit(id, skipErrors, user);
-    return { sessionId: batch.sessionId, result };
+    const { sessionId, ...result } = await this.imports.commit(id, skipErrors, user);
+    return { sessionId, result };
   }
 }

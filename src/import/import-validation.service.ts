@@ -51,8 +51,8 @@ export class ImportValidationService {
     private readonly trainees: TraineesService,
   ) {}
 
-  /** With `directory: false` rows are not matched against the directory (the commit does that itself, inside its transaction). */
-  async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, opts: { directory?: boolean; manager?: EntityManager } = {}): Promise<ValidatedRow[]> {
+  /** Every row checked against the reference data and the rest of the file; matching against the directory is `matchDirectory`. */
+  async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>): Promise<ValidatedRow[]> {
     const provinces = await this.reference.provinces();
     const ctx: Ctx = {
       provinces: new Map(provinces.map((p) => [foldForSearch(stripUnitType(p.name)), p.code])),
@@ -68,7 +68,6 @@ export class ImportValidationService {
       if (row) out.push(row);
     }
     this.flagDuplicatesInFile(out);
-    if (opts.directory !== false) await this.matchDirectory(out, opts.manager);
     return out;
   }
 
@@ -297,7 +296,7 @@ export class ImportValidationService {
   }
 
   /** Rows matching a trainee already in the directory are enrolled as that trainee (no new record). */
-  private async matchDirectory(rows: ValidatedRow[], manager?: EntityManager): Promise<void> {
+  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager): Promise<void> {
     const live = rows.filter((r) => r.status !== 'error');
     const ids = [...new Set(live.map((r) => r.fields.nationalId).filter(Boolean))] as string[];
     const phones = [...new Set(live.map((r) => r.fields.phone).filter(Boolean))] as string[];

@@ -15,13 +15,25 @@ export class ImportRepository {
     return this.repo.save(batch);
   }
 
-  findById(id: string): Promise<ImportBatch | null> {
-    return this.repo.findOneBy({ id });
+  /** The batch, with its grid (`rows`, several MB for a long list) only when asked for. */
+  findById(id: string, withGrid = false): Promise<ImportBatch | null> {
+    const q = this.repo.createQueryBuilder('b').where('b.id = :id', { id });
+    if (withGrid) q.addSelect('b.rows');
+    return q.getOne();
   }
 
-  /** Locks the batch for the commit: a second click waits, then sees it committed. */
-  async lockForCommit(id: string, m: EntityManager): Promise<{ status: string } | null> {
-    const rows: { status: string }[] = await m.query(`SELECT status FROM import_batches WHERE id = $1 FOR UPDATE`, [id]);
+  /** The first data rows of the grid (the mapping step's samples), without reading the rest. */
+  async firstRows(id: string, n: number): Promise<ImportBatch['rows']> {
+    const [row]: { first: ImportBatch['rows'] }[] = await this.repo.query(
+      `SELECT coalesce(json_agg(r ORDER BY i), '[]') AS first FROM import_batches b, json_array_elements(b.rows) WITH ORDINALITY AS e(r, i) WHERE b.id = $1 AND i <= $2`,
+      [id, n],
+    );
+    return row?.first ?? [];
+  }
+
+  /** Locks the batch for the commit (a second click waits, then sees it committed) and reads what the commit was checked against. */
+  async lockForCommit(id: string, m: EntityManager): Promise<Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'> | null> {
+    const rows: Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'>[] = await m.query(`SELECT status, mapping, resolutions FROM import_batches WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 

@@ -2,13 +2,13 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/request-context';
-import { cleanText, foldForSearch } from '../common/text/vietnamese';
+import { cleanText } from '../common/text/vietnamese';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
-import { DuplicateIndex, keysOf, TraineesService } from '../trainees/trainees.service';
-import type { Trainee } from '../trainees/trainee.entity';
+import { TraineesService } from '../trainees/trainees.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-mapping';
 import { IMPORT_FIELDS, ImportBatch, ImportField, ImportMapping, RawCell } from './import-batch.entity';
@@ -83,8 +83,9 @@ export class ImportService {
     });
   }
 
-  async get(id: string, user: AuthUser): Promise<ImportBatch> {
-    const b = await this.batches.findById(id);
+  /** The batch (with its grid only when asked for), if the user may see its session. */
+  async get(id: string, user: AuthUser, withGrid = false): Promise<ImportBatch> {
+    const b = await this.batches.findById(id, withGrid);
     if (!b) throw new NotFoundException('Không tìm thấy lượt nhập.');
     await this.sessions.get(b.sessionId, user);
     return b;
@@ -93,10 +94,11 @@ export class ImportService {
   /** The mapping step: each field with the columns to choose from (header and sample values). */
   async mappingView(id: string, user: AuthUser) {
     const b = await this.get(id, user);
+    const first = await this.batches.firstRows(id, 3);
     const columns = b.headers.map((h, i) => ({
       index: String(i),
       label: h || `Cột ${columnLetter(i)}`,
-      samples: b.rows.slice(0, 3).map(([, cells]) => cellText(cells[i] ?? null)).filter(Boolean).join(' · '),
+      samples: first.map(([, cells]) => cellText(cells[i] ?? null)).filter(Boolean).join(' · '),
     }));
     return {
       batch: b,
@@ -123,16 +125,18 @@ export class ImportService {
     return { ...b, mapping };
   }
 
+  /** Every row with its problems, and whether it is new or already in the directory. */
   async preview(id: string, user: AuthUser) {
-    const b = await this.get(id, user);
+    const b = await this.get(id, user, true);
     const rows = await this.validation.validate(b);
+    await this.validation.matchDirectory(rows);
     return { batch: b, rows, summary: summarise(rows) };
   }
 
   /** Keeps the organiser's picks for rows in review (only among the offered candidates). */
   async resolve(id: string, picks: Record<string, string>, user: AuthUser): Promise<number> {
-    const b = await this.mustBeOpen(id, user);
-    const rows = await this.validation.validate({ ...b, resolutions: {} }, { directory: false });
+    const b = await this.mustBeOpen(id, user, true);
+    const rows = await this.validation.validate({ ...b, resolutions: {} });
     const resolutions = { ...b.resolutions };
     let n = 0;
     for (const r of rows) {
@@ -151,10 +155,11 @@ export class ImportService {
    * match the directory reuse the existing record, and every row is enrolled
    * into the session (capacity enforced). Any failure rolls everything back.
    * Refused while rows have errors (unless the organiser chose to leave them
-   * out) or await a commune choice.
+   * out) or await a commune choice, and when the mapping or the picks changed
+   * after the rows were checked.
    */
-  async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult> {
-    const { sessionId, fileName, validated } = await this.checkForCommit(id, user);
+  async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult & { sessionId: string }> {
+    const { sessionId, fileName, checkedWith, validated } = await this.checkForCommit(id, user);
     const s = summarise(validated);
     if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
     if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
@@ -163,38 +168,36 @@ export class ImportService {
     return this.ds.transaction(async (m) => {
       const locked = await this.batches.lockForCommit(id, m);
       if (!locked || locked.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
+      if (!isDeepStrictEqual(locked.mapping, checkedWith.mapping) || !isDeepStrictEqual(locked.resolutions, checkedWith.resolutions)) {
+        throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
+      }
       // Match against the directory again inside the transaction: another import may have just added these people.
-      const candidates = await this.trainees.findImportCandidates(
-        rows.map((r) => r.fields.nationalId).filter(Boolean) as string[],
-        rows.map((r) => r.fields.phone).filter(Boolean) as string[],
-        rows.map((r) => foldForSearch(r.fields.fullName)),
-        m,
-      );
-      const fresh = rematch(rows, candidates);
-      const toCreate = rows.filter((r) => !fresh.has(r.n));
+      await this.validation.matchDirectory(rows, m);
+      const toCreate = rows.filter((r) => !r.existing);
       const createdIds = await this.trainees.insertMany(toCreate.map((r) => r.fields), user.id, `Nhập từ tệp ${fileName}`, m);
       const idOfRow = new Map<number, string>();
       toCreate.forEach((r, i) => idOfRow.set(r.n, createdIds[i]));
-      for (const [n, tid] of fresh) idOfRow.set(n, tid);
-      const traineeIds = rows.map((r) => idOfRow.get(r.n)!);
+      const traineeIds = rows.map((r) => r.existing?.id ?? idOfRow.get(r.n)!);
       const enrol = await this.enrollments.enrol(sessionId, traineeIds, user.id, m);
-      const result: CommitResult = { created: createdIds.length, matched: fresh.size, enrolled: enrol.added + enrol.reactivated, skipped: validated.length - rows.length };
+      const result: CommitResult = { created: createdIds.length, matched: rows.length - toCreate.length, enrolled: enrol.added + enrol.reactivated, skipped: validated.length - rows.length };
       await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result } }, m);
       await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
-      return result;
+      return { ...result, sessionId };
     });
   }
 
-  /** The batch's rows checked for the commit; the grid itself is let go (a 10,000-row list is large). */
-  private async checkForCommit(id: string, user: AuthUser): Promise<{ sessionId: string; fileName: string; validated: ValidatedRow[] }> {
-    const b = await this.mustBeOpen(id, user);
-    return { sessionId: b.sessionId, fileName: b.fileName, validated: await this.validation.validate(b, { directory: false }) };
+  /** The batch's rows checked for the commit, and the mapping and picks they were checked with; the grid itself is let go (a 10,000-row list is large). */
+  private async checkForCommit(id: string, user: AuthUser) {
+    const b = await this.mustBeOpen(id, user, true);
+    const validated = await this.validation.validate(b);
+    return { sessionId: b.sessionId, fileName: b.fileName, checkedWith: { mapping: b.mapping, resolutions: b.resolutions }, validated };
   }
 
   /** The row-level report (row, column, value, problem) as an XLSX workbook. */
   async errorReport(id: string, user: AuthUser): Promise<{ fileName: string; buffer: Buffer }> {
-    const b = await this.get(id, user);
+    const b = await this.get(id, user, true);
     const rows = await this.validation.validate(b);
+    await this.validation.matchDirectory(rows);
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Lỗi nhập');
     ws.columns = [
@@ -215,8 +218,8 @@ export class ImportService {
     return { fileName: `loi-nhap-${b.fileName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-')}.xlsx`, buffer };
   }
 
-  private async mustBeOpen(id: string, user: AuthUser): Promise<ImportBatch> {
-    const b = await this.get(id, user);
+  private async mustBeOpen(id: string, user: AuthUser, withGrid = false): Promise<ImportBatch> {
+    const b = await this.get(id, user, withGrid);
     if (b.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
     return b;
   }
@@ -226,17 +229,6 @@ function columnLetter(i: number): string {
   let s = '';
   for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
-}
-
-/** Which rows are people already in the directory (national ID first, then phone, then name + birth + commune). */
-function rematch(rows: ValidatedRow[], candidates: Trainee[]): Map<number, string> {
-  const out = new Map<number, string>();
-  const directory = new DuplicateIndex(candidates);
-  for (const r of rows) {
-    const hit = directory.best(keysOf(r.fields));
-    if (hit) out.set(r.n, hit.trainee.id);
-  }
-  return out;
 }
 
 /** Multer reads multipart file names as latin1; browsers send UTF-8. */
