@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { randomBytes } from 'node:crypto';
-import { ImportValidationService } from '../src/import/import-validation.service';
+import { ImportRepository } from '../src/import/import.repository';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture } from './support/fixtures';
@@ -153,21 +153,21 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(b.status).toBe('uploaded');
   });
 
-  it('refuses the commit when the picks changed while its rows were being checked, and writes nothing', async () => {
+  it('refuses the commit when the picks changed after it read the batch, and writes nothing', async () => {
     const { session } = await createSessionFixture(t, { capacity: 300 });
     const { batchId } = await upload(agent, session.id, await messyWorkbook(), 'ds.xlsx');
     await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r13]': '03472' });
     const before = await t.query(`SELECT id FROM trainees`);
-    // Another tab saves the mapping again (which clears the picks) while this commit checks the rows, before its transaction starts.
-    const validation = t.app.get(ImportValidationService);
-    const validate = validation.validate.bind(validation);
-    const spy = jest.spyOn(validation, 'validate').mockImplementationOnce(async (batch) => {
-      const rows = await validate(batch);
+    // Another tab saves the mapping again (which clears the picks) right after this commit read the batch, before its transaction locks it.
+    const batches = t.app.get(ImportRepository);
+    const find = batches.findById.bind(batches);
+    const spy = jest.spyOn(batches, 'findById').mockImplementationOnce(async (...args) => {
+      const read = await find(...args);
       await t.query(`UPDATE import_batches SET resolutions = '{}' WHERE id = $1`, [batchId]);
-      return rows;
+      return read;
     });
-    // (The form's token is taken from the mapping page, which does not check the rows.)
-    const res = await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/commit`, { skipErrors: '1' });
+    // (The form's token comes from the upload page, which does not read the batch.)
+    const res = await submitForm(agent, `/sessions/${session.id}/import`, `/import/${batchId}/commit`, { skipErrors: '1' });
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
     const back = await agent.get(res.headers.location).expect(200);
@@ -180,6 +180,65 @@ describe('import of commune lists (XLSX, CSV)', () => {
     const again = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
     expect(pageText((await agent.get(again.headers.location).expect(200)).text)).toContain('Còn 1 dòng cần chọn xã, phường trước khi nhập.');
     expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+  });
+
+  describe('a list longer than one slice of the commit (2,000 rows)', () => {
+    const SYL = ['An', 'Bình', 'Chiến', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Linh', 'Minh', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Uyên', 'Việt', 'Xuân', 'Yên', 'Đức'];
+    /** 4,500 people of Xã Sin Suối Hồ, each with a name, birth date, phone and national ID of their own; `edit` changes rows by index. */
+    const bigList = (edit: (i: number, row: string[]) => void = () => undefined) => {
+      const lines = ['DANH SÁCH HỌC VIÊN', '', 'STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Đơn vị công tác,Tỉnh,Số điện thoại,Số CCCD'];
+      for (let i = 0; i < 4500; i++) {
+        const row = [String(i + 1), `Lò ${SYL[i % 20]} ${SYL[Math.floor(i / 20) % 20]} ${SYL[Math.floor(i / 400) % 20]}`, `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1965 + (i % 35)}`, i % 2 ? 'Nữ' : 'Nam', 'Thái', 'Xã Sin Suối Hồ', 'Lai Châu', `097${String(7000000 + i)}`, `0120${80000000 + i}`];
+        edit(i, row);
+        lines.push(row.join(','));
+      }
+      return Buffer.from(lines.join('\n'), 'utf8');
+    };
+    const summaryOf = async (batchId: string) => pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+
+    it('writes what the preview showed: duplicates within the file across slices, a person already in the directory in the last slice', async () => {
+      const { session } = await createSessionFixture(t, { capacity: 5000 });
+      const [known] = await t.query<{ id: string }>(`INSERT INTO trainees (full_name, name_search, phone) VALUES ('Giàng A Dơ', 'giang a do', '0966000001') RETURNING id`);
+      const file = bigList((i, row) => {
+        if (i === 2100) row[7] = '0977000005'; // the phone of row 5 (first slice): the later row is an error
+        if (i === 2500) [row[1], row[2], row[7], row[8]] = ['Lò An An An', '1965', '0966999999', '']; // same name and birth year as row 0, but no full date: not the same person in the file, a new record
+        if (i === 4300) row[7] = '0966000001'; // already in the directory
+      });
+      const { batchId } = await upload(agent, session.id, file, 'ds-lon.csv');
+      const before = await summaryOf(batchId!);
+      expect(before).toContain('4500 dòng');
+      expect(before).toContain('4498 mới');
+      expect(before).toContain('1 đã có trong danh bạ');
+      expect(before).toContain('1 lỗi');
+      const created = await t.query(`SELECT 1 FROM trainees`);
+      const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 4498 học viên mới, 1 học viên đã có trong danh bạ; 4499 học viên được thêm vào lớp; bỏ qua 1 dòng lỗi.');
+      expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(created.length + 4498);
+      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'trainee.import' AND note = 'Nhập từ tệp ds-lon.csv'`)).toHaveLength(4498);
+      const enrolled = await t.query<{ phone: string; trainee_id: string }>(`SELECT t.phone, e.trainee_id FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1`, [session.id]);
+      expect(enrolled).toHaveLength(4499);
+      expect(enrolled.filter((e) => e.phone === '0977000005')).toHaveLength(1);
+      expect(enrolled.find((e) => e.phone === '0966000001')?.trainee_id).toBe(known.id);
+      expect(await t.query(`SELECT 1 FROM trainees WHERE name_search = 'lo an an an'`)).toHaveLength(2);
+    });
+
+    it('refuses when rows of the last slice have errors, after earlier slices were written, and leaves no trace', async () => {
+      const { session } = await createSessionFixture(t, { capacity: 5000 });
+      const file = bigList((i, row) => {
+        row[7] = `098${String(7000000 + i)}`;
+        row[8] = `0130${80000000 + i}`;
+        if (i === 4400 || i === 4401) row[2] = '31/02/1990';
+      });
+      const { batchId } = await upload(agent, session.id, file, 'ds-loi.csv');
+      expect(await summaryOf(batchId!)).toContain('2 lỗi');
+      const trainees = await t.query(`SELECT 1 FROM trainees`);
+      const audit = await t.query(`SELECT 1 FROM audit_log`);
+      const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Còn 2 dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.');
+      expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(trainees.length);
+      expect(await t.query(`SELECT 1 FROM audit_log`)).toHaveLength(audit.length);
+      expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+    });
   });
 
   it('adds no duplicates when the same file is imported again', async () => {

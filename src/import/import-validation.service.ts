@@ -35,6 +35,8 @@ type CommuneResolution =
   | { kind: 'error'; message: string };
 
 interface Ctx {
+  /** The transaction the look-ups run in, when the check runs inside one (the commit's). */
+  m?: EntityManager;
   provinces: Map<string, string>;
   provinceNames: Map<string, string>;
   communesByProvince: Map<string, Promise<{ code: string; name: string; fullName: string; provinceCode: string }[]>>;
@@ -53,8 +55,20 @@ export class ImportValidationService {
 
   /** Every row checked against the reference data and the rest of the file; matching against the directory is `matchDirectory`. */
   async validate(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>): Promise<ValidatedRow[]> {
-    const provinces = await this.reference.provinces();
+    const out: ValidatedRow[] = [];
+    for await (const slice of this.validateInSlices(batch, 2000)) for (const r of slice) out.push(r);
+    return out;
+  }
+
+  /**
+   * The same check, handed out `size` rows at a time in file order (each row is checked for duplicates
+   * against the rows before it), so that a caller can write one slice while the next is checked. With `m`,
+   * the reference look-ups run in that transaction.
+   */
+  async *validateInSlices(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, size: number, m?: EntityManager): AsyncGenerator<ValidatedRow[]> {
+    const provinces = await this.reference.provinces(m);
     const ctx: Ctx = {
+      m,
       provinces: new Map(provinces.map((p) => [foldForSearch(stripUnitType(p.name)), p.code])),
       provinceNames: new Map(provinces.map((p) => [p.code, p.name])),
       communesByProvince: new Map(),
@@ -62,13 +76,21 @@ export class ImportValidationService {
       provinceCache: new Map(),
       ethnicCache: new Map(),
     };
-    const out: ValidatedRow[] = [];
+    const seen = new Map<string, number>();
+    let slice: ValidatedRow[] = [];
     for (const [n, cells] of batch.rows) {
       const row = await this.validateRow(n, cells, batch, ctx);
-      if (row) out.push(row);
+      if (!row) continue;
+      flagDuplicateInFile(row, seen);
+      slice.push(row);
+      if (slice.length === size) {
+        yield slice;
+        slice = [];
+      }
+      // Let other work run now and then (the commit's writes of the previous slice, other requests).
+      if (slice.length % 250 === 0) await new Promise(setImmediate);
     }
-    this.flagDuplicatesInFile(out);
-    return out;
+    if (slice.length) yield slice;
   }
 
   private async validateRow(n: number, cells: RawCell[], batch: Pick<ImportBatch, 'mapping' | 'headers' | 'resolutions'>, ctx: Ctx): Promise<ValidatedRow | null> {
@@ -123,7 +145,7 @@ export class ImportValidationService {
     if (rawEthnic !== null) {
       const text = display(rawEthnic);
       let found = ctx.ethnicCache.get(text);
-      if (!found) ctx.ethnicCache.set(text, (found = this.reference.matchEthnicGroup(text)));
+      if (!found) ctx.ethnicCache.set(text, (found = this.reference.matchEthnicGroup(text, ctx.m)));
       const m = await found;
       if (!m) err('ethnicGroup', rawEthnic, `Dân tộc không có trong danh mục: ${text}.`);
       else {
@@ -176,7 +198,7 @@ export class ImportValidationService {
         picked = batch.resolutions[String(n)];
         if (picked && r.options.some((o) => o.code === picked)) {
           communeCode = picked;
-          const c = await this.reference.commune(picked);
+          const c = await this.reference.commune(picked, ctx.m);
           provinceCode = c?.provinceCode ?? provinceCode;
         } else picked = undefined;
       } else err('workplace', workplaceRaw, r.message);
@@ -212,7 +234,7 @@ export class ImportValidationService {
         if (code) return [code];
         if (!key) return null;
         // A pre-2025 province name (e.g. Hà Giang → Tuyên Quang).
-        const olds = await this.reference.resolveOldProvince(text);
+        const olds = await this.reference.resolveOldProvince(text, ctx.m);
         const codes = [...new Set(olds.map((o) => o.newProvinceCode))];
         return codes.length ? codes : null;
       })();
@@ -223,7 +245,7 @@ export class ImportValidationService {
 
   private communesOf(code: string, ctx: Ctx) {
     let p = ctx.communesByProvince.get(code);
-    if (!p) ctx.communesByProvince.set(code, (p = this.reference.communesOfProvince(code)));
+    if (!p) ctx.communesByProvince.set(code, (p = this.reference.communesOfProvince(code, ctx.m)));
     return p;
   }
 
@@ -244,16 +266,16 @@ export class ImportValidationService {
     if (provinceCodes) {
       for (const pc of provinceCodes) newHits.push(...(await this.communesOf(pc, ctx)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded));
     } else {
-      newHits = (await this.reference.searchCommunes(commune, undefined, 50)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
+      newHits = (await this.reference.searchCommunes(commune, undefined, 50, ctx.m)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
     }
     newHits = pickExact(newHits);
     if (!district && newHits.length === 1) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
 
-    const olds = (await this.reference.resolveOldCommune(commune, district ?? undefined)).filter((o) => !provinceCodes || o.targets.some((t) => provinceCodes.includes(t.provinceCode)));
+    const olds = (await this.reference.resolveOldCommune(commune, district ?? undefined, undefined, ctx.m)).filter((o) => !provinceCodes || o.targets.some((t) => provinceCodes.includes(t.provinceCode)));
     const oldLabel = (o: (typeof olds)[number]) => `${o.oldCommuneName}, ${o.oldDistrictName}`;
     if (olds.length === 1 && !olds[0].split && olds[0].targets.length >= 1 && new Set(olds[0].targets.map((t) => t.code)).size === 1) {
       const t = olds[0].targets[0];
-      const known = await this.reference.commune(t.code);
+      const known = await this.reference.commune(t.code, ctx.m);
       if (known) return { kind: 'match', code: t.code, provinceCode: t.provinceCode, note: `${oldLabel(olds[0])} (cũ) → ${t.name}` };
     }
     if (district && olds.length === 0 && newHits.length === 1) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
@@ -270,7 +292,7 @@ export class ImportValidationService {
       return { kind: 'review', options: [...options.values()], note: `Cần chọn xã cho "${commune}${district ? `, ${district}` : ''}": ${why}.` };
     }
     if (provinceCodes) {
-      const elsewhere = (await this.reference.searchCommunes(commune, undefined, 50)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
+      const elsewhere = (await this.reference.searchCommunes(commune, undefined, 50, ctx.m)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
       if (elsewhere.length) {
         return { kind: 'error', message: `Xã ${commune} thuộc ${[...new Set(elsewhere.map((c) => c.provinceName))].join(', ')}, không thuộc ${provinceText}.` };
       }
@@ -278,31 +300,19 @@ export class ImportValidationService {
     return { kind: 'error', message: `Không tìm thấy xã, phường: ${commune}${provinceText ? ` (${provinceText})` : ''}.` };
   }
 
-  /** A later row with the same national ID, phone, or name + birth date + commune as an earlier row is an error. */
-  private flagDuplicatesInFile(rows: ValidatedRow[]): void {
-    const seen = new Map<string, number>();
-    for (const r of rows) {
-      if (r.status === 'error') continue;
-      const k = keysOf(r.fields);
-      const keys = [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, k.communeCode && (k.dateOfBirth || k.birthYear) && `nm:${k.nameSearch}|${k.dateOfBirth ?? k.birthYear}|${k.communeCode}`].filter(Boolean) as string[];
-      const earlier = keys.map((x) => seen.get(x)).find((x) => x !== undefined);
-      if (earlier !== undefined) {
-        r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Trùng với dòng ${earlier} trong tệp.`, severity: 'error' });
-        r.status = 'error';
-        continue;
-      }
-      for (const x of keys) seen.set(x, r.n);
-    }
-  }
-
-  /** Rows matching a trainee already in the directory are enrolled as that trainee (no new record). */
-  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager): Promise<void> {
+  /**
+   * Rows matching a trainee already in the directory are enrolled as that trainee (no new record).
+   * `created`: trainees the running commit has just written from earlier rows of the same file, which
+   * are not "already in the directory" (the file's own duplicates are found by the check).
+   */
+  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager, created?: ReadonlySet<string>): Promise<void> {
     const live = rows.filter((r) => r.status !== 'error');
     const ids = [...new Set(live.map((r) => r.fields.nationalId).filter(Boolean))] as string[];
     const phones = [...new Set(live.map((r) => r.fields.phone).filter(Boolean))] as string[];
     const names = [...new Set(live.map((r) => foldForSearch(r.fields.fullName)))];
     if (live.length === 0) return;
-    const candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
+    let candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
+    if (created?.size) candidates = candidates.filter((c) => !created.has(c.id));
     if (candidates.length === 0) return;
     const directory = new DuplicateIndex(candidates);
     for (const r of live) {
@@ -313,4 +323,18 @@ export class ImportValidationService {
       r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Đã có trong danh bạ: ${hit.trainee.fullName} (${r.existing.reasons}); sẽ dùng hồ sơ này.`, severity: 'info' });
     }
   }
+}
+
+/** A later row with the same national ID, phone, or name + birth date + commune as an earlier row is an error. */
+function flagDuplicateInFile(r: ValidatedRow, seen: Map<string, number>): void {
+  if (r.status === 'error') return;
+  const k = keysOf(r.fields);
+  const keys = [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, k.communeCode && (k.dateOfBirth || k.birthYear) && `nm:${k.nameSearch}|${k.dateOfBirth ?? k.birthYear}|${k.communeCode}`].filter(Boolean) as string[];
+  const earlier = keys.map((x) => seen.get(x)).find((x) => x !== undefined);
+  if (earlier !== undefined) {
+    r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Trùng với dòng ${earlier} trong tệp.`, severity: 'error' });
+    r.status = 'error';
+    return;
+  }
+  for (const x of keys) seen.set(x, r.n);
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -36,6 +36,9 @@ export function summarise(rows: ValidatedRow[]): ImportSummary {
   for (const r of rows) s[r.status]++;
   return s;
 }
+
+/** Rows checked and written per step of the commit (one statement writes a slice's trainees and their audit entries). */
+const COMMIT_SLICE = 2000;
 
 /** The import wizard: upload → column mapping → preview (with picks for rows in review) → commit. */
 @Injectable()
@@ -156,41 +159,62 @@ export class ImportService {
    * into the session (capacity enforced). Any failure rolls everything back.
    * Refused while rows have errors (unless the organiser chose to leave them
    * out) or await a commune choice, and when the mapping or the picks changed
-   * after the rows were checked.
+   * after the batch was read.
+   *
+   * The rows are checked a slice at a time inside the transaction, and each
+   * slice is written while the next one is checked (PostgreSQL's writes and
+   * the check overlap). A refusal found on the way stops the writing, and
+   * the rest is still checked so that the message gives the full count.
    */
   async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult & { sessionId: string }> {
-    const { sessionId, fileName, checkedWith, validated } = await this.checkForCommit(id, user);
-    const s = summarise(validated);
-    if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
-    if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
-    const rows = validated.filter((r) => r.status !== 'error');
-    if (rows.length === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
+    const b = await this.mustBeOpen(id, user, true);
+    const { sessionId, fileName } = b;
     return this.ds.transaction(async (m) => {
       const locked = await this.batches.lockForCommit(id, m);
       if (!locked || locked.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
-      if (!isDeepStrictEqual(locked.mapping, checkedWith.mapping) || !isDeepStrictEqual(locked.resolutions, checkedWith.resolutions)) {
+      if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
         throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
       }
-      // Match against the directory again inside the transaction: another import may have just added these people.
-      await this.validation.matchDirectory(rows, m);
-      const toCreate = rows.filter((r) => !r.existing);
-      const createdIds = await this.trainees.insertMany(toCreate.map((r) => r.fields), user.id, `Nhập từ tệp ${fileName}`, m);
-      const idOfRow = new Map<number, string>();
-      toCreate.forEach((r, i) => idOfRow.set(r.n, createdIds[i]));
-      const traineeIds = rows.map((r) => r.existing?.id ?? idOfRow.get(r.n)!);
+      const s: ImportSummary = { total: 0, new: 0, existing: 0, review: 0, error: 0 };
+      const refused = () => s.review > 0 || (s.error > 0 && !skipErrors);
+      const created = new Set<string>();
+      const traineeIds: string[] = [];
+      let writing: Promise<void> = Promise.resolve();
+      try {
+        for await (const slice of this.validation.validateInSlices(b, COMMIT_SLICE, m)) {
+          for (const r of slice) s[r.status]++;
+          s.total += slice.length;
+          if (refused()) continue;
+          await writing;
+          writing = this.writeSlice(slice.filter((r) => r.status !== 'error'), created, traineeIds, { actorId: user.id, note: `Nhập từ tệp ${fileName}` }, m);
+        }
+      } finally {
+        await writing;
+      }
+      if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
+      if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
+      if (traineeIds.length === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
       const enrol = await this.enrollments.enrol(sessionId, traineeIds, user.id, m);
-      const result: CommitResult = { created: createdIds.length, matched: rows.length - toCreate.length, enrolled: enrol.added + enrol.reactivated, skipped: validated.length - rows.length };
+      const result: CommitResult = { created: created.size, matched: traineeIds.length - created.size, enrolled: enrol.added + enrol.reactivated, skipped: s.error };
       await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result } }, m);
       await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
       return { ...result, sessionId };
     });
   }
 
-  /** The batch's rows checked for the commit, and the mapping and picks they were checked with; the grid itself is let go (a 10,000-row list is large). */
-  private async checkForCommit(id: string, user: AuthUser) {
-    const b = await this.mustBeOpen(id, user, true);
-    const validated = await this.validation.validate(b);
-    return { sessionId: b.sessionId, fileName: b.fileName, checkedWith: { mapping: b.mapping, resolutions: b.resolutions }, validated };
+  /**
+   * One slice of the commit: its rows are matched against the directory (inside the transaction: another
+   * import may have just added these people; not against the trainees this commit created from earlier
+   * rows), the new people are written, and each row's trainee is appended to `traineeIds` in file order.
+   */
+  private async writeSlice(rows: ValidatedRow[], created: Set<string>, traineeIds: string[], audit: { actorId: string; note: string }, m: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    await this.validation.matchDirectory(rows, m, created);
+    const toCreate = rows.filter((r) => !r.existing);
+    const ids = await this.trainees.insertMany(toCreate.map((r) => r.fields), audit.actorId, audit.note, m);
+    ids.forEach((tid) => created.add(tid));
+    let next = 0;
+    for (const r of rows) traineeIds.push(r.existing?.id ?? ids[next++]);
   }
 
   /** The row-level report (row, column, value, problem) as an XLSX workbook. */

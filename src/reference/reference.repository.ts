@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface CommuneRow {
   code: string;
@@ -29,7 +29,11 @@ export interface OldUnitRow {
   newCommuneKnown: boolean;
 }
 
-/** Named read queries over the reference tables. */
+/**
+ * Named read queries over the reference tables. `m`: the caller's transaction, for reads made while it is open
+ * (the import commit checks its rows inside its transaction; on the embedded database a second connection
+ * would wait for that transaction to end).
+ */
 @Injectable()
 export class ReferenceRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -42,21 +46,21 @@ export class ReferenceRepository {
     return row;
   }
 
-  findProvinces(): Promise<{ code: string; name: string; fullName: string; communeCount: number }[]> {
-    return this.ds.query(
+  findProvinces(m?: EntityManager): Promise<{ code: string; name: string; fullName: string; communeCount: number }[]> {
+    return (m ?? this.ds).query(
       `SELECT p.code, p.name, p.full_name AS "fullName", count(c.code)::int AS "communeCount"
          FROM provinces p LEFT JOIN communes c ON c.province_code = p.code
         GROUP BY p.code ORDER BY p.name COLLATE "C"`,
     );
   }
 
-  async findProvince(code: string): Promise<{ code: string; name: string; fullName: string } | null> {
-    const rows = await this.ds.query(`SELECT code, name, full_name AS "fullName" FROM provinces WHERE code = $1`, [code]);
+  async findProvince(code: string, m?: EntityManager): Promise<{ code: string; name: string; fullName: string } | null> {
+    const rows = await (m ?? this.ds).query(`SELECT code, name, full_name AS "fullName" FROM provinces WHERE code = $1`, [code]);
     return rows[0] ?? null;
   }
 
-  findCommunesOfProvince(provinceCode: string): Promise<CommuneRow[]> {
-    return this.ds.query(
+  findCommunesOfProvince(provinceCode: string, m?: EntityManager): Promise<CommuneRow[]> {
+    return (m ?? this.ds).query(
       `SELECT c.code, c.name, c.full_name AS "fullName", c.province_code AS "provinceCode", p.name AS "provinceName"
          FROM communes c JOIN provinces p ON p.code = c.province_code
         WHERE c.province_code = $1 ORDER BY c.name_search, c.code`,
@@ -64,8 +68,8 @@ export class ReferenceRepository {
     );
   }
 
-  async findCommune(code: string): Promise<CommuneRow | null> {
-    const rows = await this.ds.query(
+  async findCommune(code: string, m?: EntityManager): Promise<CommuneRow | null> {
+    const rows = await (m ?? this.ds).query(
       `SELECT c.code, c.name, c.full_name AS "fullName", c.province_code AS "provinceCode", p.name AS "provinceName"
          FROM communes c JOIN provinces p ON p.code = c.province_code WHERE c.code = $1`,
       [code],
@@ -79,8 +83,8 @@ export class ReferenceRepository {
    * trigram similarity. `folded` is the query folded by foldForSearch,
    * `lower` the query lower-cased with its diacritics.
    */
-  searchCommunes(folded: string, lower: string, provinceCode: string | null, limit: number): Promise<CommuneSearchRow[]> {
-    return this.ds.query(
+  searchCommunes(folded: string, lower: string, provinceCode: string | null, limit: number, m?: EntityManager): Promise<CommuneSearchRow[]> {
+    return (m ?? this.ds).query(
       `SELECT c.code, c.name, c.full_name AS "fullName", c.province_code AS "provinceCode", p.name AS "provinceName",
               CASE WHEN lower(c.name) = $2 OR lower(c.full_name) = $2 THEN 0
                    WHEN c.name_search = $1 OR c.name_search LIKE '% ' || $1 THEN 1
@@ -97,8 +101,8 @@ export class ReferenceRepository {
   }
 
   /** Rows of the conversion table whose old commune matches the folded name (optionally within an old district/province). */
-  findOldCommunes(folded: string, districtFolded: string | null, provinceFolded: string | null): Promise<OldUnitRow[]> {
-    return this.ds.query(
+  findOldCommunes(folded: string, districtFolded: string | null, provinceFolded: string | null, m?: EntityManager): Promise<OldUnitRow[]> {
+    return (m ?? this.ds).query(
       `SELECT ch.old_commune_code AS "oldCommuneCode", ch.old_commune_name AS "oldCommuneName", ch.old_district_name AS "oldDistrictName",
               ch.old_province_code AS "oldProvinceCode", ch.old_province_name AS "oldProvinceName",
               ch.new_commune_code AS "newCommuneCode", ch.new_commune_name AS "newCommuneName", ch.new_province_code AS "newProvinceCode",
@@ -116,8 +120,8 @@ export class ReferenceRepository {
   }
 
   /** New provinces that absorbed an old (63-model) province, by folded old name. */
-  findNewProvincesOfOldProvince(provinceFolded: string): Promise<{ oldProvinceCode: string; oldProvinceName: string; newProvinceCode: string; newProvinceName: string; communes: number }[]> {
-    return this.ds.query(
+  findNewProvincesOfOldProvince(provinceFolded: string, m?: EntityManager): Promise<{ oldProvinceCode: string; oldProvinceName: string; newProvinceCode: string; newProvinceName: string; communes: number }[]> {
+    return (m ?? this.ds).query(
       `SELECT ch.old_province_code AS "oldProvinceCode", min(ch.old_province_name) AS "oldProvinceName",
               ch.new_province_code AS "newProvinceCode", p.name AS "newProvinceName", count(DISTINCT ch.old_commune_code)::int AS communes
          FROM commune_changes ch JOIN provinces p ON p.code = ch.new_province_code
@@ -137,7 +141,7 @@ export class ReferenceRepository {
     );
   }
 
-  findEthnicGroups(): Promise<{ code: string; name: string; aliases: string[]; searchKeys: string[] }[]> {
-    return this.ds.query(`SELECT code, name, aliases, search_keys AS "searchKeys" FROM ethnic_groups ORDER BY code`);
+  findEthnicGroups(m?: EntityManager): Promise<{ code: string; name: string; aliases: string[]; searchKeys: string[] }[]> {
+    return (m ?? this.ds).query(`SELECT code, name, aliases, search_keys AS "searchKeys" FROM ethnic_groups ORDER BY code`);
   }
 }

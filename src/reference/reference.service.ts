@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { cleanText, foldForSearch, lowerKeepMarks, stripUnitType } from '../common/text/vietnamese';
+import { EntityManager } from 'typeorm';
 import { CommuneRow, OldUnitRow, ReferenceRepository } from './reference.repository';
 
 /** Old (pre-2025, 63-province) codes of the 15 northern mountain provinces (see migrations/data/SOURCES.md). */
@@ -25,6 +26,7 @@ export interface EthnicMatch {
   via: 'name' | 'alias';
 }
 
+/** Look-ups take the caller's transaction (`m`) when they are made while it is open (see ReferenceRepository). */
 @Injectable()
 export class ReferenceService {
   private ethnicCache?: Promise<{ code: string; name: string; aliases: string[]; searchKeys: string[] }[]>;
@@ -35,32 +37,32 @@ export class ReferenceService {
     return this.repo.counts();
   }
 
-  provinces() {
-    return this.repo.findProvinces();
+  provinces(m?: EntityManager) {
+    return this.repo.findProvinces(m);
   }
 
-  async province(code: string) {
-    const p = /^\d{2}$/.test(code) ? await this.repo.findProvince(code) : null;
+  async province(code: string, m?: EntityManager) {
+    const p = /^\d{2}$/.test(code) ? await this.repo.findProvince(code, m) : null;
     if (!p) throw new NotFoundException('Không tìm thấy tỉnh, thành phố.');
     return p;
   }
 
-  async communesOfProvince(code: string): Promise<CommuneRow[]> {
-    await this.province(code);
-    return this.repo.findCommunesOfProvince(code);
+  async communesOfProvince(code: string, m?: EntityManager): Promise<CommuneRow[]> {
+    await this.province(code, m);
+    return this.repo.findCommunesOfProvince(code, m);
   }
 
-  commune(code: string): Promise<CommuneRow | null> {
-    return /^\d{5}$/.test(code) ? this.repo.findCommune(code) : Promise.resolve(null);
+  commune(code: string, m?: EntityManager): Promise<CommuneRow | null> {
+    return /^\d{5}$/.test(code) ? this.repo.findCommune(code, m) : Promise.resolve(null);
   }
 
   /** Diacritic- and case-insensitive commune search; exact-diacritic matches rank first. */
-  async searchCommunes(q: string, provinceCode?: string, limit = 20) {
+  async searchCommunes(q: string, provinceCode?: string, limit = 20, m?: EntityManager) {
     const text = cleanText(q);
     const folded = foldForSearch(stripUnitType(text));
     if (folded.length < 2) throw new BadRequestException('Nhập ít nhất 2 ký tự để tìm xã, phường.');
     const lower = lowerKeepMarks(stripUnitType(text));
-    return this.repo.searchCommunes(folded, lower, provinceCode ?? null, Math.min(Math.max(limit, 1), 100));
+    return this.repo.searchCommunes(folded, lower, provinceCode ?? null, Math.min(Math.max(limit, 1), 100), m);
   }
 
   /**
@@ -69,41 +71,41 @@ export class ReferenceService {
    * rows whose old name has exactly those diacritics are preferred, so "Sin"
    * and "Sìn" stay apart.
    */
-  async resolveOldCommune(name: string, district?: string, province?: string): Promise<OldUnitResolution[]> {
+  async resolveOldCommune(name: string, district?: string, province?: string, m?: EntityManager): Promise<OldUnitResolution[]> {
     const text = stripUnitType(cleanText(name));
     const folded = foldForSearch(text);
     if (!folded) throw new BadRequestException('Vui lòng nhập tên xã, phường cũ.');
     const d = district ? foldForSearch(stripUnitType(cleanText(district))) || null : null;
     const p = province ? foldForSearch(stripUnitType(cleanText(province))) || null : null;
-    let rows = await this.repo.findOldCommunes(folded, d, p);
+    let rows = await this.repo.findOldCommunes(folded, d, p, m);
     const exact = rows.filter((r) => lowerKeepMarks(stripUnitType(r.oldCommuneName)) === lowerKeepMarks(text));
     if (exact.length > 0 && text !== folded) rows = exact;
     return groupOld(rows);
   }
 
   /** New provinces that took over an old province (e.g. Hà Giang → Tuyên Quang). */
-  async resolveOldProvince(name: string) {
+  async resolveOldProvince(name: string, m?: EntityManager) {
     const folded = foldForSearch(stripUnitType(cleanText(name)));
     if (!folded) throw new BadRequestException('Vui lòng nhập tên tỉnh cũ.');
-    return this.repo.findNewProvincesOfOldProvince(folded);
+    return this.repo.findNewProvincesOfOldProvince(folded, m);
   }
 
   unknownConversionCodes() {
     return this.repo.findUnknownNewCommuneCodes();
   }
 
-  ethnicGroups() {
-    return (this.ethnicCache ??= this.repo.findEthnicGroups().catch((e) => {
+  ethnicGroups(m?: EntityManager) {
+    return (this.ethnicCache ??= this.repo.findEthnicGroups(m).catch((e) => {
       this.ethnicCache = undefined;
       throw e;
     }));
   }
 
   /** Matches an ethnic group by name or known alias ("H'Mông" → Mông); null when unknown or ambiguous. */
-  async matchEthnicGroup(raw: string): Promise<EthnicMatch | null> {
+  async matchEthnicGroup(raw: string, m?: EntityManager): Promise<EthnicMatch | null> {
     const text = cleanText(raw);
     if (!text) return null;
-    const groups = await this.ethnicGroups();
+    const groups = await this.ethnicGroups(m);
     const lower = lowerKeepMarks(text);
     for (const g of groups) {
       if (lowerKeepMarks(g.name) === lower) return { code: g.code, name: g.name, via: 'name' };

@@ -120,7 +120,8 @@ export class TraineesRepository {
    * Inserts imported trainees and, in the same statement, an audit entry for each ("trainee.import", with
    * `audit.fields` as stored): PostgreSQL builds the entries from the rows it inserted, so the values are not
    * sent twice and there is one round trip. Ids are made here, so each row keeps its own; returned in the
-   * order of `rows`. The caller slices large lists.
+   * order of `rows`. The caller slices large lists. The rows travel as plain json (about half the time of
+   * having PostgreSQL parse them into jsonb first).
    */
   async insertManyAudited(
     rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[],
@@ -134,7 +135,7 @@ export class TraineesRepository {
       `WITH ins AS (
          INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
          SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
+           FROM json_to_recordset($1::json) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
                 position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)
          RETURNING *
        )
