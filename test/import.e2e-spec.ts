@@ -203,6 +203,8 @@ describe('import of commune lists (XLSX, CSV)', () => {
         if (i === 2100) row[7] = '0977000005'; // the phone of row 5 (first slice): the later row is an error
         if (i === 2500) [row[1], row[2], row[7], row[8]] = ['Lò An An An', '1965', '0966999999', '']; // same name and birth year as row 0, but no full date: not the same person in the file, a new record
         if (i === 4300) row[7] = '0966000001'; // already in the directory
+        // Texts first seen in the last slice: their look-ups run while the previous slice is being written.
+        if (i >= 4100 && i % 50 === 0) [row[4], row[5]] = ["H'Mông", '"Xã Thèn Sin, Huyện Tam Đường"'];
       });
       const { batchId } = await upload(agent, session.id, file, 'ds-lon.csv');
       const before = await summaryOf(batchId!);
@@ -220,6 +222,11 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(enrolled.filter((e) => e.phone === '0977000005')).toHaveLength(1);
       expect(enrolled.find((e) => e.phone === '0966000001')?.trainee_id).toBe(known.id);
       expect(await t.query(`SELECT 1 FROM trainees WHERE name_search = 'lo an an an'`)).toHaveLength(2);
+      const late = await t.query<{ commune_code: string; ethnic: string }>(
+        `SELECT t.commune_code, g.name AS ethnic FROM trainees t JOIN ethnic_groups g ON g.code = t.ethnic_group_code WHERE t.phone = ANY($1)`,
+        [[4100, 4150, 4450].map((i) => `097${7000000 + i}`)],
+      );
+      expect(late).toEqual([0, 1, 2].map(() => ({ commune_code: '03394', ethnic: 'Mông' })));
     });
 
     it('refuses when rows of the last slice have errors, after earlier slices were written, and leaves no trace', async () => {
