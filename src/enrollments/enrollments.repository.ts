@@ -44,16 +44,16 @@ export class EnrollmentsRepository {
     return this.r(m).createQueryBuilder('e').where('e.session_id = :sessionId', { sessionId }).andWhere('e.trainee_id = ANY(:traineeIds)', { traineeIds }).getMany();
   }
 
-  /** Inserts new enrolments; returns each one's id with its trainee. */
-  async insertMany(sessionId: string, rows: { traineeId: string; checkinToken: string }[], m: EntityManager): Promise<{ id: string; traineeId: string }[]> {
+  /** Inserts new enrolments (with their invitation state when one is queued at once); returns each one's id with its trainee. */
+  async insertMany(sessionId: string, rows: { traineeId: string; checkinToken: string; invitationState: InvitationState }[], m: EntityManager): Promise<{ id: string; traineeId: string }[]> {
     const out: { id: string; traineeId: string }[] = [];
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000);
       const res: { id: string; trainee_id: string }[] = await m.query(
-        `INSERT INTO enrollments (session_id, trainee_id, status, checkin_token)
-         SELECT $1, t.trainee_id, 'registered', t.token FROM unnest($2::uuid[], $3::text[]) AS t(trainee_id, token)
+        `INSERT INTO enrollments (session_id, trainee_id, status, checkin_token, invitation_state)
+         SELECT $1, t.trainee_id, 'registered', t.token, t.invitation FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(trainee_id, token, invitation)
          RETURNING id, trainee_id`,
-        [sessionId, chunk.map((r) => r.traineeId), chunk.map((r) => r.checkinToken)],
+        [sessionId, chunk.map((r) => r.traineeId), chunk.map((r) => r.checkinToken), chunk.map((r) => r.invitationState)],
       );
       out.push(...res.map((r) => ({ id: r.id, traineeId: r.trainee_id })));
     }

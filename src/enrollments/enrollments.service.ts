@@ -80,15 +80,24 @@ export class EnrollmentsService implements OnModuleInit {
       throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
     }
     const tokens = newTokens(toAdd.length);
-    const inserted = await this.enrollments.insertMany(sessionId, toAdd.map((traineeId, i) => ({ traineeId, checkinToken: tokens[i] })), m);
+    const withEmail = new Set(trainees.filter((t) => t.hasEmail).map((t) => t.id));
+    const inviting = INVITING.includes(session.status);
+    // New enrolments to invite are written as "queued" with their jobs; reactivated ones are updated.
+    const inserted = await this.enrollments.insertMany(
+      sessionId,
+      toAdd.map((traineeId, i) => ({ traineeId, checkinToken: tokens[i], invitationState: inviting && withEmail.has(traineeId) ? 'queued' : 'none' })),
+      m,
+    );
     await this.enrollments.reactivate(toReactivate, m);
     const idOf = new Map<string, string>();
     for (const e of existing.values()) idOf.set(e.traineeId, e.id);
     for (const e of inserted) idOf.set(e.traineeId, e.id);
     const reactivatedTrainees = [...existing.values()].filter((e) => e.status === 'cancelled' && e.invitationState !== 'sent').map((e) => e.traineeId);
-    const withEmail = new Set(trainees.filter((t) => t.hasEmail).map((t) => t.id));
-    const invite = INVITING.includes(session.status) ? [...toAdd, ...reactivatedTrainees].filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
-    if (invite.length) await this.invitations.queue(invite, m);
+    const inviteNew = inviting ? toAdd.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
+    const inviteAgain = inviting ? reactivatedTrainees.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
+    if (inviteNew.length) await this.invitations.queueJobs(inviteNew, m);
+    if (inviteAgain.length) await this.invitations.queue(inviteAgain, m);
+    const invite = [...inviteNew, ...inviteAgain];
     if (needed) {
       const reactivatedIds = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.traineeId);
       await this.audit.record({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue: { added: toAdd.length, reactivated: toReactivate.length, traineeIds: [...toAdd, ...reactivatedIds].slice(0, 1000) } }, m);

@@ -47,11 +47,16 @@ export class InvitationsService implements OnModuleInit {
 
   /** Queues invitations for these enrolments inside the caller's transaction. */
   async queue(enrollmentIds: string[], m: EntityManager): Promise<void> {
+    await this.queueJobs(enrollmentIds, m);
+    await this.enrollments.setInvitationState(enrollmentIds, 'queued', m);
+  }
+
+  /** The invitation jobs alone, for enrolments the caller has just written with the state "queued". */
+  async queueJobs(enrollmentIds: string[], m: EntityManager): Promise<void> {
     for (let i = 0; i < enrollmentIds.length; i += 1000) {
       const chunk = enrollmentIds.slice(i, i + 1000);
       await this.jobs.sendMany(INVITATION_QUEUE, chunk.map((id) => ({ data: { enrollmentId: id }, singletonKey: `invitation:${id}` })), { manager: m });
     }
-    await this.enrollments.setInvitationState(enrollmentIds, 'queued', m);
   }
 
   /** The job: sends the invitation unless it was already sent (idempotent). */

@@ -11,8 +11,14 @@ export class ImportRepository {
     return m ? m.getRepository(ImportBatch) : this.repo;
   }
 
-  create(batch: Partial<ImportBatch>): Promise<ImportBatch> {
-    return this.repo.save(batch);
+  /** Writes a new batch in one statement (the grid of a 10,000-row list goes as one json text); returns its id. */
+  async create(b: Pick<ImportBatch, 'sessionId' | 'createdById' | 'fileName' | 'fileSha256' | 'headerRow' | 'headers' | 'rows' | 'mapping'>): Promise<string> {
+    const [row]: { id: string }[] = await this.repo.query(
+      `INSERT INTO import_batches (session_id, created_by_id, file_name, file_sha256, header_row, headers, rows, mapping)
+       VALUES ($1, $2, $3, $4, $5, $6::json, $7::json, $8::jsonb) RETURNING id`,
+      [b.sessionId, b.createdById, b.fileName, b.fileSha256, b.headerRow, JSON.stringify(b.headers), JSON.stringify(b.rows), JSON.stringify(b.mapping)],
+    );
+    return row.id;
   }
 
   /** The batch, with its grid (`rows`, several MB for a long list) only when asked for. */

@@ -58,7 +58,7 @@ export class ImportService {
   }
 
   /** Reads the file, finds the header row under any title block, guesses the mapping and keeps it all in a batch. */
-  async upload(sessionId: string, file: { buffer: Buffer; originalname: string } | undefined, user: AuthUser): Promise<ImportBatch> {
+  async upload(sessionId: string, file: { buffer: Buffer; originalname: string } | undefined, user: AuthUser): Promise<{ id: string }> {
     await this.sessions.get(sessionId, user);
     if (!file?.buffer?.length) throw new BadRequestException('Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.');
     let rows;
@@ -73,7 +73,7 @@ export class ImportService {
     const data = rows.slice(header.index + 1).map((r) => [r.n, r.cells] as [number, RawCell[]]);
     if (data.length === 0) throw new BadRequestException('Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
     if (data.length > 20000) throw new BadRequestException('Mỗi lần nhập tối đa 20.000 dòng.');
-    return this.batches.create({
+    const id = await this.batches.create({
       sessionId,
       createdById: user.id,
       fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
@@ -82,8 +82,8 @@ export class ImportService {
       headers: header.headers,
       rows: data,
       mapping: guessMapping(header.headers),
-      resolutions: {},
     });
+    return { id };
   }
 
   /** The batch (with its grid only when asked for), if the user may see its session. */
