@@ -196,6 +196,32 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(pageText(confirmed.text)).not.toContain('Sùng A Páo');
   });
 
+  it('pages a long enrolment list (100 a page, by name), with the status filter kept across pages', async () => {
+    const { session } = await createSessionFixture(t, { status: 'draft' });
+    const names = Array.from({ length: 130 }, (_, i) => `Hờ A Trang ${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`);
+    const trainees = [];
+    for (const fullName of names) trainees.push(await createTraineeFixture(t, { fullName }));
+    await t.app.get(EnrollmentsService).enrol(session.id, trainees.map((x) => x.id), null);
+    await t.query(`UPDATE enrollments SET status = 'cancelled' WHERE session_id = $1 AND trainee_id = ANY($2)`, [session.id, trainees.slice(0, 3).map((x) => x.id)]);
+    const url = `/sessions/${session.id}/enrollments`;
+    const rowsOf = (html: string) => [...html.matchAll(/<tr[^>]*data-enrollment="[^"]+"[^>]*>\s*<td><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    const first = await agent.get(url).expect(200);
+    expect(rowsOf(first.text)).toEqual(names.slice(0, 100));
+    expect(pageText(first.text)).toContain('Trang 1 / 2 · 130 mục');
+    expect(first.text).toContain('href="?page=2"');
+    const second = await agent.get(`${url}?page=2`).expect(200);
+    expect(rowsOf(second.text)).toEqual(names.slice(100));
+    const cancelled = await agent.get(`${url}?status=cancelled`).expect(200);
+    expect(rowsOf(cancelled.text)).toEqual(names.slice(0, 3));
+    const registered = await agent.get(`${url}?status=registered&page=2`).expect(200);
+    expect(rowsOf(registered.text)).toEqual(names.slice(103));
+    expect(registered.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).toContain('href="?page=1&status=registered"');
+    // The directory search above the list still says who is in the class, whatever the page.
+    const search = await agent.get(`${url}?q=ho a trang ez`).expect(200);
+    expect(pageText(search.text)).toContain('Hờ A Trang EZ (đã trong lớp)');
+    expect((await agent.get(`${url}?page=abc`).expect(400)).text).toContain('Trang không hợp lệ.');
+  });
+
   it('keeps the capacity when two enrolments race (row lock on the session)', async () => {
     const { session } = await createSessionFixture(t, { capacity: 1, status: 'draft' });
     const a = await createTraineeFixture(t);

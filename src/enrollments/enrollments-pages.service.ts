@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { pageOf } from '../common/paging';
 import { AuthUser } from '../common/request-context';
 import { formatDate } from '../common/view-engine';
 import { TraineesService } from '../trainees/trainees.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { ENROLLMENT_STATUS_LABELS, EnrollmentStatus } from './enrollment.entity';
 import { EnrollmentsService } from './enrollments.service';
+
+/** Enrolments per page of the list (a session may hold thousands). */
+const PAGE_SIZE = 100;
 
 const INVITATION_LABELS: Record<string, string> = { none: '', queued: 'Đang gửi thư mời', sent: 'Đã gửi thư mời', failed: 'Gửi thư mời lỗi' };
 
@@ -16,15 +20,17 @@ export class EnrollmentsPagesService {
     private readonly trainees: TraineesService,
   ) {}
 
-  async page(sessionId: string, user: AuthUser, status?: EnrollmentStatus, q?: string) {
+  async page(sessionId: string, user: AuthUser, status?: EnrollmentStatus, q?: string, pageNumber?: number) {
     const session = await this.sessions.get(sessionId, user);
-    const [rows, counts] = await Promise.all([this.enrollments.list(sessionId, status), this.enrollments.countsByStatus(sessionId)]);
-    const enrolledIds = new Set(rows.map((r) => r.traineeId));
+    const counts = await this.enrollments.countsByStatus(sessionId);
+    const total = status ? (counts[status] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
+    const paging = pageOf(pageNumber, PAGE_SIZE, total);
+    const rows = await this.enrollments.list(sessionId, status, { offset: (paging.page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
     let candidates: { id: string; fullName: string; born: string | number; commune: string; enrolled: boolean }[] = [];
     if (q && q.trim()) {
       const [found] = await this.trainees.list({ q, page: 1, pageSize: 30 });
-      const all = status ? new Set((await this.enrollments.list(sessionId)).filter((e) => e.status !== 'cancelled').map((e) => e.traineeId)) : new Set(rows.filter((e) => e.status !== 'cancelled').map((e) => e.traineeId));
-      candidates = found.map((t) => ({ id: t.id, fullName: t.fullName, born: t.dateOfBirth ? formatDate(t.dateOfBirth) : (t.birthYear ?? ''), commune: [t.commune?.name, t.province?.name].filter(Boolean).join(', '), enrolled: all.has(t.id) }));
+      const enrolled = await this.enrollments.enrolledAmong(sessionId, found.map((t) => t.id));
+      candidates = found.map((t) => ({ id: t.id, fullName: t.fullName, born: t.dateOfBirth ? formatDate(t.dateOfBirth) : (t.birthYear ?? ''), commune: [t.commune?.name, t.province?.name].filter(Boolean).join(', '), enrolled: enrolled.has(t.id) }));
     }
     const active = (counts.registered ?? 0) + (counts.confirmed ?? 0);
     return {
@@ -38,12 +44,13 @@ export class EnrollmentsPagesService {
         canConfirm: e.status === 'registered',
         commune: [e.trainee?.commune?.name, e.trainee?.province?.name].filter(Boolean).join(', '),
       })),
-      enrolledCount: enrolledIds.size,
       counts: { registered: counts.registered ?? 0, confirmed: counts.confirmed ?? 0, cancelled: counts.cancelled ?? 0, active },
       capacity: session.capacity,
       full: session.capacity !== null && active >= session.capacity,
       statuses: Object.entries(ENROLLMENT_STATUS_LABELS).map(([value, label]) => ({ value, label })),
       filter: { status: status ?? '', q: q ?? '' },
+      paging,
+      query: status ? `&status=${status}` : '',
       candidates,
       searched: !!(q && q.trim()),
     };

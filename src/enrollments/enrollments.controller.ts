@@ -20,7 +20,7 @@ export class EnrollmentsController {
   @Get()
   @Render('enrollments/list')
   list(@Param('sessionId', ParseUUIDPipe) sessionId: string, @Query() q: ListEnrollmentsDto, @CurrentUser() user: AuthUser) {
-    return this.pages.page(sessionId, user, q.status || undefined, q.q);
+    return this.pages.page(sessionId, user, q.status || undefined, q.q, q.page);
   }
 
   @Post()

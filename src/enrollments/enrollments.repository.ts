@@ -97,7 +97,8 @@ export class EnrollmentsRepository {
   }
 
   /** A session's enrolment list with each trainee's commune and province, and whether a portal account exists. */
-  list(sessionId: string, status?: EnrollmentStatus): Promise<(Enrollment & { hasAccount: boolean })[]> {
+  /** One page of a session's enrolments (optionally of one status), by name. */
+  list(sessionId: string, status: EnrollmentStatus | undefined, page: { offset: number; limit: number }): Promise<(Enrollment & { hasAccount: boolean })[]> {
     const qb = this.repo
       .createQueryBuilder('e')
       .innerJoinAndSelect('e.trainee', 't')
@@ -105,7 +106,10 @@ export class EnrollmentsRepository {
       .leftJoinAndSelect('t.province', 'p')
       .addSelect('EXISTS (SELECT 1 FROM users u WHERE u.trainee_id = t.id)', 'has_account')
       .where('e.session_id = :sessionId', { sessionId })
-      .orderBy('t.name_search', 'ASC');
+      .orderBy('t.name_search', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .offset(page.offset)
+      .limit(page.limit);
     if (status) qb.andWhere('e.status = :status', { status });
     return qb.getRawAndEntities().then(({ entities, raw }) => {
       const byId = new Map((raw as { e_id: string; has_account: boolean }[]).map((r) => [r.e_id, r.has_account]));

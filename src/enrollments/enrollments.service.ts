@@ -139,8 +139,13 @@ export class EnrollmentsService implements OnModuleInit {
     });
   }
 
-  list(sessionId: string, status?: EnrollmentStatus) {
-    return this.enrollments.list(sessionId, status);
+  list(sessionId: string, status: EnrollmentStatus | undefined, page: { offset: number; limit: number }) {
+    return this.enrollments.list(sessionId, status, page);
+  }
+
+  /** Which of these trainees are enrolled in the session (not cancelled). */
+  async enrolledAmong(sessionId: string, traineeIds: string[]): Promise<Set<string>> {
+    return new Set((await this.enrollments.findForTrainees(sessionId, traineeIds)).filter((e) => e.status !== 'cancelled').map((e) => e.traineeId));
   }
 
   countsByStatus(sessionId: string) {

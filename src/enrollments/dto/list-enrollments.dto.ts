@@ -1,6 +1,7 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/paging';
 
-export class ListEnrollmentsDto {
+export class ListEnrollmentsDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['', 'registered', 'confirmed', 'cancelled'], { message: 'Trạng thái không hợp lệ.' })
   status?: '' | 'registered' | 'confirmed' | 'cancelled';
