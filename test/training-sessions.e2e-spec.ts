@@ -294,6 +294,10 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
 
     const publicList = await t.agent().get('/programme').expect(200);
     expect(pageText(publicList.text)).toContain(SESSION_FIELDS.title);
+    // A link shared in a Zalo group or on Facebook comes back with their parameters: the page still opens (and still checks its own).
+    const shared = await t.agent().get('/programme?zarsrc=30&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo&fbclid=IwAR0x').expect(200);
+    expect(pageText(shared.text)).toContain(SESSION_FIELDS.title);
+    expect((await t.agent().get('/programme?page=0&zarsrc=30').expect(400)).text).toContain('Trang không hợp lệ.');
     const publicPage = await t.agent().get(`/programme/${sessionId}`).expect(200);
     expect(pageText(publicPage.text)).toContain('Hệ thống thông tin quản lý Chương trình mục tiêu quốc gia');
     expect(publicPage.text).not.toContain('/materials/');

@@ -8,8 +8,8 @@ export class PageQueryDto {
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'Trang không hợp lệ.' })
-  @Min(1)
-  @Max(100000)
+  @Min(1, { message: 'Trang không hợp lệ.' })
+  @Max(100000, { message: 'Trang không hợp lệ.' })
   page?: number;
 }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../common/paging';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
@@ -10,15 +9,6 @@ import { QaPagesService } from './qa-pages.service';
 import { QaQuestionsService } from './qa-questions.service';
 import { QaBookletService } from './qa-booklet.service';
 import { sendFile } from './qa-booklet.controller';
-
-class PortalPageQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-}
 
 /** The trainee's side of the Q&A log (kept apart from the rest of /portal). */
 @ApiExcludeController()
@@ -33,7 +23,7 @@ export class QaPortalController {
 
   @Get('questions')
   @Render('qa/portal')
-  page(@Param('id', ParseUUIDPipe) id: string, @Query() q: PortalPageQuery, @CurrentUser() user: AuthUser) {
+  page(@Param('id', ParseUUIDPipe) id: string, @Query() q: PageQueryDto, @CurrentUser() user: AuthUser) {
     return this.pages.portalPage(id, q.page, user);
   }
 

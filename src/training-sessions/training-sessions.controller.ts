@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
-import { pageOf } from '../common/paging';
+import { pageOf, PageQueryDto } from '../common/paging';
 import { TrainingSessionsService } from './training-sessions.service';
 import { SessionPagesService } from './session-pages.service';
 import { SessionExportsService } from './session-exports.service';
@@ -15,18 +14,11 @@ import { CloneSessionDto } from './dto/clone-session.dto';
 import { SESSION_STATUS_LABELS } from './training-session.entity';
 import { asciiFileName, contentDisposition } from './file-names';
 
-export class ListSessionsQuery {
+export class ListSessionsQuery extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
 }
 
 const PAGE_SIZE = 20;

@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/paging';
 import { ROLES, Role } from '../user.entity';
 
-export class ListUsersDto {
+export class ListUsersDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['', ...ROLES], { message: 'Vai trò không hợp lệ.' })
   role?: Role | '';
@@ -11,11 +11,4 @@ export class ListUsersDto {
   @IsString()
   @MaxLength(100)
   q?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
 }
