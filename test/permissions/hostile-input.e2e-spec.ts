@@ -45,6 +45,12 @@ const FIELD_NAMES = ['fullName', 'email', 'phone', 'role', 'password', 'title', 
 
 const body = fc.dictionary(fc.constantFrom(...FIELD_NAMES), value, { maxKeys: 8 });
 
+/** class-validator's English ("q must be a string", "property x should not exist") never reaches the user. */
+function refusedInVietnamese(res: { status: number; text: string }, input: unknown): void {
+  const english = res.status >= 400 && res.text.match(/\b\S+ (must|should) (not )?(be|exist|contain|match)\b[^"<]*/);
+  if (english) throw new Error(`${res.status} in English for ${JSON.stringify(input).slice(0, 300)}: ${english[0].slice(0, 200)}`);
+}
+
 describe('hostile input on every route', () => {
   let t: TestApp;
   let agent: ReturnType<TestApp['agent']>;
@@ -73,6 +79,7 @@ describe('hostile input on every route', () => {
         const req = agent[m.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](fill(path)).set('x-csrf-token', token);
         const res = asJson ? await req.set('content-type', 'application/json').send(JSON.stringify(fields)) : await req.type('form').send(fields as Record<string, string>);
         if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(fields).slice(0, 300)}: ${res.text.slice(0, 300)}`);
+        refusedInVietnamese(res, fields);
       }),
       { numRuns: 12, seed: 20251125 },
     );
@@ -85,6 +92,7 @@ describe('hostile input on every route', () => {
       fc.asyncProperty(fc.dictionary(fc.constantFrom('q', 'page', 'from', 'to', 'province', 'preset', 'role', 'district', 'limit', '__proto__'), fc.oneof(fc.constantFrom(...NASTY.filter((s) => s.length < 1000)), fc.string({ maxLength: 50 }))), async (query) => {
         const res = await agent.get(fill(path)).query(query).redirects(0);
         if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(query)}: ${res.text.slice(0, 300)}`);
+        refusedInVietnamese(res, query);
       }),
       { numRuns: 8, seed: 20251125 },
     );
