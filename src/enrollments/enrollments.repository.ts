@@ -96,8 +96,7 @@ export class EnrollmentsRepository {
     await this.r(m).update({ id }, patch);
   }
 
-  /** A session's enrolment list with each trainee's commune and province, and whether a portal account exists. */
-  /** One page of a session's enrolments (optionally of one status), by name. */
+  /** One page of a session's enrolments (optionally of one status), by name, with each trainee's commune and province and whether a portal account exists. */
   list(sessionId: string, status: EnrollmentStatus | undefined, page: { offset: number; limit: number }): Promise<(Enrollment & { hasAccount: boolean })[]> {
     const qb = this.repo
       .createQueryBuilder('e')

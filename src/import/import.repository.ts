@@ -37,7 +37,7 @@ export class ImportRepository {
     return row?.first ?? [];
   }
 
-  /** Locks the batch for the commit (a second click waits, then sees it committed) and reads what the commit was checked against. */
+  /** Locks the batch for the commit (a second click waits, then sees it committed) and reads its mapping and picks as they now are. */
   async lockForCommit(id: string, m: EntityManager): Promise<Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'> | null> {
     const rows: Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'>[] = await m.query(`SELECT status, mapping, resolutions FROM import_batches WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
