@@ -61,9 +61,9 @@ export class ImportValidationService {
   }
 
   /**
-   * The same check, handed out `size` rows at a time in file order (each row is checked for duplicates
-   * against the rows before it), so that a caller can write one slice while the next is checked. With `m`,
-   * the reference look-ups run in that transaction.
+   * The same check, handed out a slice of up to `size` rows of the file at a time, in file order (each row is
+   * checked for duplicates against the rows before it), so that a caller can write one slice while the next
+   * is checked. With `m`, the reference look-ups run in that transaction.
    */
   async *validateInSlices(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, size: number, m?: EntityManager): AsyncGenerator<ValidatedRow[]> {
     const provinces = await this.reference.provinces(m);
@@ -77,20 +77,24 @@ export class ImportValidationService {
       ethnicCache: new Map(),
     };
     const seen = new Map<string, number>();
-    let slice: ValidatedRow[] = [];
-    for (const [n, cells] of batch.rows) {
+    for (let from = 0; from < batch.rows.length; from += size) {
+      const slice = await this.validateRows(batch, from, Math.min(from + size, batch.rows.length), ctx, seen);
+      if (slice.length) yield slice;
+    }
+  }
+
+  private async validateRows(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, from: number, to: number, ctx: Ctx, seen: Map<string, number>): Promise<ValidatedRow[]> {
+    const out: ValidatedRow[] = [];
+    for (let i = from; i < to; i++) {
+      const [n, cells] = batch.rows[i];
       const row = await this.validateRow(n, cells, batch, ctx);
       if (!row) continue;
       flagDuplicateInFile(row, seen);
-      slice.push(row);
-      if (slice.length === size) {
-        yield slice;
-        slice = [];
-      }
-      // Let other work run now and then (the commit's writes of the previous slice, other requests).
-      if (slice.length % 250 === 0) await new Promise(setImmediate);
+      out.push(row);
+      // Let other work run now and then (the commit's write of the previous slice, other requests).
+      if ((i - from) % 500 === 499) await new Promise(setImmediate);
     }
-    if (slice.length) yield slice;
+    return out;
   }
 
   private async validateRow(n: number, cells: RawCell[], batch: Pick<ImportBatch, 'mapping' | 'headers' | 'resolutions'>, ctx: Ctx): Promise<ValidatedRow | null> {
