@@ -37,12 +37,15 @@ describe('batchedLookup', () => {
     const { loader, calls } = lookup();
     const answers = await new Promise<unknown[]>((resolve) => {
       const out: Promise<unknown>[] = [];
-      // Two I/O-like callbacks of one turn, each asking after its own microtasks.
-      setTimeout(() => out.push(Promise.resolve().then(() => loader.load('a'))), 0);
-      setTimeout(() => {
+      // Two callbacks of one turn of the event loop (as requests read in one poll phase are), each asking after
+      // its own microtasks. Immediates queued together run in the same check phase, before the batch, which
+      // the first load queues as an immediate of the next one. (Two zero timeouts are not guaranteed to share
+      // a turn: on a loaded machine they were once split, and this test failed.)
+      setImmediate(() => out.push(Promise.resolve().then(() => loader.load('a'))));
+      setImmediate(() => {
         out.push(Promise.resolve().then(() => loader.load('b')));
         setTimeout(() => resolve(Promise.all(out)), 5);
-      }, 0);
+      });
     });
     expect(calls).toEqual([['a', 'b']]);
     expect(answers).toEqual([{ name: 'An' }, { name: 'Bình' }]);
