@@ -22,6 +22,14 @@ export function duplicateReasons(a: DuplicateKeys, b: Trainee): string[] {
   return out;
 }
 
+/** The keys a record or a row is looked up by: every reason of `duplicateReasons` needs one of them equal. */
+function lookupKeys(x: Pick<DuplicateKeys, 'nationalId' | 'phone' | 'nameSearch'>): string[] {
+  const keys = [`nm:${x.nameSearch}`];
+  if (x.nationalId) keys.push(`id:${x.nationalId}`);
+  if (x.phone) keys.push(`ph:${x.phone}`);
+  return keys;
+}
+
 export interface DirectoryMatch {
   trainee: Trainee;
   reasons: string[];
@@ -36,8 +44,7 @@ export class DuplicateIndex {
 
   constructor(private readonly records: readonly Trainee[]) {
     records.forEach((t, i) => {
-      for (const key of [t.nationalId && `id:${t.nationalId}`, t.phone && `ph:${t.phone}`, `nm:${t.nameSearch}`]) {
-        if (!key) continue;
+      for (const key of lookupKeys(t)) {
         const list = this.byKey.get(key);
         if (list) list.push(i);
         else this.byKey.set(key, [i]);
@@ -48,9 +55,7 @@ export class DuplicateIndex {
   /** The records that look like `k`, each with its reasons, in the order they were given. */
   matches(k: DuplicateKeys): DirectoryMatch[] {
     const at = new Set<number>();
-    for (const key of [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, `nm:${k.nameSearch}`]) {
-      if (key) for (const i of this.byKey.get(key) ?? []) at.add(i);
-    }
+    for (const key of lookupKeys(k)) for (const i of this.byKey.get(key) ?? []) at.add(i);
     const out: DirectoryMatch[] = [];
     for (const i of [...at].sort((x, y) => x - y)) {
       const reasons = duplicateReasons(k, this.records[i]);
