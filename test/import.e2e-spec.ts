@@ -20,6 +20,19 @@ async function upload(agent: Agent, sessionId: string, content: Buffer, name: st
   return { batchId: m?.[1], location: res.headers.location as string };
 }
 
+const SYL = ['An', 'Bình', 'Chiến', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Linh', 'Minh', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Uyên', 'Việt', 'Xuân', 'Yên', 'Đức'];
+
+/** `count` people of Xã Sin Suối Hồ as a CSV list, each with a name, birth date, phone and national ID of their own; `edit` changes rows by index. */
+function bigCsv(count: number, edit: (i: number, row: string[]) => void = () => undefined): Buffer {
+  const lines = ['DANH SÁCH HỌC VIÊN', '', 'STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Đơn vị công tác,Tỉnh,Số điện thoại,Số CCCD'];
+  for (let i = 0; i < count; i++) {
+    const row = [String(i + 1), `Lò ${SYL[i % 20]} ${SYL[Math.floor(i / 20) % 20]} ${SYL[Math.floor(i / 400) % 20]}`, `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1965 + (i % 35)}`, i % 2 ? 'Nữ' : 'Nam', 'Thái', 'Xã Sin Suối Hồ', 'Lai Châu', `097${String(7000000 + i)}`, `0120${80000000 + i}`];
+    edit(i, row);
+    lines.push(row.join(','));
+  }
+  return Buffer.from(lines.join('\n'), 'utf8');
+}
+
 describe('import of commune lists (XLSX, CSV)', () => {
   let t: TestApp;
   let agent: Agent;
@@ -183,23 +196,12 @@ describe('import of commune lists (XLSX, CSV)', () => {
   });
 
   describe('a list longer than one slice of the commit (2,000 rows)', () => {
-    const SYL = ['An', 'Bình', 'Chiến', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Linh', 'Minh', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Uyên', 'Việt', 'Xuân', 'Yên', 'Đức'];
-    /** 4,500 people of Xã Sin Suối Hồ, each with a name, birth date, phone and national ID of their own; `edit` changes rows by index. */
-    const bigList = (edit: (i: number, row: string[]) => void = () => undefined) => {
-      const lines = ['DANH SÁCH HỌC VIÊN', '', 'STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Đơn vị công tác,Tỉnh,Số điện thoại,Số CCCD'];
-      for (let i = 0; i < 4500; i++) {
-        const row = [String(i + 1), `Lò ${SYL[i % 20]} ${SYL[Math.floor(i / 20) % 20]} ${SYL[Math.floor(i / 400) % 20]}`, `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1965 + (i % 35)}`, i % 2 ? 'Nữ' : 'Nam', 'Thái', 'Xã Sin Suối Hồ', 'Lai Châu', `097${String(7000000 + i)}`, `0120${80000000 + i}`];
-        edit(i, row);
-        lines.push(row.join(','));
-      }
-      return Buffer.from(lines.join('\n'), 'utf8');
-    };
     const summaryOf = async (batchId: string) => pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
 
     it('writes what the preview showed: duplicates within the file across slices, a person already in the directory in the last slice', async () => {
       const { session } = await createSessionFixture(t, { capacity: 5000 });
       const [known] = await t.query<{ id: string }>(`INSERT INTO trainees (full_name, name_search, phone) VALUES ('Giàng A Dơ', 'giang a do', '0966000001') RETURNING id`);
-      const file = bigList((i, row) => {
+      const file = bigCsv(4500, (i, row) => {
         if (i === 2100) row[7] = '0977000005'; // the phone of row 5 (first slice): the later row is an error
         if (i === 2500) [row[1], row[2], row[7], row[8]] = ['Lò An An An', '1965', '0966999999', '']; // same name and birth year as row 0, but no full date: not the same person in the file, a new record
         if (i === 4300) row[7] = '0966000001'; // already in the directory
@@ -231,7 +233,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
 
     it('refuses when rows of the last slice have errors, after earlier slices were written, and leaves no trace', async () => {
       const { session } = await createSessionFixture(t, { capacity: 5000 });
-      const file = bigList((i, row) => {
+      const file = bigCsv(4500, (i, row) => {
         row[7] = `098${String(7000000 + i)}`;
         row[8] = `0130${80000000 + i}`;
         if (i === 4400 || i === 4401) row[2] = '31/02/1990';
@@ -246,6 +248,25 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(await t.query(`SELECT 1 FROM audit_log`)).toHaveLength(audit.length);
       expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
     });
+  });
+
+  it('adds no duplicates when two lists naming the same people are committed at the same moment', async () => {
+    const file = bigCsv(30, (i, row) => {
+      row[1] = row[1].replace('Lò', 'Vàng');
+      row[7] = `095${String(7000000 + i)}`;
+      row[8] = `0150${80000000 + i}`;
+    });
+    const one = (await createSessionFixture(t, { capacity: 300 })).session;
+    const two = (await createSessionFixture(t, { capacity: 300 })).session;
+    const a = await upload(agent, one.id, file, 'huyen-a.csv');
+    const b = await upload(agent, two.id, file, 'huyen-b.csv');
+    const token = csrfFrom((await agent.get(`/sessions/${one.id}/import`).expect(200)).text);
+    const commit = (id: string) => agent.post(`/import/${id}/commit`).type('form').send({ skipErrors: '1', _csrf: token });
+    const [ra, rb] = await Promise.all([commit(a.batchId!), commit(b.batchId!)]);
+    expect([ra.status, rb.status]).toEqual([303, 303]);
+    const people = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM trainees WHERE phone LIKE '0957%'`);
+    expect(people[0].n).toBe(30);
+    for (const s of [one, two]) expect(await t.query(`SELECT 1 FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1 AND t.phone LIKE '0957%'`, [s.id])).toHaveLength(30);
   });
 
   it('adds no duplicates when the same file is imported again', async () => {

@@ -37,6 +37,14 @@ export class ImportRepository {
     return row?.first ?? [];
   }
 
+  /**
+   * Commits of imports run one at a time (a transaction-level lock): two lists naming the same people,
+   * committed at the same moment, would otherwise each find them missing from the directory and both add them.
+   */
+  async serialiseCommits(m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('import-commit'))`);
+  }
+
   /** Locks the batch for the commit (a second click waits, then sees it committed) and reads its mapping and picks as they now are. */
   async lockForCommit(id: string, m: EntityManager): Promise<Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'> | null> {
     const rows: Pick<ImportBatch, 'status' | 'mapping' | 'resolutions'>[] = await m.query(`SELECT status, mapping, resolutions FROM import_batches WHERE id = $1 FOR UPDATE`, [id]);

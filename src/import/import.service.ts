@@ -159,7 +159,8 @@ export class ImportService {
    * into the session (capacity enforced). Any failure rolls everything back.
    * Refused while rows have errors (unless the organiser chose to leave them
    * out) or await a commune choice, and when the mapping or the picks changed
-   * after the batch was read.
+   * after the batch was read. Commits run one at a time, so that one sees the
+   * people another has just added.
    *
    * The rows are checked a slice at a time inside the transaction, and each
    * slice is written while the next one is checked (PostgreSQL's writes and
@@ -170,6 +171,7 @@ export class ImportService {
     const b = await this.mustBeOpen(id, user, true);
     const { sessionId, fileName } = b;
     return this.ds.transaction(async (m) => {
+      await this.batches.serialiseCommits(m);
       const locked = await this.batches.lockForCommit(id, m);
       if (!locked || locked.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
       if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
