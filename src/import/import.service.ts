@@ -31,10 +31,11 @@ export interface CommitResult {
   skipped: number;
 }
 
-export function summarise(rows: ValidatedRow[]): ImportSummary {
-  const s: ImportSummary = { total: rows.length, new: 0, existing: 0, review: 0, error: 0 };
-  for (const r of rows) s[r.status]++;
-  return s;
+/** Rows counted by status; with `into`, added to a running count (the commit counts slice by slice). */
+export function summarise(rows: ValidatedRow[], into: ImportSummary = { total: 0, new: 0, existing: 0, review: 0, error: 0 }): ImportSummary {
+  into.total += rows.length;
+  for (const r of rows) into[r.status]++;
+  return into;
 }
 
 /** Rows checked and written per step of the commit (one statement writes a slice's trainees and their audit entries). */
@@ -177,15 +178,14 @@ export class ImportService {
       if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
         throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
       }
-      const s: ImportSummary = { total: 0, new: 0, existing: 0, review: 0, error: 0 };
+      const s = summarise([]);
       const refused = () => s.review > 0 || (s.error > 0 && !skipErrors);
       const created = new Set<string>();
       const traineeIds: string[] = [];
       let writing: Promise<void> = Promise.resolve();
       try {
         for await (const slice of this.validation.validateInSlices(b, COMMIT_SLICE, m)) {
-          for (const r of slice) s[r.status]++;
-          s.total += slice.length;
+          summarise(slice, s);
           if (refused()) continue;
           await writing;
           writing = this.writeSlice(slice.filter((r) => r.status !== 'error'), created, traineeIds, { actorId: user.id, note: `Nhập từ tệp ${fileName}` }, m);
