@@ -179,6 +179,14 @@ describe('reports', () => {
     const bad = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-12-31', to: '2025-01-01' }).expect(400);
     expect(bad.body.message).toContain('Ngày bắt đầu phải trước ngày kết thúc');
     await agent.get('/api/v1/reports/dashboard').query({ from: '31/12/2025' }).expect(400);
+    // Days that do not exist passed the format check and reached PostgreSQL's date cast (a 500).
+    for (const from of ['2025-02-30', '2025-00-10', '2025-13-01']) {
+      const res = await agent.get('/api/v1/reports/dashboard').query({ from }).expect(400);
+      expect(res.body.message).toBe('Ngày không hợp lệ (yyyy-mm-dd).');
+    }
+    const page = await agent.get('/reports').query({ to: '2025-02-31' }).expect(400);
+    expect(pageText(page.text)).toContain('Ngày không hợp lệ (yyyy-mm-dd).');
+    await agent.get('/reports/dashboard.xlsx').query({ to: '2025-02-31' }).expect(400);
     const lecturer = await createUser(t, 'lecturer');
     const other = t.agent();
     await login(other, lecturer.login, lecturer.password);

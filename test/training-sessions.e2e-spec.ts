@@ -148,6 +148,21 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     sittings = await sittingsOf(sessionId);
   });
 
+  it('refuses sittings that overlap or are out of order on their day, and a day that does not exist', async () => {
+    const before = await sittingsOf(sessionId);
+    const morning = before.find((s) => s.date === '2026-03-10' && s.part === 'morning')!;
+    const evening = await submitForm(org, `/sessions/${sessionId}/sittings`, `/sessions/${sessionId}/sittings`, { date: '2026-03-10', part: 'evening', startsAt: '08:00', endsAt: '10:00' });
+    expect(evening.status).toBe(303);
+    expect(pageText((await org.get(`/sessions/${sessionId}/sittings`)).text)).toContain('Giờ buổi tối trùng hoặc không theo thứ tự với buổi sáng ngày 10/03/2026 (07:30–11:30).');
+    const longer = await submitForm(org, `/sessions/${sessionId}/sittings`, `/sessions/${sessionId}/sittings/${morning.id}`, { startsAt: '07:30', endsAt: '16:00' });
+    expect(longer.status).toBe(303);
+    expect(pageText((await org.get(`/sessions/${sessionId}/sittings`)).text)).toContain('Giờ buổi sáng trùng hoặc không theo thứ tự với buổi chiều ngày 10/03/2026 (13:30–17:00).');
+    const noSuchDay = await submitForm(org, `/sessions/${sessionId}/sittings`, `/sessions/${sessionId}/sittings`, { date: '2026-02-30', part: 'evening', startsAt: '19:00', endsAt: '21:00' });
+    expect(noSuchDay.status).toBe(303);
+    expect(pageText((await org.get(`/sessions/${sessionId}/sittings`)).text)).toContain('Ngày không hợp lệ.');
+    expect(await sittingsOf(sessionId)).toEqual(before);
+  });
+
   it('builds the agenda: topics with lecturers and non-topic items, shown day by day', async () => {
     const morning1 = sittings[0].id;
     const afternoon1 = sittings[1].id;

@@ -8,21 +8,7 @@ export const DEFAULT_SITTING_TIMES: Record<'morning' | 'afternoon', [string, str
 
 export const MAX_SESSION_DAYS = 60;
 
-/** "7:30" / "07:30" / "07:30:00" → "07:30:00"; null when not a valid time of day. */
-export function normaliseTime(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
-  if (!m) return null;
-  const [h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-  if (h > 23 || mi > 59 || s > 59) return null;
-  return `${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
-}
-
-export function isValidDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
+export { normaliseTime, isCalendarDate as isValidDate } from '../common/calendar-validators';
 
 /** Every date from start to end inclusive ('YYYY-MM-DD'). */
 export function datesBetween(start: string, end: string): string[] {
@@ -68,3 +54,21 @@ export const hhmm = (t: string | null | undefined): string => (t ? t.slice(0, 5)
 
 /** "2025-09-25" → "25/09/2025". */
 export const ddmmyyyy = (d: string): string => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+
+const PART_ORDER: Record<SittingPart, number> = { morning: 0, afternoon: 1, evening: 2 };
+
+/**
+ * The other sitting of the same day that a sitting's times would overlap, or be out of order with (a
+ * morning after that day's afternoon): attendance and self check-in pick a sitting by its time.
+ */
+export function clashingSitting<T extends { date: string; part: SittingPart; startsAt: string; endsAt: string }>(
+  candidate: { date: string; part: SittingPart; startsAt: string; endsAt: string },
+  others: T[],
+): T | undefined {
+  return others.find(
+    (o) =>
+      o.date === candidate.date &&
+      o.part !== candidate.part &&
+      (overlaps(candidate.startsAt, candidate.endsAt, o.startsAt, o.endsAt) || PART_ORDER[o.part] < PART_ORDER[candidate.part] !== o.startsAt < candidate.startsAt),
+  );
+}

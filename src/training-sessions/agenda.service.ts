@@ -11,7 +11,7 @@ import { AgendaRepository } from './agenda.repository';
 import { TrainingSessionsService, isManager } from './training-sessions.service';
 import { CreateSittingDto, UpdateSittingDto } from './dto/save-sitting.dto';
 import { SaveTopicDto } from './dto/save-topic.dto';
-import { ddmmyyyy, hhmm, normaliseTime, overlaps, within } from './agenda-rules';
+import { clashingSitting, ddmmyyyy, hhmm, normaliseTime, overlaps, within } from './agenda-rules';
 
 const reject = (field: string, message: string) => new FormRejectedException({ [field]: [message] }, message);
 /** A clash with another booking: 409, shown on the form like a field error. */
@@ -41,6 +41,7 @@ export class AgendaService {
       if (await this.agenda.findSittingAt(sessionId, dto.date, dto.part, m)) {
         throw new ConflictException(`Đã có buổi ${SITTING_PART_LABELS[dto.part].toLowerCase()} ngày ${ddmmyyyy(dto.date)}.`);
       }
+      await this.checkSittingClash({ sessionId, date: dto.date, part: dto.part, startsAt, endsAt }, m);
       const [sitting] = await this.agenda.insertSittings([{ sessionId, date: dto.date, part: dto.part, startsAt, endsAt }], m);
       await this.audit.record({ actorId: actor.id, action: 'sitting.create', entity: 'sitting', entityId: sitting.id, newValue: { sessionId, date: dto.date, part: dto.part, startsAt, endsAt } }, m);
       return sitting;
@@ -58,6 +59,7 @@ export class AgendaService {
       if (outside) {
         throw reject('startsAt', `"${outside.title}" (${hhmm(outside.startTime)}–${hhmm(outside.endTime)}) sẽ nằm ngoài buổi học. Hãy đổi giờ nội dung đó trước.`);
       }
+      await this.checkSittingClash({ ...sitting, startsAt, endsAt }, m);
       await this.agenda.updateSittingTimes(sittingId, startsAt, endsAt, m);
       await this.audit.record({ actorId: actor.id, action: 'sitting.update', entity: 'sitting', entityId: sittingId, oldValue: { startsAt: sitting.startsAt, endsAt: sitting.endsAt }, newValue: { startsAt, endsAt } }, m);
       return { ...sitting, startsAt, endsAt };
@@ -154,6 +156,17 @@ export class AgendaService {
     if (!endsAt) throw reject('endsAt', 'Giờ kết thúc không hợp lệ (HH:MM).');
     if (endsAt <= startsAt) throw reject('endsAt', 'Giờ kết thúc phải sau giờ bắt đầu.');
     return [startsAt, endsAt];
+  }
+
+  /** Sittings of one day may not overlap, and keep their order (morning, afternoon, evening). */
+  private async checkSittingClash(c: Pick<Sitting, 'sessionId' | 'date' | 'part' | 'startsAt' | 'endsAt'>, m: EntityManager): Promise<void> {
+    const other = clashingSitting(c, await this.agenda.sittingsOf(c.sessionId, m));
+    if (other) {
+      throw conflict(
+        'startsAt',
+        `Giờ buổi ${SITTING_PART_LABELS[c.part].toLowerCase()} trùng hoặc không theo thứ tự với buổi ${SITTING_PART_LABELS[other.part].toLowerCase()} ngày ${ddmmyyyy(c.date)} (${hhmm(other.startsAt)}–${hhmm(other.endsAt)}).`,
+      );
+    }
   }
 
   /** Lecturers must be active accounts with the lecturer role. Checked before the transaction (the users service reads outside it). */

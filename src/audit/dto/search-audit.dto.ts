@@ -1,5 +1,6 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
 /** Filters of the audit log (query string of /audit and /audit/export.csv). */
 export class SearchAuditDto extends PageQueryDto {
@@ -23,10 +24,10 @@ export class SearchAuditDto extends PageQueryDto {
   actor?: string;
 
   @IsOptional()
-  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày bắt đầu không hợp lệ.' })
+  @IsCalendarDate({ allowEmpty: true, message: 'Ngày bắt đầu không hợp lệ.' })
   from?: string;
 
   @IsOptional()
-  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày kết thúc không hợp lệ.' })
+  @IsCalendarDate({ allowEmpty: true, message: 'Ngày kết thúc không hợp lệ.' })
   to?: string;
 }

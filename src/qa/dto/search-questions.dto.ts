@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { QUESTION_STATUSES, QuestionStatus } from '../question.entity';
 import { emptyToUndefined } from './transforms';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
 export class SearchQuestionsDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Từ khóa (không phân biệt dấu, hoa thường)' })
@@ -49,11 +50,11 @@ export class SessionQuestionsQueryDto extends SearchQuestionsDto {}
 
 export class BookletPeriodDto {
   @ApiPropertyOptional({ description: 'Từ ngày (YYYY-MM-DD)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Từ ngày phải có dạng YYYY-MM-DD.' })
+  @IsCalendarDate({ message: 'Từ ngày phải là một ngày có thật, dạng YYYY-MM-DD.' })
   from: string;
 
   @ApiPropertyOptional({ description: 'Đến ngày (YYYY-MM-DD)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Đến ngày phải có dạng YYYY-MM-DD.' })
+  @IsCalendarDate({ message: 'Đến ngày phải là một ngày có thật, dạng YYYY-MM-DD.' })
   to: string;
 }
 

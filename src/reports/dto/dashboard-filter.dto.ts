@@ -1,12 +1,13 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
 export class DashboardFilterDto {
   @IsOptional()
-  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
+  @IsCalendarDate({ allowEmpty: true, message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
   from?: string;
 
   @IsOptional()
-  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
+  @IsCalendarDate({ allowEmpty: true, message: 'Ngày không hợp lệ (yyyy-mm-dd).' })
   to?: string;
 
   @IsOptional()

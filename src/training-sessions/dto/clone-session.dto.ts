@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { clean, cleanOptional } from './transforms';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
 /** Clone a session: same agenda, topics and lecturers; new dates and place. */
 export class CloneSessionDto {
@@ -13,7 +14,7 @@ export class CloneSessionDto {
   title?: string;
 
   @ApiProperty({ example: '2025-10-02', description: 'Ngày bắt đầu mới; các ngày khác dời theo' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Ngày bắt đầu không hợp lệ.' })
+  @IsCalendarDate({ message: 'Ngày bắt đầu không hợp lệ.' })
   startDate: string;
 
   @ApiProperty({ example: '14' })

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { clean, cleanMultiline, cleanOptional, toIntOptional } from './transforms';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Fields of a training session (create and edit). */
 export class CreateSessionDto {
@@ -47,11 +47,11 @@ export class CreateSessionDto {
   venue: string;
 
   @ApiProperty({ example: '2025-09-25' })
-  @Matches(DATE, { message: 'Ngày bắt đầu không hợp lệ.' })
+  @IsCalendarDate({ message: 'Ngày bắt đầu không hợp lệ.' })
   startDate: string;
 
   @ApiProperty({ example: '2025-09-26' })
-  @Matches(DATE, { message: 'Ngày kết thúc không hợp lệ.' })
+  @IsCalendarDate({ message: 'Ngày kết thúc không hợp lệ.' })
   endDate: string;
 
   @ApiPropertyOptional({ example: 300 })

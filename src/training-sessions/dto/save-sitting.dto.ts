@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
 import { SittingPart } from '../sitting.entity';
+import { IsCalendarDate } from '../../common/calendar-validators';
 
 const TIME = /^\d{1,2}:\d{2}(:\d{2})?$/;
 
@@ -16,7 +17,7 @@ export class UpdateSittingDto {
 
 export class CreateSittingDto extends UpdateSittingDto {
   @ApiProperty({ example: '2025-09-25' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Ngày không hợp lệ.' })
+  @IsCalendarDate({ message: 'Ngày không hợp lệ.' })
   date: string;
 
   @ApiProperty({ enum: ['morning', 'afternoon', 'evening'] })
