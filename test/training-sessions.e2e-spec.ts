@@ -148,6 +148,19 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     sittings = await sittingsOf(sessionId);
   });
 
+  it('refuses a capacity below the trainees already enrolled (cancelled ones do not count)', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 10, status: 'draft' });
+    for (const status of ['confirmed', 'registered', 'registered', 'cancelled'] as const) await enrollFixture(t, session.id, (await createTraineeFixture(t)).id, status);
+    const fields = { ...SESSION_FIELDS, startDate: session.startDate, endDate: session.endDate };
+    const low = await submitForm(org, `/sessions/${session.id}/edit`, `/sessions/${session.id}`, { ...fields, capacity: '2' });
+    expect(low.status).toBe(303);
+    expect(pageText((await org.get(low.headers.location)).text)).toContain('Lớp đã có 3 học viên đăng ký, không thể đặt sức chứa 2.');
+    const capacity = async () => (await t.query<{ capacity: number }>(`SELECT capacity FROM training_sessions WHERE id = $1`, [session.id]))[0].capacity;
+    expect(await capacity()).toBe(10);
+    expect((await submitForm(org, `/sessions/${session.id}/edit`, `/sessions/${session.id}`, { ...fields, capacity: '3' })).status).toBe(303);
+    expect(await capacity()).toBe(3);
+  });
+
   it('refuses sittings that overlap or are out of order on their day, and a day that does not exist', async () => {
     const before = await sittingsOf(sessionId);
     const morning = before.find((s) => s.date === '2026-03-10' && s.part === 'morning')!;

@@ -73,6 +73,12 @@ export class TrainingSessionsRepository {
     return rows.length > 0;
   }
 
+  /** Enrolments not cancelled (read under the session's lock, which enrolling takes too): the floor of the capacity. */
+  async countActiveEnrolments(sessionId: string, m: EntityManager): Promise<number> {
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM enrollments WHERE session_id = $1 AND status <> 'cancelled'`, [sessionId]);
+    return n;
+  }
+
   async insert(data: Partial<TrainingSession>, manager: EntityManager): Promise<TrainingSession> {
     return manager.getRepository(TrainingSession).save(manager.getRepository(TrainingSession).create(data));
   }

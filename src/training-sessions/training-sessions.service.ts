@@ -163,6 +163,13 @@ export class TrainingSessionsService {
           `Còn buổi học ngày ${days} nằm ngoài thời gian mới của lớp. Hãy xóa hoặc chuyển các buổi đó trước.`,
         );
       }
+      if (dto.capacity !== undefined && dto.capacity !== null) {
+        const enrolled = await this.sessions.countActiveEnrolments(id, m);
+        if (dto.capacity < enrolled) {
+          const message = `Lớp đã có ${enrolled} học viên đăng ký, không thể đặt sức chứa ${dto.capacity}. Hãy hủy bớt đăng ký trước hoặc chọn sức chứa từ ${enrolled} trở lên.`;
+          throw new FormRejectedException({ capacity: [message] }, message);
+        }
+      }
       const haveDates = new Set(sittings.map((x) => x.date));
       const add = defaultSittings(dto.startDate, dto.endDate).filter((x) => !haveDates.has(x.date));
       await this.agenda.insertSittings(add.map((x) => ({ ...x, sessionId: id })), m);
