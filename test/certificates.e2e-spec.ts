@@ -263,6 +263,34 @@ describe('certificates', () => {
     expect(await certsOf(cancelled.session.id)).toHaveLength(0);
   });
 
+  it('refuses to cancel an enrolment or its session while a valid certificate stands; once revoked, they can be cancelled', async () => {
+    const fx = await sessionWithMarks();
+    const url = `/sessions/${fx.session.id}/certificates`;
+    await submitForm(organiser, url, `${url}/settings`, settings());
+    expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id })).status).toBe(303);
+    const [cert] = await certsOf(fx.session.id);
+    const enrolments = `/sessions/${fx.session.id}/enrollments`;
+    const cancelOne = await submitForm(organiser, enrolments, `${enrolments}/${fx.enrollments[0].id}/cancel`, {});
+    expect(cancelOne.status).toBe(303);
+    expect(pageText((await organiser.get(cancelOne.headers.location)).text)).toContain(`Học viên đã được cấp giấy chứng nhận số ${cert.serial}. Hãy thu hồi giấy chứng nhận (ghi rõ lý do) trước khi hủy đăng ký.`);
+    const cancelAll = await submitForm(organiser, `/sessions/${fx.session.id}`, `/sessions/${fx.session.id}/status`, { status: 'cancelled', reason: 'Thiên tai' });
+    expect(cancelAll.status).toBe(303);
+    expect(pageText((await organiser.get(cancelAll.headers.location)).text)).toContain('Lớp đã cấp 1 giấy chứng nhận còn hiệu lực. Hãy thu hồi các giấy chứng nhận (ghi rõ lý do) trước khi hủy lớp.');
+    const state = async () => ({
+      session: (await t.query<{ status: string }>(`SELECT status FROM training_sessions WHERE id = $1`, [fx.session.id]))[0].status,
+      enrolment: (await t.query<{ status: string }>(`SELECT status FROM enrollments WHERE id = $1`, [fx.enrollments[0].id]))[0].status,
+    });
+    expect(await state()).toEqual({ session: fx.session.status, enrolment: 'confirmed' });
+    // Another enrolment of the session, without a certificate, can still be cancelled.
+    expect((await submitForm(organiser, enrolments, `${enrolments}/${fx.enrollments[1].id}/cancel`, {})).status).toBe(303);
+    expect((await t.query<{ status: string }>(`SELECT status FROM enrollments WHERE id = $1`, [fx.enrollments[1].id]))[0].status).toBe('cancelled');
+
+    expect((await submitForm(organiser, `/certificates/${cert.id}`, `/certificates/${cert.id}/revoke`, { reason: 'Học viên không tham dự, điểm danh hộ' })).status).toBe(303);
+    expect((await submitForm(organiser, enrolments, `${enrolments}/${fx.enrollments[0].id}/cancel`, {})).status).toBe(303);
+    expect((await submitForm(organiser, `/sessions/${fx.session.id}`, `/sessions/${fx.session.id}/status`, { status: 'cancelled', reason: 'Thiên tai' })).status).toBe(303);
+    expect(await state()).toEqual({ session: 'cancelled', enrolment: 'cancelled' });
+  });
+
   it('gives gap-free unique serials when two organisers issue at once', async () => {
     const fx = await createEnrolledSessionFixture(t, 12, { days: 1 });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');

@@ -12,6 +12,7 @@ import { CertificatesController, PortalCertificatesController } from './certific
 import { CertificateRegisterService } from './certificate-register.service';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
+import { CertificateCancellationCheck } from './certificate-cancellation-check';
 import { VerifyApiController, VerifyPageController } from './verify.controller';
 
 @Module({
@@ -27,6 +28,7 @@ import { VerifyApiController, VerifyPageController } from './verify.controller';
     CertificateDocumentsService,
     CertificateVerificationService,
     CertificatesService,
+    CertificateCancellationCheck,
   ],
   exports: [CertificateIssuingService, CertificateDocumentsService, CertificateVerificationService],
 })

@@ -8,6 +8,7 @@ import { Enrollment, EnrollmentStatus } from './enrollment.entity';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { InvitationsService } from './invitations.service';
 import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { CancellationChecks } from '../training-sessions/cancellation-checks';
 import { AttendanceMarkingService } from '../attendance/attendance-marking.service';
 
 export interface EnrolResult {
@@ -33,6 +34,7 @@ export class EnrollmentsService implements OnModuleInit {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly mergeHooks: TraineeMergeHooks,
     private readonly marks: AttendanceMarkingService,
+    private readonly cancellationChecks: CancellationChecks,
   ) {}
 
   onModuleInit(): void {
@@ -110,6 +112,7 @@ export class EnrollmentsService implements OnModuleInit {
       const e = await this.enrollments.findById(enrollmentId, m);
       if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
       if (e.status === 'cancelled') return e;
+      await this.cancellationChecks.run({ sessionId, enrollmentId: e.id }, m);
       await this.enrollments.update(e.id, { status: 'cancelled', cancelledAt: new Date() }, m);
       await this.audit.record({ actorId, action: 'enrollment.cancel', entity: 'enrollment', entityId: e.id, oldValue: { status: e.status }, newValue: { status: 'cancelled' } }, m);
       return e;

@@ -25,6 +25,7 @@ import { TrainingSessionsController } from './training-sessions.controller';
 import { AgendaController } from './agenda.controller';
 import { ProgrammeController } from './programme.controller';
 import { SessionsApiController } from './sessions-api.controller';
+import { CancellationChecks } from './cancellation-checks';
 
 @Module({
   imports: [
@@ -56,7 +57,8 @@ import { SessionsApiController } from './sessions-api.controller';
     SessionExportsService,
     SessionPagesService,
     UploadLimitMessageInterceptor,
+    CancellationChecks,
   ],
-  exports: [TrainingSessionsService, AgendaService, MaterialsService, SessionExportsService],
+  exports: [TrainingSessionsService, AgendaService, MaterialsService, SessionExportsService, CancellationChecks],
 })
 export class TrainingSessionsModule {}

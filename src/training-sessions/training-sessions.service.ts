@@ -4,6 +4,7 @@ import { AuthUser } from '../common/request-context';
 import { FormRejectedException } from '../common/http-exception.filter';
 import { foldForSearch } from '../common/text/vietnamese';
 import { AuditService } from '../audit/audit.service';
+import { CancellationChecks } from './cancellation-checks';
 import { ReferenceService } from '../reference/reference.service';
 import { SESSION_STATUS_LABELS, SessionStatus, TrainingSession } from './training-session.entity';
 import { Sitting } from './sitting.entity';
@@ -43,6 +44,7 @@ export class TrainingSessionsService {
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
     private readonly ds: DataSource,
+    private readonly cancellationChecks: CancellationChecks,
   ) {}
 
   /** Staff see every session; a trainee only the visible sessions they are enrolled in; no user: the visible ones. */
@@ -214,6 +216,7 @@ export class TrainingSessionsService {
       if (status === 'cancelled' && !reason) {
         throw new FormRejectedException({ reason: ['Vui lòng nhập lý do hủy lớp.'] }, 'Vui lòng nhập lý do hủy lớp.');
       }
+      if (status === 'cancelled') await this.cancellationChecks.run({ sessionId: id }, m);
       await this.sessions.update(id, { status, cancelReason: status === 'cancelled' ? reason! : null }, m);
       await this.audit.record(
         { actorId: actor.id, action: 'session.status', entity: 'training_session', entityId: id, oldValue: { status: s.status }, newValue: { status }, note: status === 'cancelled' ? reason : null },
