@@ -148,6 +148,33 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     sittings = await sittingsOf(sessionId);
   });
 
+  it('shows each role only the sections of a session it may open, and each of them opens', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const trainee = await createTraineeFixture(t);
+    await enrollFixture(t, session.id, trainee.id);
+    const traineeUser = await createUser(t, 'trainee');
+    await t.query(`UPDATE users SET trainee_id = $1 WHERE id = $2`, [trainee.id, traineeUser.user.id]);
+    await createTopicFixture(t, session.id, { lecturers: [lecturer.user] });
+    const asTrainee = t.agent();
+    await login(asTrainee, traineeUser.login, traineeUser.password);
+    const asLecturer = t.agent();
+    await login(asLecturer, lecturer.login, lecturer.password);
+    const cases: [ReturnType<TestApp['agent']>, string[]][] = [
+      [org, ['Tổng quan', 'Chương trình', 'Học viên', 'Điểm danh', 'Hỏi đáp', 'Chứng nhận', 'Báo cáo']],
+      [asLecturer, ['Tổng quan', 'Chương trình', 'Điểm danh', 'Hỏi đáp']],
+      [asTrainee, ['Tổng quan', 'Chương trình', 'Hỏi đáp']],
+    ];
+    for (const [agent, labels] of cases) {
+      const page = await agent.get(`/sessions/${session.id}`).expect(200);
+      const nav = /<nav class="session-tabs"[\s\S]*?<\/nav>/.exec(page.text)![0];
+      const tabs = [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({ href: m[1], label: m[2] }));
+      expect(tabs.map((x) => x.label)).toEqual(labels);
+      for (const tab of tabs) await agent.get(tab.href).expect(200);
+    }
+    const traineeNav = /<nav class="session-tabs"[\s\S]*?<\/nav>/.exec((await asTrainee.get(`/sessions/${session.id}`)).text)![0];
+    expect(traineeNav).toContain(`href="/portal/sessions/${session.id}/questions"`);
+  });
+
   it('refuses a capacity below the trainees already enrolled (cancelled ones do not count)', async () => {
     const { session } = await createSessionFixture(t, { capacity: 10, status: 'draft' });
     for (const status of ['confirmed', 'registered', 'registered', 'cancelled'] as const) await enrollFixture(t, session.id, (await createTraineeFixture(t)).id, status);

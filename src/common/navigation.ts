@@ -28,3 +28,24 @@ export function navFor(role: Role | undefined, path: string): NavItem[] {
     active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(i.href + '/'),
   }));
 }
+
+const STAFF: Role[] = ['admin', 'organiser', 'lecturer'];
+const ORGANISERS: Role[] = ['admin', 'organiser'];
+
+/** A session's sections; `:id` is the session. A trainee's questions are on the portal. */
+const SESSION_TABS: { key: string; label: string; path: string; roles: Role[] }[] = [
+  { key: 'overview', label: 'Tổng quan', path: '/sessions/:id', roles: [...STAFF, 'trainee'] },
+  { key: 'agenda', label: 'Chương trình', path: '/sessions/:id/agenda', roles: [...STAFF, 'trainee'] },
+  { key: 'enrollments', label: 'Học viên', path: '/sessions/:id/enrollments', roles: ORGANISERS },
+  { key: 'attendance', label: 'Điểm danh', path: '/sessions/:id/attendance', roles: STAFF },
+  { key: 'questions', label: 'Hỏi đáp', path: '/sessions/:id/questions', roles: STAFF },
+  { key: 'questions', label: 'Hỏi đáp', path: '/portal/sessions/:id/questions', roles: ['trainee'] },
+  { key: 'certificates', label: 'Chứng nhận', path: '/sessions/:id/certificates', roles: ORGANISERS },
+  { key: 'report', label: 'Báo cáo', path: '/sessions/:id/report', roles: ORGANISERS },
+];
+
+/** The sections of a session page that a role may open (the others answer 403), with their addresses. */
+export function sessionTabsFor(role: Role | undefined, sessionId: string, active: string): (NavItem & { key: string })[] {
+  if (!role) return [];
+  return SESSION_TABS.filter((t) => t.roles.includes(role)).map((t) => ({ key: t.key, label: t.label, href: t.path.replace(':id', sessionId), active: t.key === active }));
+}
