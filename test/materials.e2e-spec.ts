@@ -254,6 +254,22 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(pdf).toContain('Báo cáo viên: Nguyễn Văn Thành');
   });
 
+  it('cuts long topic titles for the ZIP folders without leaving a trailing space or dot (Windows refuses them)', async () => {
+    const [{ title }] = await t.query<{ title: string }>(`SELECT title FROM topics WHERE id = $1`, [otherTopic.id]);
+    const long = 'Công tác dân tộc '.repeat(5).slice(0, 79) + ' và tôn giáo ở cơ sở';
+    expect(long[79]).toBe(' ');
+    await t.query(`UPDATE topics SET title = $1 WHERE id = $2`, [long, otherTopic.id]);
+    try {
+      const res = await org.get(`/sessions/${fx.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
+      const folders = [...new Set((await readZip(res.body as Buffer)).map((e) => e.name.split('/').slice(0, -1).join('/')).filter(Boolean))];
+      const cut = folders.find((f) => f.includes('Công tác dân tộc Công tác'))!;
+      expect(cut).toBe(`Tai-lieu/02 ${long.slice(0, 79)}`);
+      for (const f of folders) for (const part of f.split('/')) expect(part).not.toMatch(/[ .]$/);
+    } finally {
+      await t.query(`UPDATE topics SET title = $1 WHERE id = $2`, [title, otherTopic.id]);
+    }
+  });
+
   it('gives a lecturer an offline ZIP with only the materials they may download', async () => {
     const res = await lec.get(`/sessions/${fx.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
     const names = (await readZip(res.body as Buffer)).map((e) => e.name).filter((n) => n.startsWith('Tai-lieu/'));

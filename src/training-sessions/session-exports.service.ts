@@ -131,7 +131,8 @@ export class SessionExportsService {
     const sorted = [...allowed].sort((a, b) => a.topicPosition - b.topicPosition || a.title.localeCompare(b.title, 'vi'));
     for (const m of sorted) {
       if (!topicIndex.has(m.topicId)) topicIndex.set(m.topicId, topicIndex.size + 1);
-      const folder = `Tai-lieu/${String(topicIndex.get(m.topicId)).padStart(2, '0')} ${safeFileName(m.topicTitle).slice(0, 80)}`;
+      // Cut to 80 characters, then cleaned again: a cut may end on a space or a dot, which Windows refuses in a folder name.
+      const folder = `Tai-lieu/${String(topicIndex.get(m.topicId)).padStart(2, '0')} ${safeFileName(safeFileName(m.topicTitle).slice(0, 80))}`;
       let name = `${folder}/${m.originalName}`;
       for (let i = 2; used.has(name); i++) name = `${folder}/${m.originalName.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
       used.add(name);
