@@ -536,6 +536,12 @@ describe('certificates', () => {
       expect(pageText((await t.agent().get(`/verify/${fresh.verification_code}`)).text)).toContain('đã bị thu hồi');
       const audit = await t.query<{ action: string; note: string }>(`SELECT action, note FROM audit_log WHERE entity = 'certificate' AND entity_id = $1 ORDER BY id`, [fresh.id]);
       expect(audit.map((a) => a.action)).toEqual(['certificate.reissue', 'certificate.revoke']);
+      // The certificate's page tells its history in words, with who did it (it showed "certificate.revoke").
+      const history = pageText((await organiser.get(`/certificates/${fresh.id}`).expect(200)).text);
+      const [{ full_name: by }] = await t.query<{ full_name: string }>(`SELECT full_name FROM users WHERE id = $1`, [organiserId]);
+      expect(history).toContain(`Cấp lại giấy chứng nhận · ${by}`);
+      expect(history).toContain(`Thu hồi giấy chứng nhận · ${by}: Cấp nhầm`);
+      expect(history).not.toContain('certificate.');
       // A revoked certificate cannot be revoked again.
       const again = await submitForm(organiser, `/certificates/${cert.id}`, `/certificates/${fresh.id}/revoke`, { reason: 'x' });
       expect(again.status).toBe(303);

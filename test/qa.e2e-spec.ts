@@ -298,6 +298,11 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect(audit[1].new_value).toMatchObject({ text: 'Bản trả lời đã sửa.' });
       const page = pageText((await organiser.get(`/questions/${noTopic}`).expect(200)).text);
       expect(page).toContain('Nội dung trả lời trước khi sửa');
+      // The history says what was done and by whom, in words (it showed "qa.answer.create").
+      const [{ full_name: by }] = await t.query<{ full_name: string }>(`SELECT u.full_name FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.entity_id = $1 AND a.action = 'qa.answer.edit'`, [noTopic]);
+      expect(page).toContain(`Trả lời câu hỏi · ${by}`);
+      expect(page).toContain(`Sửa câu trả lời · ${by}`);
+      expect(page).not.toMatch(/qa\.(answer|question)\./);
     });
 
     it('refuses trainees on staff pages and on answering', async () => {

@@ -64,7 +64,7 @@ export class CertificatesService {
     const c = await this.repo.findById(id);
     if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
     const session = await this.sessions.get(c.sessionId, STAFF_READER);
-    const history = await this.audit.findForEntity('certificate', id);
+    const history = await this.audit.historyOf('certificate', id);
     return { certificate: c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status], session, history };
   }
 

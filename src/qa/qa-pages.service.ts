@@ -86,7 +86,7 @@ export class QaPagesService {
       question: presentRow(row, { staff }),
       actions,
       similar: similar.map((s) => ({ ...presentRow(s, { staff: false }), score: Math.round(s.score * 100) })),
-      history: history.map((h) => ({ action: h.action, at: h.createdAt, oldText: (h.oldValue as { text?: string } | null)?.text ?? null, note: h.note })),
+      history: history.map((h) => ({ label: h.label, actor: h.actor, at: h.at, oldText: (h.oldValue as { text?: string } | null)?.text ?? null, note: h.note })),
       topics: ctx?.topics ?? [],
       categories: ctx?.categories ?? [],
     };

@@ -150,7 +150,7 @@ export class QaReviewService {
 
   /** Edits of the answer (audit log), newest last, for the detail page. */
   async answerHistory(id: string) {
-    const entries = await this.audit.findForEntity('question', id);
+    const entries = await this.audit.historyOf('question', id);
     return entries.filter((e) => e.action.startsWith('qa.'));
   }
 }
