@@ -177,6 +177,30 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(sha(old.body as Buffer)).toBe(sha(pdfBytes('Bài giảng')));
   });
 
+  it('adds nothing when the same file comes twice (a double tap, a retry): no second material, no new version, no stored file', async () => {
+    const before = await materialRows();
+    const files = filesUnder(filesDir).length;
+    const current = pdfBytes('phiên bản 2');
+    for (const fields of [{}, { seriesId: firstId }]) {
+      const res = await uploadMaterial(lec, fx.session.id, topic.id, current, 'Bài giảng chuyên đề 1 (sửa).pdf', fields);
+      expect(res.status).toBe(303);
+      expect(pageText((await lec.get(res.headers.location)).text)).toContain('Tệp này đã có trong tài liệu của chuyên đề: "Bài giảng chuyên đề 1 – Chính quyền địa phương" (phiên bản 2). Không tải lên lại.');
+    }
+    expect(await materialRows()).toEqual(before);
+    expect(filesUnder(filesDir)).toHaveLength(files);
+    // Two uploads of a new file at the same moment: one material.
+    const fresh = pdfBytes('sơ đồ tổ chức');
+    const both = await Promise.all([1, 2].map(() => uploadMaterial(lec, fx.session.id, topic.id, fresh, 'So do.pdf')));
+    expect(both.map((r) => r.status)).toEqual([303, 303]);
+    const added = (await materialRows()).filter((r) => !before.some((b) => b.id === r.id));
+    expect(added.map((r) => [r.original_name, r.version])).toEqual([['So do.pdf', 1]]);
+    expect(filesUnder(filesDir)).toHaveLength(files + 1);
+    // The same file under another topic is that topic's material.
+    expect((await uploadMaterial(org, fx.session.id, otherTopic.id, fresh, 'So do.pdf')).status).toBe(303);
+    expect((await materialRows()).filter((r) => r.sha256 === sha(fresh))).toHaveLength(2);
+    await t.query(`DELETE FROM materials WHERE sha256 = $1`, [sha(fresh)]);
+  });
+
   it("refuses a lecturer uploading to or downloading another lecturer's topic (403)", async () => {
     const before = await materialRows();
     const res = await uploadMaterial(lec, fx.session.id, otherTopic.id, pdfBytes(), 'khong-duoc.pdf');

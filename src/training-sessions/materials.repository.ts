@@ -55,6 +55,19 @@ export class MaterialsRepository {
     return m.getRepository(Material).findOne({ where: { seriesId }, order: { version: 'DESC' } });
   }
 
+  /**
+   * The current version (latest of its series) of a topic's material with these bytes, if any; the
+   * topic's row is locked first, so that two uploads of the same file at once see each other.
+   */
+  async lockTopicAndFindCurrentCopy(topicId: string, sha256: string, m: EntityManager): Promise<Material | null> {
+    await m.query(`SELECT id FROM topics WHERE id = $1 FOR UPDATE`, [topicId]);
+    const [row] = await m.query(
+      `SELECT id FROM (SELECT DISTINCT ON (series_id) id, sha256 FROM materials WHERE topic_id = $1 ORDER BY series_id, version DESC) cur WHERE sha256 = $2 LIMIT 1`,
+      [topicId, sha256],
+    );
+    return row ? m.getRepository(Material).findOneBy({ id: row.id }) : null;
+  }
+
   async insert(row: Partial<Material>, m: EntityManager): Promise<Material> {
     return m.getRepository(Material).save(m.getRepository(Material).create(row));
   }

@@ -1,4 +1,4 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, BadRequestException, UnprocessableEntityException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, BadRequestException, UnprocessableEntityException, ConflictException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -105,6 +105,9 @@ export class MaterialsService {
           let seriesId: string = id;
           let version = 1;
           let title = dto.title ?? baseTitle(originalName);
+          // The same file twice (a double tap, a retry after a lost answer) adds no material and no version.
+          const copy = await this.materials.lockTopicAndFindCurrentCopy(topic.id, sha256, m);
+          if (copy) throw new ConflictException(`Tệp này đã có trong tài liệu của chuyên đề: "${copy.title}" (phiên bản ${copy.version}). Không tải lên lại.`);
           if (dto.seriesId) {
             const rows = await m.query(`SELECT id FROM materials WHERE series_id = $1 FOR UPDATE`, [dto.seriesId]);
             const latest = rows.length ? await this.materials.latestOfSeries(dto.seriesId, m) : null;
