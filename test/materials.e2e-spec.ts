@@ -181,7 +181,7 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     const before = await materialRows();
     const files = filesUnder(filesDir).length;
     const current = pdfBytes('phiên bản 2');
-    for (const fields of [{}, { seriesId: firstId }]) {
+    for (const fields of [{}, { seriesId: firstId }] as Record<string, string>[]) {
       const res = await uploadMaterial(lec, fx.session.id, topic.id, current, 'Bài giảng chuyên đề 1 (sửa).pdf', fields);
       expect(res.status).toBe(303);
       expect(pageText((await lec.get(res.headers.location)).text)).toContain('Tệp này đã có trong tài liệu của chuyên đề: "Bài giảng chuyên đề 1 – Chính quyền địa phương" (phiên bản 2). Không tải lên lại.');

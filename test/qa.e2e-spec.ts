@@ -1,7 +1,7 @@
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
-import { csrfToken, login, pageText, submitForm } from './support/http';
+import { csrfFrom, csrfToken, login, pageText, submitForm } from './support/http';
 import type { User } from '../src/users/user.entity';
 
 type Agent = ReturnType<TestApp['agent']>;
@@ -153,6 +153,23 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect(text).toContain('Chưa trả lời');
       const audit = await t.query(`SELECT 1 FROM audit_log WHERE action = 'qa.question.ask' AND entity_id = $1`, [q.id]);
       expect(audit).toHaveLength(1);
+    });
+
+    it('keeps one question when the same text is sent twice (a double tap, a resend after a lost answer)', async () => {
+      const text = 'Đề nghị hướng dẫn cách lập dự toán kinh phí hoạt động của thôn, bản.';
+      const count = async () => (await t.query(`SELECT id FROM questions WHERE trainee_id = $1 AND text = $2`, [traineeId, text])).length;
+      const token = csrfFrom((await trainee.get(portal())).text);
+      const send = () => trainee.post(portal()).type('form').send({ _csrf: token, text });
+      expect((await Promise.all([send(), send()])).map((r) => r.status)).toEqual([303, 303]);
+      expect(await count()).toBe(1);
+      expect((await postAndFollow(trainee, portal(), portal(), { text })).text).toContain('Đã gửi câu hỏi');
+      expect(await count()).toBe(1);
+      const [{ id }] = await t.query<{ id: string }>(`SELECT id FROM questions WHERE trainee_id = $1 AND text = $2`, [traineeId, text]);
+      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'qa.question.ask' AND entity_id = $1`, [id])).toHaveLength(1);
+      // Asked again later, it is a new question.
+      await t.query(`UPDATE questions SET created_at = created_at - interval '11 minutes' WHERE id = $1`, [id]);
+      await postAndFollow(trainee, portal(), portal(), { text });
+      expect(await count()).toBe(2);
     });
 
     it('shows HTML and script in a question as text, never as markup', async () => {

@@ -22,6 +22,9 @@ export const SIMILAR_LIMIT = 5;
 export const SIMILAR_MIN_SCORE = 0.25;
 
 /** Asking, logging, reading and searching questions. Answers and publication: QaReviewService. */
+/** A trainee's identical question within this many minutes is the same question sent twice. */
+const REPEAT_MINUTES = 10;
+
 @Injectable()
 export class QaQuestionsService {
   constructor(
@@ -33,7 +36,10 @@ export class QaQuestionsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** A trainee asks in a session they are enrolled in (not cancelled). */
+  /**
+   * A trainee asks in a session they are enrolled in (not cancelled). The same text sent again within
+   * REPEAT_MINUTES (a double tap, a resend after a lost answer) gives back the question already asked.
+   */
   async ask(sessionId: string, dto: AskQuestionDto, user: AuthUser): Promise<Question> {
     const traineeId = traineeOf(user);
     await this.sessions.get(sessionId, user);
@@ -222,6 +228,10 @@ export class QaQuestionsService {
 
   private async insert(row: Partial<Question>, user: AuthUser): Promise<Question> {
     return this.ds.transaction(async (m) => {
+      if (row.channel === 'portal') {
+        const repeat = await this.repo.lockAndFindRepeat(row.sessionId!, row.traineeId!, row.text!, REPEAT_MINUTES, m);
+        if (repeat) return repeat;
+      }
       const q = await this.repo.insertQuestion({ ...row, textSearch: questionSearchKey(row.text!), status: 'open', createdById: user.id }, m);
       await this.audit.record(
         {

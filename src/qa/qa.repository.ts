@@ -104,6 +104,20 @@ export class QaRepository {
     return this.m(manager).getRepository(Question).save(row);
   }
 
+  /**
+   * The same text asked by the same trainee in the session within the last minutes (a double tap, a retry
+   * after a lost answer), under a lock per trainee and session so that two such requests at once see each other.
+   */
+  async lockAndFindRepeat(sessionId: string, traineeId: string, text: string, minutes: number, m: EntityManager): Promise<Question | null> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`qa-ask:${sessionId}:${traineeId}`]);
+    return m
+      .getRepository(Question)
+      .createQueryBuilder('q')
+      .where('q.session_id = :sessionId AND q.trainee_id = :traineeId AND q.text = :text', { sessionId, traineeId, text })
+      .andWhere(`q.created_at > now() - make_interval(mins => :minutes)`, { minutes })
+      .getOne();
+  }
+
   findQuestion(id: string, manager?: EntityManager): Promise<Question | null> {
     return this.m(manager).getRepository(Question).findOneBy({ id });
   }
