@@ -69,7 +69,7 @@ export class TraineesController {
 
   @Post(':id/merge')
   async merge(@Param('id', ParseUUIDPipe) id: string, @Body() dto: MergeTraineesDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const kept = await this.trainees.merge(id, dto.otherId, actor.id);
+    const { trainee: kept } = await this.trainees.merge(id, dto.otherId, actor.id);
     flash(req, 'success', `Đã gộp hồ sơ vào ${kept.fullName}; các lượt đăng ký và lịch sử đã được chuyển theo.`);
     res.redirect(303, `/trainees/${id}`);
   }

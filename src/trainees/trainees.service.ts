@@ -167,11 +167,12 @@ export class TraineesService {
   }
 
   /**
-   * Merges `otherId` into `keepId`: enrolments (with their attendance) and the
-   * portal account follow, empty fields of the kept record are filled from the
-   * other, and the other record is hidden (merged_into_id). Audited on both.
+   * Merges `otherId` into `keepId`: enrolments (with their attendance) and the portal account follow
+   * (TraineeMergeHooks), empty fields of the kept record are filled from the other, and the other
+   * record is hidden (merged_into_id). Audited on both. Returns the kept record and what the hooks
+   * reported.
    */
-  async merge(keepId: string, otherId: string, actorId: string): Promise<Trainee> {
+  async merge(keepId: string, otherId: string, actorId: string): Promise<{ trainee: Trainee; report: Record<string, unknown> }> {
     if (keepId === otherId) throw new BadRequestException('Không thể gộp một hồ sơ với chính nó.');
     return this.ds.transaction(async (m) => {
       await this.trainees.lockPair(keepId, otherId, m);
@@ -186,19 +187,19 @@ export class TraineesService {
       if (filled.dateOfBirth) filled.birthYear = other.birthYear;
       else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
       // Enrolments (with their marks) and the portal account move in their own modules (see TraineeMergeHooks).
-      const moved = await this.mergeHooks.run(otherId, keepId, m);
+      const report = await this.mergeHooks.run(otherId, keepId, m, actorId);
       await this.trainees.repointMerged(otherId, keepId, m);
       if (Object.keys(filled).length) await this.trainees.update(keepId, filled, m);
       await this.trainees.update(otherId, { mergedIntoId: keepId }, m);
       const snapshot = pick(other as unknown as TraineeFields);
       await this.audit.recordMany(
         [
-          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, ...moved } },
+          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, ...report } },
           { actorId, action: 'trainee.merged-into', entity: 'trainee', entityId: otherId, newValue: { mergedIntoId: keepId } },
         ],
         m,
       );
-      return (await this.trainees.findById(keepId, m))!;
+      return { trainee: (await this.trainees.findById(keepId, m))!, report };
     });
   }
 
