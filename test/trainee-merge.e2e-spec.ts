@@ -115,6 +115,29 @@ describe('trainee merge: what follows the person', () => {
     expect(page).toContain('Đủ điều kiện: có mặt 5/6 buổi, cần 5');
   });
 
+  it('takes commune and province together: a commune from another province brings its province, never sits beside the kept one', async () => {
+    const [inEleven] = await t.query<{ code: string; name: string }>(`SELECT code, name FROM communes WHERE province_code = '11' ORDER BY code LIMIT 1`);
+    expect(inEleven).toBeDefined();
+    const keep = await createTraineeFixture(t, { fullName: 'Mùa A Sình', phone: '0966000301' });
+    await t.query(`UPDATE trainees SET commune_code = NULL, province_code = '12' WHERE id = $1`, [keep.id]);
+    const other = await createTraineeFixture(t, { fullName: 'Mua A Sinh', phone: '0966000301', communeCode: inEleven.code, email: 'sinh@example.vn' });
+    expect(other.provinceCode).toBe('11');
+
+    expect((await merge(keep, other)).status).toBe(303);
+    const [row] = await t.query<{ commune_code: string; province_code: string; email: string }>(`SELECT commune_code, province_code, email FROM trainees WHERE id = $1`, [keep.id]);
+    expect(row).toEqual({ commune_code: inEleven.code, province_code: '11', email: 'sinh@example.vn' });
+    expect(await mergeAudit(keep.id)).toMatchObject({ filled: { communeCode: inEleven.code, provinceCode: '11', email: 'sinh@example.vn' }, replaced: { provinceCode: '12' } });
+    const page = pageText((await organiser.get(`/trainees/${keep.id}`).expect(200)).text);
+    expect(page).toContain(inEleven.name);
+
+    // A kept record with its own commune keeps its whole address.
+    const keep2 = await createTraineeFixture(t, { fullName: 'Thào A Chư', phone: '0966000302' });
+    const other2 = await createTraineeFixture(t, { fullName: 'Thao A Chu', phone: '0966000302', communeCode: inEleven.code });
+    expect((await merge(keep2, other2)).status).toBe(303);
+    const [row2] = await t.query<{ commune_code: string; province_code: string }>(`SELECT commune_code, province_code FROM trainees WHERE id = $1`, [keep2.id]);
+    expect(row2).toEqual({ commune_code: keep2.communeCode, province_code: keep2.provinceCode });
+  });
+
   it('never takes a full session over its capacity: the combined enrolment takes the place of two', async () => {
     const { session } = await createSessionFixture(t, { title: 'Lớp đã đủ chỗ', capacity: 2 });
     const keep = await createTraineeFixture(t, { fullName: 'Lầu Thị Chi', nationalId: '012190100007' });
