@@ -138,6 +138,46 @@ describe('trainee merge: what follows the person', () => {
     expect(row2).toEqual({ commune_code: keep2.communeCode, province_code: keep2.provinceCode });
   });
 
+  it('portal accounts: the dropped one follows a kept record without one; when both have one, the dropped one is disabled', async () => {
+    const s1 = await createSessionFixture(t, { title: 'Lớp của hồ sơ giữ lại' });
+    const s2 = await createSessionFixture(t, { title: 'Lớp của hồ sơ bị gộp' });
+    const keep = await createTraineeFixture(t, { fullName: 'Hảng Thị Mỷ', nationalId: '012190100005' });
+    const other = await createTraineeFixture(t, { fullName: 'Hang Thi My', nationalId: '012190100005' });
+    await enrollFixture(t, s1.session.id, keep.id);
+    await enrollFixture(t, s2.session.id, other.id);
+    const kept = await portalOf(keep, 'my.hang@example.vn');
+    const dropped = await portalOf(other, 'my.hang.2@example.vn');
+
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(await flashAfter(res)).toContain('tài khoản của hồ sơ bị gộp đã bị khóa');
+    const [acc] = await t.query<{ trainee_id: string; disabled_at: Date | null }>(`SELECT trainee_id, disabled_at FROM users WHERE id = $1`, [dropped.user.id]);
+    expect(acc.trainee_id).toBe(other.id);
+    expect(acc.disabled_at).not.toBeNull();
+    expect((await t.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM users WHERE id = $1`, [kept.user.id]))[0].disabled_at).toBeNull();
+    expect(await mergeAudit(keep.id)).toMatchObject({ portalAccountDisabled: dropped.user.id });
+    expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'user.disable' AND entity_id = $1`, [dropped.user.id])).toHaveLength(1);
+
+    // The dropped account's open session ends, and it cannot sign in again.
+    const gone = await dropped.agent.get('/portal');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/login/);
+    await expect(login(t.agent(), 'my.hang.2@example.vn', dropped.password)).rejects.toThrow('login failed');
+    // The kept account sees the sessions of both records.
+    const home = pageText((await kept.agent.get('/portal').expect(200)).text);
+    expect(home).toContain('Lớp của hồ sơ giữ lại');
+    expect(home).toContain('Lớp của hồ sơ bị gộp');
+
+    // Kept record without an account: the dropped record's account moves to it and keeps working.
+    const keep2 = await createTraineeFixture(t, { fullName: 'Vừ A Lử', nationalId: '012190100006' });
+    const other2 = await createTraineeFixture(t, { fullName: 'Vu A Lu', nationalId: '012190100006' });
+    await enrollFixture(t, s1.session.id, keep2.id);
+    const moving = await portalOf(other2, 'lu.vu@example.vn');
+    expect((await merge(keep2, other2)).status).toBe(303);
+    expect((await t.query<{ trainee_id: string; disabled_at: Date | null }>(`SELECT trainee_id, disabled_at FROM users WHERE id = $1`, [moving.user.id]))[0]).toEqual({ trainee_id: keep2.id, disabled_at: null });
+    expect(pageText((await moving.agent.get('/portal').expect(200)).text)).toContain('Lớp của hồ sơ giữ lại');
+  });
+
   it('never takes a full session over its capacity: the combined enrolment takes the place of two', async () => {
     const { session } = await createSessionFixture(t, { title: 'Lớp đã đủ chỗ', capacity: 2 });
     const keep = await createTraineeFixture(t, { fullName: 'Lầu Thị Chi', nationalId: '012190100007' });
