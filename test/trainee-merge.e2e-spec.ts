@@ -6,6 +6,7 @@ import { markAttendance } from './support/certificates';
 import { UsersService } from '../src/users/users.service';
 import { EnrollmentsService } from '../src/enrollments/enrollments.service';
 import { Trainee } from '../src/trainees/trainee.entity';
+import { CertificatesFollowMergedTrainees1796031000000 } from '../migrations/1796031000000-CertificatesFollowMergedTrainees';
 
 type Agent = ReturnType<TestApp['agent']>;
 
@@ -71,6 +72,119 @@ describe('trainee merge: what follows the person', () => {
     await login(agent, email, password);
     return { user, agent, password };
   }
+
+  it('moves the certificates of the dropped enrolment (valid and revoked) to the kept one, with their serials and codes; they follow the person to the portal', async () => {
+    const shared = await certificateSession('Lớp gộp giấy chứng nhận');
+    const alone = await certificateSession('Lớp chỉ hồ sơ trùng học');
+    const keep = await createTraineeFixture(t, { fullName: 'Sùng Thị Dua', nationalId: '012190100001' });
+    const other = await createTraineeFixture(t, { fullName: 'Sung Thi Dua', nationalId: '012190100001' });
+    const eKeep = await enrollFixture(t, shared.session.id, keep.id, 'registered');
+    const eOther = await enrollFixture(t, shared.session.id, other.id, 'confirmed');
+    const eAlone = await enrollFixture(t, alone.session.id, other.id, 'confirmed');
+    // On the dropped enrolment: a certificate revoked (issued by mistake, say) and the valid one issued after it.
+    const mistaken = await shared.issue(eOther.id);
+    await shared.revoke(mistaken);
+    const revoked = await certById(mistaken.id);
+    const valid = await shared.issue(eOther.id);
+    const elsewhere = await alone.issue(eAlone.id);
+    const portal = await portalOf(keep, 'dua.sung@example.vn');
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).toContain('Bạn chưa có giấy chứng nhận nào.');
+
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(await flashAfter(res)).toContain('Đã gộp hồ sơ vào Sùng Thị Dua');
+    expect(await mergedInto(other.id)).toBe(keep.id);
+
+    // The dropped enrolment is gone; its certificates hang on the kept one, unchanged otherwise.
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE id = $1`, [eOther.id])).toHaveLength(0);
+    for (const before of [revoked, valid]) {
+      const after = await certById(before.id);
+      expect(after).toEqual({ ...before, enrollment_id: eKeep.id, trainee_id: keep.id });
+    }
+    expect(await certById(elsewhere.id)).toEqual({ ...elsewhere, trainee_id: keep.id });
+    expect(await t.query(`SELECT 1 FROM certificates WHERE trainee_id = $1`, [other.id])).toHaveLength(0);
+    expect(await mergeAudit(keep.id)).toMatchObject({ mergedId: other.id, certificatesMoved: 3, certificatesCombined: 2, enrollmentsCombined: 1, enrollmentsMoved: 1 });
+
+    // Public verification still answers for each code, as before.
+    const v = await t.agent().get(`/api/v1/verify/${valid.verification_code}`).expect(200);
+    expect(v.body).toMatchObject({ status: 'valid', serial: valid.serial, courseTitle: 'Lớp gộp giấy chứng nhận' });
+    expect((await t.agent().get(`/api/v1/verify/${revoked.verification_code}`).expect(200)).body.status).toBe('revoked');
+
+    // The kept person's portal lists them.
+    const mine = pageText((await portal.agent.get('/portal/certificates').expect(200)).text);
+    expect(mine).toContain(valid.serial);
+    expect(mine).toContain(revoked.serial);
+    expect(mine).toContain(elsewhere.serial);
+    expect(mine).toContain('Lớp chỉ hồ sơ trùng học');
+    await portal.agent.get(`/portal/certificates/${valid.id}.pdf`).expect(200);
+    // The kept enrolment, now holding the certificate, cannot be given a second one.
+    const url = `/sessions/${shared.session.id}/certificates`;
+    await submitForm(organiser, url, `${url}/issue`, { enrollmentId: eKeep.id });
+    expect(pageText((await organiser.get(url)).text)).toContain('đã có giấy chứng nhận còn hiệu lực');
+  });
+
+  it('gives back to their person the certificates an earlier merge left on the hidden record (migration)', async () => {
+    const fx = await certificateSession('Lớp gộp trước khi sửa');
+    const keep = await createTraineeFixture(t, { fullName: 'Tòng Văn Ước' });
+    const hidden = await createTraineeFixture(t, { fullName: 'Tong Van Uoc' });
+    const e = await enrollFixture(t, fx.session.id, keep.id);
+    const c = await fx.issue(e.id);
+    // As an earlier merge left it: the enrolment moved, the certificate still naming the hidden record.
+    await t.query(`UPDATE trainees SET merged_into_id = $2 WHERE id = $1`, [hidden.id, keep.id]);
+    await t.query(`UPDATE certificates SET trainee_id = $2 WHERE id = $1`, [c.id, hidden.id]);
+    const portal = await portalOf(keep, 'uoc.tong@example.vn');
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).not.toContain(c.serial);
+
+    const runner = t.ds.createQueryRunner();
+    try {
+      await new CertificatesFollowMergedTrainees1796031000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await certById(c.id)).toEqual(c);
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).toContain(c.serial);
+  });
+
+  it('refuses (409, nothing changed) when both enrolments of a session hold a valid certificate, and goes through once one is revoked', async () => {
+    const shared = await certificateSession('Lớp hai giấy còn hiệu lực');
+    const keep = await createTraineeFixture(t, { fullName: 'Giàng A Páo', phone: '0966000201' });
+    const other = await createTraineeFixture(t, { fullName: 'Giang A Pao', phone: '0966000201', email: 'pao@example.vn' });
+    const eKeep = await enrollFixture(t, shared.session.id, keep.id);
+    const eOther = await enrollFixture(t, shared.session.id, other.id);
+    const kept = await shared.issue(eKeep.id);
+    const dropped = await shared.issue(eOther.id);
+
+    // As a client that wants JSON: a 409 with the reason.
+    const page = await organiser.get(`/trainees/${keep.id}`).expect(200);
+    const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)![1];
+    const json = await organiser.post(`/trainees/${keep.id}/merge`).set('Accept', 'application/json').set('Referer', `/trainees/${keep.id}`).type('form').send({ otherId: other.id, _csrf: csrf });
+    expect(json.status).toBe(409);
+    expect(json.body.message).toContain(`cả hai hồ sơ đều có giấy chứng nhận còn hiệu lực của lớp "Lớp hai giấy còn hiệu lực" (giấy số ${kept.serial} và số ${dropped.serial})`);
+    expect(json.body.message).toContain('hãy thu hồi giấy cấp thừa trước, rồi gộp lại');
+
+    // From the page: back to it with the message.
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/trainees/${keep.id}`);
+    expect(await flashAfter(res)).toContain('hãy thu hồi giấy cấp thừa trước, rồi gộp lại');
+
+    // Nothing changed.
+    expect(await mergedInto(other.id)).toBeNull();
+    expect(await certById(kept.id)).toEqual(kept);
+    expect(await certById(dropped.id)).toEqual(dropped);
+    expect((await t.query<{ trainee_id: string }>(`SELECT trainee_id FROM enrollments WHERE id = $1`, [eOther.id]))[0].trainee_id).toBe(other.id);
+    expect((await t.query<{ email: string | null }>(`SELECT email FROM trainees WHERE id = $1`, [keep.id]))[0].email).toBeNull();
+    expect(await mergeAudit(keep.id)).toBeUndefined();
+
+    // The organiser revokes the extra one: the merge goes through, the revoked one kept for the register.
+    await shared.revoke(dropped);
+    expect((await merge(keep, other)).status).toBe(303);
+    expect(await mergedInto(other.id)).toBe(keep.id);
+    expect(await certById(kept.id)).toEqual(kept);
+    expect(await certById(dropped.id)).toEqual({ ...dropped, status: 'revoked', enrollment_id: eKeep.id, trainee_id: keep.id });
+    expect((await t.agent().get(`/api/v1/verify/${dropped.verification_code}`).expect(200)).body.status).toBe('revoked');
+    expect((await t.agent().get(`/api/v1/verify/${kept.verification_code}`).expect(200)).body.status).toBe('valid');
+  });
 
   it('keeps, for each sitting both enrolments have a mark for, the mark that counts most (present > late > excused > absent), and audits it', async () => {
     const { session, sittings } = await createSessionFixture(t, { title: 'Lớp gộp điểm danh', days: 3, minAttendancePercent: 80 });

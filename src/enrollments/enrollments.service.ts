@@ -44,7 +44,8 @@ export class EnrollmentsService implements OnModuleInit {
    * the same session, the dropped enrolment's marks move to the kept one (where both have a mark for
    * a sitting, the one that counts most stays: see AttendanceMarkingService.moveMarks), the better
    * status wins, and the dropped enrolment is removed. The combined enrolment takes the place of two,
-   * so a session's number of active enrolments never grows (capacity holds without a check).
+   * so a session's number of active enrolments never grows (capacity holds without a check). What
+   * hangs on a dropped enrolment in other modules (certificates) has been moved by their hooks first.
    */
   async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number; marksCombined: (MergedMark & { enrollmentId: string })[] }> {
     const pairs = await this.enrollments.sameSessionPairs(fromId, toId, m);
@@ -56,6 +57,14 @@ export class EnrollmentsService implements OnModuleInit {
       await this.enrollments.deleteById(p.drop, m);
     }
     return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length, marksCombined };
+  }
+
+  /**
+   * Trainee merge: the sessions both records are enrolled in, with the enrolment that will be kept and
+   * the one that will be removed (both locked for the rest of the transaction).
+   */
+  sameSessionPairs(fromId: string, toId: string, m: EntityManager): Promise<{ sessionId: string; keep: string; drop: string }[]> {
+    return this.enrollments.sameSessionPairs(fromId, toId, m);
   }
 
   /**

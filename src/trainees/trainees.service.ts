@@ -172,10 +172,10 @@ export class TraineesService {
   }
 
   /**
-   * Merges `otherId` into `keepId`: enrolments (with their attendance) and the portal account follow
-   * (TraineeMergeHooks), empty fields of the kept record are filled from the other (commune and
-   * province as one address), and the other record is hidden (merged_into_id). Audited on both. Returns
-   * the kept record and what the hooks reported.
+   * Merges `otherId` into `keepId`: enrolments (with their attendance), certificates and the portal
+   * account follow (TraineeMergeHooks), empty fields of the kept record are filled from the other, and
+   * the other record is hidden (merged_into_id). Audited on both. Returns the kept record and what the
+   * hooks reported.
    */
   async merge(keepId: string, otherId: string, actorId: string): Promise<{ trainee: Trainee; report: Record<string, unknown> }> {
     if (keepId === otherId) throw new BadRequestException('Không thể gộp một hồ sơ với chính nó.');
@@ -205,7 +205,7 @@ export class TraineesService {
       }
       if (filled.dateOfBirth) filled.birthYear = other.birthYear;
       else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
-      // Enrolments (with their marks) and the portal account move in their own modules (see TraineeMergeHooks).
+      // Enrolments (with their marks), certificates and the portal account move in their own modules (see TraineeMergeHooks).
       const report = await this.mergeHooks.run(otherId, keepId, m, actorId);
       await this.trainees.repointMerged(otherId, keepId, m);
       if (Object.keys(filled).length) await this.trainees.update(keepId, filled, m);
