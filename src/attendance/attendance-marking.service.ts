@@ -9,9 +9,16 @@ import { AuthUser } from '../common/request-context';
 import { cleanText } from '../common/text/vietnamese';
 import { Clock } from './clock';
 import { MARK_STATUS_LABELS, MarkMethod, MarkStatus } from './attendance-mark.entity';
-import { AttendanceRepository, EnrollmentInfo, MarkRow, NewMark, SessionCheckinRules, SessionInfo, SittingInfo } from './attendance.repository';
-import { arrivalStatus, CheckinPolicy, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
+import { AttendanceRepository, EnrollmentInfo, MarkClash, MarkRow, NewMark, SessionCheckinRules, SessionInfo, SittingInfo } from './attendance.repository';
+import { arrivalStatus, CheckinPolicy, MARK_WEIGHT, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
 import { BatchEntryDto } from './dto/batch-checkin.dto';
+
+/** A sitting both records of a merged person had a mark for: the mark that stayed and the one dropped. */
+export interface MergedMark {
+  sittingId: string;
+  kept: MarkStatus;
+  discarded: MarkStatus;
+}
 
 export interface CheckinResult {
   /** recorded: this scan made (or upgraded) the mark; already: the trainee was checked in before. */
@@ -185,9 +192,17 @@ export class AttendanceMarkingService {
     return true;
   }
 
-  /** Trainee merge: the dropped enrolment's marks move to the kept one (the kept one's own marks win). */
-  moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<void> {
-    return this.repo.moveMarks(fromEnrollmentId, toEnrollmentId, m);
+  /**
+   * Trainee merge: the dropped enrolment's marks move to the kept one. Where both have a mark for a
+   * sitting, the one that counts most for attendance stays (MARK_WEIGHT; the kept one's on a tie), so
+   * that a merge never costs the person a sitting they attended. Returns those sittings, for the audit.
+   */
+  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<MergedMark[]> {
+    const clashes = await this.repo.markClashes(fromEnrollmentId, toEnrollmentId, m);
+    const dropWins = (c: MarkClash) => MARK_WEIGHT[c.dropStatus] > MARK_WEIGHT[c.keepStatus];
+    await this.repo.deleteMarks(clashes.filter(dropWins).map((c) => c.keepMarkId), m);
+    await this.repo.moveMarks(fromEnrollmentId, toEnrollmentId, m);
+    return clashes.map((c) => (dropWins(c) ? { sittingId: c.sittingId, kept: c.dropStatus, discarded: c.keepStatus } : { sittingId: c.sittingId, kept: c.keepStatus, discarded: c.dropStatus }));
   }
 
   async sessionAndSitting(sessionId: string, sittingId: string): Promise<{ session: SessionInfo; sitting: SittingInfo }> {

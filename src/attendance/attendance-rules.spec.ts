@@ -1,4 +1,6 @@
-import { arrivalStatus, currentSitting, localClock, tokenFromScan, windowProblem } from './attendance-rules';
+import { arrivalStatus, currentSitting, localClock, MARK_WEIGHT, tokenFromScan, windowProblem } from './attendance-rules';
+import { countsAsAttended } from './eligibility';
+import type { MarkStatus } from './attendance-mark.entity';
 
 const sitting = { date: '2025-09-25', startsAt: '07:30:00', endsAt: '11:30:00' };
 const policy = { lateGraceMinutes: 15, windowBeforeMinutes: 60, windowAfterMinutes: 30 };
@@ -36,5 +38,15 @@ describe('attendance rules', () => {
 
   it('shows local clock times', () => {
     expect(localClock(new Date('2025-09-25T00:58:00Z'))).toBe('07:58');
+  });
+
+  it('weighs marks so that one that counts for attendance always outweighs one that does not', () => {
+    const all: MarkStatus[] = ['present', 'late', 'excused', 'absent'];
+    for (const excusedCounts of [true, false]) {
+      for (const a of all) for (const b of all) {
+        if (countsAsAttended(a, { excusedCounts }) && !countsAsAttended(b, { excusedCounts })) expect(MARK_WEIGHT[a]).toBeGreaterThan(MARK_WEIGHT[b]);
+      }
+    }
+    expect([...all].sort((a, b) => MARK_WEIGHT[b] - MARK_WEIGHT[a])).toEqual(['present', 'late', 'excused', 'absent']);
   });
 });

@@ -39,6 +39,13 @@ export function windowProblem(s: SittingTimes, at: Date, policy: CheckinPolicy):
   return null;
 }
 
+/**
+ * How much a mark counts for attendance, least first: present and late always count, excused may
+ * (EligibilityRule.excusedCounts), absent never. When two records of one person are merged and both
+ * have a mark for a sitting, the one that weighs more stays.
+ */
+export const MARK_WEIGHT: Readonly<Record<MarkStatus, number>> = { absent: 0, excused: 1, late: 2, present: 3 };
+
 /** Present up to the grace time after the start (inclusive), late after it. */
 export function arrivalStatus(s: SittingTimes, at: Date, lateGraceMinutes: number): Extract<MarkStatus, 'present' | 'late'> {
   return at.getTime() > sittingStart(s).getTime() + lateGraceMinutes * MINUTE ? 'late' : 'present';

@@ -50,6 +50,15 @@ export interface EnrollmentInfo {
   provinceName: string | null;
 }
 
+/** A sitting for which both enrolments of a merge have a mark. */
+export interface MarkClash {
+  sittingId: string;
+  dropMarkId: string;
+  dropStatus: MarkStatus;
+  keepMarkId: string;
+  keepStatus: MarkStatus;
+}
+
 export interface MarkRow {
   id: string;
   enrollmentId: string;
@@ -226,7 +235,22 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
-  /** A merge's dropped enrolment: its marks go to the kept one, except for sittings the kept one has a mark for. */
+  /** A merge's two enrolments in one session: the sittings both have a mark for, with both marks. */
+  markClashes(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<MarkClash[]> {
+    return m.query(
+      `SELECT d.sitting_id AS "sittingId", d.id AS "dropMarkId", d.status AS "dropStatus", k.id AS "keepMarkId", k.status AS "keepStatus"
+         FROM attendance_marks d JOIN attendance_marks k ON k.enrollment_id = $2 AND k.sitting_id = d.sitting_id
+        WHERE d.enrollment_id = $1
+        ORDER BY d.sitting_id`,
+      [fromEnrollmentId, toEnrollmentId],
+    );
+  }
+
+  async deleteMarks(ids: string[], m: EntityManager): Promise<void> {
+    if (ids.length) await m.query(`DELETE FROM attendance_marks WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** A merge's dropped enrolment: its marks go to the kept one, except for sittings the kept one (still) has a mark for. */
   async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<void> {
     await m.query(
       `UPDATE attendance_marks a SET enrollment_id = $2

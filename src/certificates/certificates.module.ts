@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { CertificateMailService } from './certificate-mail.service';
 import { AttendanceModule } from '../attendance/attendance.module';
+import { EnrollmentsModule } from '../enrollments/enrollments.module';
+import { TraineesModule } from '../trainees/trainees.module';
+import { CertificateMergeService } from './certificate-merge.service';
 import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
 import { CertificateDocumentsService } from './certificate-documents.service';
 import { CertificateIssuingService } from './certificate-issuing.service';
@@ -16,7 +19,7 @@ import { CertificateCancellationCheck } from './certificate-cancellation-check';
 import { VerifyApiController, VerifyPageController } from './verify.controller';
 
 @Module({
-  imports: [AttendanceModule, TrainingSessionsModule, MailModule],
+  imports: [AttendanceModule, TrainingSessionsModule, MailModule, TraineesModule, EnrollmentsModule],
   controllers: [CertificatesController, PortalCertificatesController, VerifyPageController, VerifyApiController],
   providers: [
     CertificatesRepository,
@@ -29,6 +32,7 @@ import { VerifyApiController, VerifyPageController } from './verify.controller';
     CertificateVerificationService,
     CertificatesService,
     CertificateCancellationCheck,
+    CertificateMergeService,
   ],
   exports: [CertificateIssuingService, CertificateDocumentsService, CertificateVerificationService],
 })

@@ -158,6 +158,29 @@ export class CertificatesRepository {
     return this.ds.manager.find(Certificate, { where: { traineeId }, order: { issuedAt: 'DESC' } });
   }
 
+  /** Trainee merge: every certificate (any status) hanging on these enrolments, locked. */
+  onEnrolments(enrollmentIds: string[], m: EntityManager): Promise<{ id: string; enrollmentId: string; status: CertificateStatus; serial: string; courseTitle: string }[]> {
+    return m.query(
+      `SELECT id, enrollment_id AS "enrollmentId", status, serial, content->>'courseTitle' AS "courseTitle"
+         FROM certificates WHERE enrollment_id = ANY($1::uuid[])
+        ORDER BY serial_year, serial_number
+          FOR UPDATE`,
+      [enrollmentIds],
+    );
+  }
+
+  /** Trainee merge: the certificates of a dropped enrolment go to the kept one (serial and code unchanged); returns how many. */
+  async moveToEnrolment(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<number> {
+    const res: unknown[] = await m.query(`UPDATE certificates SET enrollment_id = $2 WHERE enrollment_id = $1 RETURNING id`, [fromEnrollmentId, toEnrollmentId]);
+    return (res[0] as unknown[])?.length ?? 0;
+  }
+
+  /** Trainee merge: the certificates of the dropped record become the kept one's; returns how many. */
+  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<number> {
+    const res: unknown[] = await m.query(`UPDATE certificates SET trainee_id = $2 WHERE trainee_id = $1 RETURNING id`, [fromTraineeId, toTraineeId]);
+    return (res[0] as unknown[])?.length ?? 0;
+  }
+
   // Runs (background issuing).
 
   createRun(r: Partial<CertificateRun>, manager: EntityManager): Promise<CertificateRun> {

@@ -60,12 +60,14 @@ export class EnrollmentsRepository {
     return out;
   }
 
-  /** Sessions where both trainees of a merge are enrolled: the enrolment to drop and the one to keep. */
-  sameSessionPairs(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<{ keep: string; drop: string; dropStatus: EnrollmentStatus; keepStatus: EnrollmentStatus }[]> {
+  /** Sessions where both trainees of a merge are enrolled: the enrolment to drop and the one to keep, both locked. */
+  sameSessionPairs(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<{ sessionId: string; keep: string; drop: string; dropStatus: EnrollmentStatus; keepStatus: EnrollmentStatus }[]> {
     return m.query(
-      `SELECT k.id AS keep, d.id AS drop, d.status AS "dropStatus", k.status AS "keepStatus"
+      `SELECT d.session_id AS "sessionId", k.id AS keep, d.id AS drop, d.status AS "dropStatus", k.status AS "keepStatus"
          FROM enrollments d JOIN enrollments k ON k.session_id = d.session_id AND k.trainee_id = $2
-        WHERE d.trainee_id = $1`,
+        WHERE d.trainee_id = $1
+        ORDER BY d.session_id
+          FOR UPDATE OF d, k`,
       [fromTraineeId, toTraineeId],
     );
   }

@@ -9,7 +9,7 @@ import { EnrollmentsRepository } from './enrollments.repository';
 import { InvitationsService } from './invitations.service';
 import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 import { CancellationChecks } from '../training-sessions/cancellation-checks';
-import { AttendanceMarkingService } from '../attendance/attendance-marking.service';
+import { AttendanceMarkingService, MergedMark } from '../attendance/attendance-marking.service';
 
 export interface EnrolResult {
   added: number;
@@ -43,18 +43,30 @@ export class EnrollmentsService implements OnModuleInit {
 
   /**
    * A trainee merged into another: their enrolments become the other's. Where both are enrolled in
-   * the same session, the dropped enrolment's marks move to the kept one (unless it has one for that
-   * sitting), the better status wins, and the dropped enrolment is removed.
+   * the same session, the dropped enrolment's marks move to the kept one (where both have a mark for
+   * a sitting, the one that counts most stays: see AttendanceMarkingService.moveMarks), the better
+   * status wins, and the dropped enrolment is removed. The combined enrolment takes the place of two,
+   * so a session's number of active enrolments never grows (capacity holds without a check). What
+   * hangs on a dropped enrolment in other modules (certificates) has been moved by their hooks first.
    */
-  async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number }> {
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number; marksCombined: (MergedMark & { enrollmentId: string })[] }> {
     const pairs = await this.enrollments.sameSessionPairs(fromId, toId, m);
     const rank: Record<string, number> = { cancelled: 0, registered: 1, confirmed: 2 };
+    const marksCombined: (MergedMark & { enrollmentId: string })[] = [];
     for (const p of pairs) {
-      await this.marks.moveMarks(p.drop, p.keep, m);
+      for (const mark of await this.marks.moveMarks(p.drop, p.keep, m)) marksCombined.push({ enrollmentId: p.keep, ...mark });
       if (rank[p.dropStatus] > rank[p.keepStatus]) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
       await this.enrollments.deleteById(p.drop, m);
     }
-    return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length };
+    return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length, marksCombined };
+  }
+
+  /**
+   * Trainee merge: the sessions both records are enrolled in, with the enrolment that will be kept and
+   * the one that will be removed (both locked for the rest of the transaction).
+   */
+  sameSessionPairs(fromId: string, toId: string, m: EntityManager): Promise<{ sessionId: string; keep: string; drop: string }[]> {
+    return this.enrollments.sameSessionPairs(fromId, toId, m);
   }
 
   /**

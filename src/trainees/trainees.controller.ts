@@ -69,8 +69,11 @@ export class TraineesController {
 
   @Post(':id/merge')
   async merge(@Param('id', ParseUUIDPipe) id: string, @Body() dto: MergeTraineesDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const kept = await this.trainees.merge(id, dto.otherId, actor.id);
-    flash(req, 'success', `Đã gộp hồ sơ vào ${kept.fullName}; các lượt đăng ký và lịch sử đã được chuyển theo.`);
+    const { trainee: kept, report } = await this.trainees.merge(id, dto.otherId, actor.id);
+    flash(req, 'success', `Đã gộp hồ sơ vào ${kept.fullName}; các lượt đăng ký, điểm danh, giấy chứng nhận và lịch sử đã được chuyển theo.`);
+    if (report.portalAccountDisabled) {
+      flash(req, 'info', 'Cả hai hồ sơ đều có tài khoản cổng học viên: tài khoản của hồ sơ bị gộp đã bị khóa. Học viên đăng nhập bằng tài khoản của hồ sơ này (cấp mã đăng nhập mới từ danh sách học viên của lớp nếu cần).');
+    }
     res.redirect(303, `/trainees/${id}`);
   }
 }

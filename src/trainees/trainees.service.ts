@@ -88,6 +88,11 @@ export interface TraineeFields {
 
 const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
 
+/** The address fields, filled together on a merge. */
+const ADDRESS: (keyof TraineeFields)[] = ['communeCode', 'provinceCode'];
+
+const empty = (v: unknown): boolean => v === null || v === undefined || v === '';
+
 @Injectable()
 export class TraineesService {
   constructor(
@@ -167,11 +172,12 @@ export class TraineesService {
   }
 
   /**
-   * Merges `otherId` into `keepId`: enrolments (with their attendance) and the
-   * portal account follow, empty fields of the kept record are filled from the
-   * other, and the other record is hidden (merged_into_id). Audited on both.
+   * Merges `otherId` into `keepId`: enrolments (with their attendance), certificates and the portal
+   * account follow (TraineeMergeHooks), empty fields of the kept record are filled from the other, and
+   * the other record is hidden (merged_into_id). Audited on both. Returns the kept record and what the
+   * hooks reported.
    */
-  async merge(keepId: string, otherId: string, actorId: string): Promise<Trainee> {
+  async merge(keepId: string, otherId: string, actorId: string): Promise<{ trainee: Trainee; report: Record<string, unknown> }> {
     if (keepId === otherId) throw new BadRequestException('Không thể gộp một hồ sơ với chính nó.');
     return this.ds.transaction(async (m) => {
       await this.trainees.lockPair(keepId, otherId, m);
@@ -180,25 +186,46 @@ export class TraineesService {
       if (!keep || !other) throw new NotFoundException('Không tìm thấy học viên.');
       if (keep.mergedIntoId || other.mergedIntoId) throw new ConflictException('Một trong hai hồ sơ đã được gộp trước đó.');
       const filled: Partial<Trainee> = {};
+      const replaced: Partial<Trainee> = {};
       for (const k of AUDITED) {
-        if ((keep[k] === null || keep[k] === '') && other[k] !== null) (filled as Record<string, unknown>)[k] = other[k];
+        if (ADDRESS.includes(k)) continue;
+        if (empty(keep[k]) && !empty(other[k])) (filled as Record<string, unknown>)[k] = other[k];
+      }
+      // Commune and province are one address: a commune is taken with its own province (the province
+      // follows the commune), never put beside the kept record's province when it lies in another.
+      if (empty(keep.communeCode) && !empty(other.communeCode)) {
+        const province = (await this.reference.commune(other.communeCode!, m))?.provinceCode ?? other.provinceCode;
+        filled.communeCode = other.communeCode;
+        if (province !== keep.provinceCode) {
+          filled.provinceCode = province;
+          if (!empty(keep.provinceCode)) replaced.provinceCode = keep.provinceCode;
+        }
+      } else if (empty(keep.communeCode) && empty(keep.provinceCode) && !empty(other.provinceCode)) {
+        filled.provinceCode = other.provinceCode;
       }
       if (filled.dateOfBirth) filled.birthYear = other.birthYear;
       else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
-      // Enrolments (with their marks) and the portal account move in their own modules (see TraineeMergeHooks).
-      const moved = await this.mergeHooks.run(otherId, keepId, m);
+      // Enrolments (with their marks), certificates and the portal account move in their own modules (see TraineeMergeHooks).
+      const report = await this.mergeHooks.run(otherId, keepId, m, actorId);
       await this.trainees.repointMerged(otherId, keepId, m);
       if (Object.keys(filled).length) await this.trainees.update(keepId, filled, m);
       await this.trainees.update(otherId, { mergedIntoId: keepId }, m);
       const snapshot = pick(other as unknown as TraineeFields);
       await this.audit.recordMany(
         [
-          { actorId, action: 'trainee.merge', entity: 'trainee', entityId: keepId, oldValue: snapshot, newValue: { mergedId: otherId, filled, ...moved } },
+          {
+            actorId,
+            action: 'trainee.merge',
+            entity: 'trainee',
+            entityId: keepId,
+            oldValue: snapshot,
+            newValue: { mergedId: otherId, filled, ...(Object.keys(replaced).length ? { replaced } : {}), ...report },
+          },
           { actorId, action: 'trainee.merged-into', entity: 'trainee', entityId: otherId, newValue: { mergedIntoId: keepId } },
         ],
         m,
       );
-      return (await this.trainees.findById(keepId, m))!;
+      return { trainee: (await this.trainees.findById(keepId, m))!, report };
     });
   }
 

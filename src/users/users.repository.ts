@@ -43,9 +43,19 @@ export class UsersRepository {
     return byKey(keys, rows, (k) => k, (r) => r.key).map((r) => r && { id: r.id, email: r.email, phone: r.phone, fullName: r.fullName, role: r.role, traineeId: r.traineeId });
   }
 
-  /** A merged trainee's portal account goes to the kept record when that one has none. */
-  async moveTraineeAccount(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<void> {
-    await m.query(`UPDATE users SET trainee_id = $2 WHERE trainee_id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE trainee_id = $2)`, [fromTraineeId, toTraineeId]);
+  /** The portal accounts of these trainees (a trainee has at most one: uq_users_trainee), locked. */
+  findByTraineeIdsForUpdate(traineeIds: string[], m: EntityManager): Promise<{ id: string; traineeId: string; disabledAt: Date | null }[]> {
+    return m.query(`SELECT id, trainee_id AS "traineeId", disabled_at AS "disabledAt" FROM users WHERE trainee_id = ANY($1::uuid[]) FOR UPDATE`, [traineeIds]);
+  }
+
+  /** A merged trainee's portal account goes to the kept record (which has none). */
+  async moveTraineeAccount(userId: string, toTraineeId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE users SET trainee_id = $2, updated_at = now() WHERE id = $1`, [userId, toTraineeId]);
+  }
+
+  /** Disables an account and ends its one-time sign-in code. */
+  async disable(userId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE users SET disabled_at = now(), sign_in_code_hash = NULL, sign_in_code_expires_at = NULL, updated_at = now() WHERE id = $1`, [userId]);
   }
 
   /** Pass the transaction's manager when called inside one (PGlite blocks other connections meanwhile). */

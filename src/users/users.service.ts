@@ -27,8 +27,29 @@ export class UsersService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // A merged trainee's portal account follows the kept record (when that one has none).
-    this.mergeHooks.register('users', (fromId, toId, m) => this.users.moveTraineeAccount(fromId, toId, m));
+    this.mergeHooks.register('users', (fromId, toId, m, actorId) => this.mergeTrainee(fromId, toId, m, actorId));
+  }
+
+  /**
+   * A merged trainee's portal account follows the kept record when that one has none. When both have
+   * one, the kept record's account is the person's account from now on; the dropped record's is
+   * disabled (not deleted, not relinked: a trainee has one account, and its history stays), so nobody
+   * signs in to an account that shows nothing, and a mistaken merge shows nobody the other's records.
+   * The organiser gives the person a sign-in code for the kept account if needed.
+   */
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager, actorId: string | null): Promise<{ portalAccountMoved?: string; portalAccountDisabled?: string }> {
+    const accounts = await this.users.findByTraineeIdsForUpdate([fromId, toId], m);
+    const dropped = accounts.find((a) => a.traineeId === fromId);
+    if (!dropped) return {};
+    if (!accounts.some((a) => a.traineeId === toId)) {
+      await this.users.moveTraineeAccount(dropped.id, toId, m);
+      return { portalAccountMoved: dropped.id };
+    }
+    if (!dropped.disabledAt) {
+      await this.users.disable(dropped.id, m);
+      await this.audit.record({ actorId, action: 'user.disable', entity: 'user', entityId: dropped.id, note: 'Hồ sơ học viên của tài khoản được gộp vào một hồ sơ đã có tài khoản.' }, m);
+    }
+    return { portalAccountDisabled: dropped.id };
   }
 
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {

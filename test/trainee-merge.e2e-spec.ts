@@ -1,0 +1,313 @@
+import { bootApp, TestApp } from './support/app';
+import { createUser } from './support/factories';
+import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { login, pageText, submitForm } from './support/http';
+import { markAttendance } from './support/certificates';
+import { UsersService } from '../src/users/users.service';
+import { EnrollmentsService } from '../src/enrollments/enrollments.service';
+import { Trainee } from '../src/trainees/trainee.entity';
+import { CertificatesFollowMergedTrainees1796031000000 } from '../migrations/1796031000000-CertificatesFollowMergedTrainees';
+
+type Agent = ReturnType<TestApp['agent']>;
+
+/** Merging two records of one person, as the organiser does it from the kept record's page. */
+describe('trainee merge: what follows the person', () => {
+  let t: TestApp;
+  let organiser: Agent;
+
+  beforeAll(async () => {
+    t = await bootApp({ RUN_JOBS: 'false', PUBLIC_URL: 'https://taphuan.example.vn' });
+    const o = await createUser(t, 'organiser');
+    organiser = t.agent();
+    await login(organiser, o.login, o.password);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const merge = (keep: Trainee, other: Trainee) => submitForm(organiser, `/trainees/${keep.id}`, `/trainees/${keep.id}/merge`, { otherId: other.id });
+  const flashAfter = async (res: { headers: Record<string, string> }) => pageText((await organiser.get(res.headers.location).expect(200)).text);
+  const mergedInto = async (id: string) => (await t.query<{ merged_into_id: string | null }>(`SELECT merged_into_id FROM trainees WHERE id = $1`, [id]))[0].merged_into_id;
+  const mergeAudit = async (keepId: string) =>
+    (await t.query<{ new_value: Record<string, any> }>(`SELECT new_value FROM audit_log WHERE action = 'trainee.merge' AND entity_id = $1`, [keepId]))[0]?.new_value;
+
+  /** A session with a certificate template, whose certificates the organiser issues through the product. */
+  async function certificateSession(title: string) {
+    const fx = await createSessionFixture(t, { title, days: 2 });
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const saved = await submitForm(organiser, url, `${url}/settings`, {
+      minAttendancePercent: '80',
+      issuerParent: 'Bộ Nội vụ',
+      issuerName: 'Vụ Chính quyền địa phương',
+      issuerCode: 'BNV-CQDP',
+      serialFormat: '{n}/{year}/GCN-GOP',
+      wording: 'Đã hoàn thành khóa tập huấn',
+      placeName: 'Lai Châu',
+      signerTitle: 'Vụ trưởng',
+      signerName: 'Nguyễn Văn Ký',
+    });
+    expect(saved.status).toBe(303);
+    const issue = async (enrollmentId: string) => {
+      await markAttendance(t, enrollmentId, fx.sittings.map((s) => s.id), 'present');
+      expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId })).status).toBe(303);
+      const [c] = await t.query<Cert>(`SELECT ${CERT} FROM certificates WHERE enrollment_id = $1 AND status = 'valid'`, [enrollmentId]);
+      expect(c).toBeDefined();
+      return c;
+    };
+    const revoke = async (c: Cert) => {
+      expect((await submitForm(organiser, `/certificates/${c.id}`, `/certificates/${c.id}/revoke`, { reason: 'Cấp trùng cho hồ sơ lặp' })).status).toBe(303);
+      expect((await t.query<{ status: string }>(`SELECT status FROM certificates WHERE id = $1`, [c.id]))[0].status).toBe('revoked');
+    };
+    return { ...fx, issue, revoke };
+  }
+  type Cert = { id: string; enrollment_id: string; trainee_id: string; serial: string; verification_code: string; status: string };
+  const CERT = 'id, enrollment_id, trainee_id, serial, verification_code, status';
+  const certById = async (id: string) => (await t.query<Cert>(`SELECT ${CERT} FROM certificates WHERE id = $1`, [id]))[0];
+
+  /** A trainee's own portal account, signed in. */
+  async function portalOf(trainee: Trainee, email: string) {
+    const password = 'mat-khau-hoc-vien-1';
+    const { user } = await t.app.get(UsersService).create({ fullName: trainee.fullName, email, role: 'trainee', password }, null, undefined, trainee.id);
+    const agent = t.agent();
+    await login(agent, email, password);
+    return { user, agent, password };
+  }
+
+  it('moves the certificates of the dropped enrolment (valid and revoked) to the kept one, with their serials and codes; they follow the person to the portal', async () => {
+    const shared = await certificateSession('Lớp gộp giấy chứng nhận');
+    const alone = await certificateSession('Lớp chỉ hồ sơ trùng học');
+    const keep = await createTraineeFixture(t, { fullName: 'Sùng Thị Dua', nationalId: '012190100001' });
+    const other = await createTraineeFixture(t, { fullName: 'Sung Thi Dua', nationalId: '012190100001' });
+    const eKeep = await enrollFixture(t, shared.session.id, keep.id, 'registered');
+    const eOther = await enrollFixture(t, shared.session.id, other.id, 'confirmed');
+    const eAlone = await enrollFixture(t, alone.session.id, other.id, 'confirmed');
+    // On the dropped enrolment: a certificate revoked (issued by mistake, say) and the valid one issued after it.
+    const mistaken = await shared.issue(eOther.id);
+    await shared.revoke(mistaken);
+    const revoked = await certById(mistaken.id);
+    const valid = await shared.issue(eOther.id);
+    const elsewhere = await alone.issue(eAlone.id);
+    const portal = await portalOf(keep, 'dua.sung@example.vn');
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).toContain('Bạn chưa có giấy chứng nhận nào.');
+
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(await flashAfter(res)).toContain('Đã gộp hồ sơ vào Sùng Thị Dua');
+    expect(await mergedInto(other.id)).toBe(keep.id);
+
+    // The dropped enrolment is gone; its certificates hang on the kept one, unchanged otherwise.
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE id = $1`, [eOther.id])).toHaveLength(0);
+    for (const before of [revoked, valid]) {
+      const after = await certById(before.id);
+      expect(after).toEqual({ ...before, enrollment_id: eKeep.id, trainee_id: keep.id });
+    }
+    expect(await certById(elsewhere.id)).toEqual({ ...elsewhere, trainee_id: keep.id });
+    expect(await t.query(`SELECT 1 FROM certificates WHERE trainee_id = $1`, [other.id])).toHaveLength(0);
+    expect(await mergeAudit(keep.id)).toMatchObject({ mergedId: other.id, certificatesMoved: 3, certificatesCombined: 2, enrollmentsCombined: 1, enrollmentsMoved: 1 });
+
+    // Public verification still answers for each code, as before.
+    const v = await t.agent().get(`/api/v1/verify/${valid.verification_code}`).expect(200);
+    expect(v.body).toMatchObject({ status: 'valid', serial: valid.serial, courseTitle: 'Lớp gộp giấy chứng nhận' });
+    expect((await t.agent().get(`/api/v1/verify/${revoked.verification_code}`).expect(200)).body.status).toBe('revoked');
+
+    // The kept person's portal lists them.
+    const mine = pageText((await portal.agent.get('/portal/certificates').expect(200)).text);
+    expect(mine).toContain(valid.serial);
+    expect(mine).toContain(revoked.serial);
+    expect(mine).toContain(elsewhere.serial);
+    expect(mine).toContain('Lớp chỉ hồ sơ trùng học');
+    await portal.agent.get(`/portal/certificates/${valid.id}.pdf`).expect(200);
+    // The kept enrolment, now holding the certificate, cannot be given a second one.
+    const url = `/sessions/${shared.session.id}/certificates`;
+    await submitForm(organiser, url, `${url}/issue`, { enrollmentId: eKeep.id });
+    expect(pageText((await organiser.get(url)).text)).toContain('đã có giấy chứng nhận còn hiệu lực');
+  });
+
+  it('gives back to their person the certificates an earlier merge left on the hidden record (migration)', async () => {
+    const fx = await certificateSession('Lớp gộp trước khi sửa');
+    const keep = await createTraineeFixture(t, { fullName: 'Tòng Văn Ước' });
+    const hidden = await createTraineeFixture(t, { fullName: 'Tong Van Uoc' });
+    const e = await enrollFixture(t, fx.session.id, keep.id);
+    const c = await fx.issue(e.id);
+    // As an earlier merge left it: the enrolment moved, the certificate still naming the hidden record.
+    await t.query(`UPDATE trainees SET merged_into_id = $2 WHERE id = $1`, [hidden.id, keep.id]);
+    await t.query(`UPDATE certificates SET trainee_id = $2 WHERE id = $1`, [c.id, hidden.id]);
+    const portal = await portalOf(keep, 'uoc.tong@example.vn');
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).not.toContain(c.serial);
+
+    const runner = t.ds.createQueryRunner();
+    try {
+      await new CertificatesFollowMergedTrainees1796031000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await certById(c.id)).toEqual(c);
+    expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).toContain(c.serial);
+  });
+
+  it('refuses (409, nothing changed) when both enrolments of a session hold a valid certificate, and goes through once one is revoked', async () => {
+    const shared = await certificateSession('Lớp hai giấy còn hiệu lực');
+    const keep = await createTraineeFixture(t, { fullName: 'Giàng A Páo', phone: '0966000201' });
+    const other = await createTraineeFixture(t, { fullName: 'Giang A Pao', phone: '0966000201', email: 'pao@example.vn' });
+    const eKeep = await enrollFixture(t, shared.session.id, keep.id);
+    const eOther = await enrollFixture(t, shared.session.id, other.id);
+    const kept = await shared.issue(eKeep.id);
+    const dropped = await shared.issue(eOther.id);
+
+    // As a client that wants JSON: a 409 with the reason.
+    const page = await organiser.get(`/trainees/${keep.id}`).expect(200);
+    const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)![1];
+    const json = await organiser.post(`/trainees/${keep.id}/merge`).set('Accept', 'application/json').set('Referer', `/trainees/${keep.id}`).type('form').send({ otherId: other.id, _csrf: csrf });
+    expect(json.status).toBe(409);
+    expect(json.body.message).toContain(`cả hai hồ sơ đều có giấy chứng nhận còn hiệu lực của lớp "Lớp hai giấy còn hiệu lực" (giấy số ${kept.serial} và số ${dropped.serial})`);
+    expect(json.body.message).toContain('hãy thu hồi giấy cấp thừa trước, rồi gộp lại');
+
+    // From the page: back to it with the message.
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/trainees/${keep.id}`);
+    expect(await flashAfter(res)).toContain('hãy thu hồi giấy cấp thừa trước, rồi gộp lại');
+
+    // Nothing changed.
+    expect(await mergedInto(other.id)).toBeNull();
+    expect(await certById(kept.id)).toEqual(kept);
+    expect(await certById(dropped.id)).toEqual(dropped);
+    expect((await t.query<{ trainee_id: string }>(`SELECT trainee_id FROM enrollments WHERE id = $1`, [eOther.id]))[0].trainee_id).toBe(other.id);
+    expect((await t.query<{ email: string | null }>(`SELECT email FROM trainees WHERE id = $1`, [keep.id]))[0].email).toBeNull();
+    expect(await mergeAudit(keep.id)).toBeUndefined();
+
+    // The organiser revokes the extra one: the merge goes through, the revoked one kept for the register.
+    await shared.revoke(dropped);
+    expect((await merge(keep, other)).status).toBe(303);
+    expect(await mergedInto(other.id)).toBe(keep.id);
+    expect(await certById(kept.id)).toEqual(kept);
+    expect(await certById(dropped.id)).toEqual({ ...dropped, status: 'revoked', enrollment_id: eKeep.id, trainee_id: keep.id });
+    expect((await t.agent().get(`/api/v1/verify/${dropped.verification_code}`).expect(200)).body.status).toBe('revoked');
+    expect((await t.agent().get(`/api/v1/verify/${kept.verification_code}`).expect(200)).body.status).toBe('valid');
+  });
+
+  it('keeps, for each sitting both enrolments have a mark for, the mark that counts most (present > late > excused > absent), and audits it', async () => {
+    const { session, sittings } = await createSessionFixture(t, { title: 'Lớp gộp điểm danh', days: 3, minAttendancePercent: 80 });
+    const s = sittings.map((x) => x.id);
+    const keep = await createTraineeFixture(t, { fullName: 'Lò Văn Khoa', nationalId: '012190100003' });
+    const other = await createTraineeFixture(t, { fullName: 'Lo Van Khoa', nationalId: '012190100003' });
+    const eKeep = await enrollFixture(t, session.id, keep.id);
+    const eOther = await enrollFixture(t, session.id, other.id);
+    // Sitting 0: the kept record says absent, the other present (the QA case). 1: late vs excused.
+    // 2: excused vs late. 3: absent vs excused. 4: present vs absent. 5: only the other has a mark.
+    await markAttendance(t, eKeep.id, [s[0]], 'absent');
+    await markAttendance(t, eOther.id, [s[0]], 'present');
+    await markAttendance(t, eKeep.id, [s[1]], 'late');
+    await markAttendance(t, eOther.id, [s[1]], 'excused');
+    await markAttendance(t, eKeep.id, [s[2]], 'excused');
+    await markAttendance(t, eOther.id, [s[2]], 'late');
+    await markAttendance(t, eKeep.id, [s[3]], 'absent');
+    await markAttendance(t, eOther.id, [s[3]], 'excused');
+    await markAttendance(t, eKeep.id, [s[4]], 'present');
+    await markAttendance(t, eOther.id, [s[4]], 'absent');
+    await markAttendance(t, eOther.id, [s[5]], 'present');
+
+    expect((await merge(keep, other)).status).toBe(303);
+    const marks = await t.query<{ sitting_id: string; status: string }>(`SELECT sitting_id, status FROM attendance_marks WHERE enrollment_id = $1`, [eKeep.id]);
+    const bySitting = Object.fromEntries(marks.map((m) => [m.sitting_id, m.status]));
+    expect(s.map((id) => bySitting[id])).toEqual(['present', 'late', 'late', 'excused', 'present', 'present']);
+    expect(await t.query(`SELECT 1 FROM attendance_marks WHERE enrollment_id = $1`, [eOther.id])).toHaveLength(0);
+
+    const audit = await mergeAudit(keep.id);
+    expect(audit.marksCombined).toHaveLength(5);
+    expect(audit.marksCombined).toEqual(
+      expect.arrayContaining([
+        { enrollmentId: eKeep.id, sittingId: s[0], kept: 'present', discarded: 'absent' },
+        { enrollmentId: eKeep.id, sittingId: s[1], kept: 'late', discarded: 'excused' },
+        { enrollmentId: eKeep.id, sittingId: s[2], kept: 'late', discarded: 'excused' },
+        { enrollmentId: eKeep.id, sittingId: s[3], kept: 'excused', discarded: 'absent' },
+        { enrollmentId: eKeep.id, sittingId: s[4], kept: 'present', discarded: 'absent' },
+      ]),
+    );
+    // The certificate page counts the person as attending 5 of 6 (80 % needs 5): eligible.
+    const page = pageText((await organiser.get(`/sessions/${session.id}/certificates`).expect(200)).text);
+    expect(page).toContain('Đủ điều kiện: có mặt 5/6 buổi, cần 5');
+  });
+
+  it('takes commune and province together: a commune from another province brings its province, never sits beside the kept one', async () => {
+    const [inEleven] = await t.query<{ code: string; name: string }>(`SELECT code, name FROM communes WHERE province_code = '11' ORDER BY code LIMIT 1`);
+    expect(inEleven).toBeDefined();
+    const keep = await createTraineeFixture(t, { fullName: 'Mùa A Sình', phone: '0966000301' });
+    await t.query(`UPDATE trainees SET commune_code = NULL, province_code = '12' WHERE id = $1`, [keep.id]);
+    const other = await createTraineeFixture(t, { fullName: 'Mua A Sinh', phone: '0966000301', communeCode: inEleven.code, email: 'sinh@example.vn' });
+    expect(other.provinceCode).toBe('11');
+
+    expect((await merge(keep, other)).status).toBe(303);
+    const [row] = await t.query<{ commune_code: string; province_code: string; email: string }>(`SELECT commune_code, province_code, email FROM trainees WHERE id = $1`, [keep.id]);
+    expect(row).toEqual({ commune_code: inEleven.code, province_code: '11', email: 'sinh@example.vn' });
+    expect(await mergeAudit(keep.id)).toMatchObject({ filled: { communeCode: inEleven.code, provinceCode: '11', email: 'sinh@example.vn' }, replaced: { provinceCode: '12' } });
+    const page = pageText((await organiser.get(`/trainees/${keep.id}`).expect(200)).text);
+    expect(page).toContain(inEleven.name);
+
+    // A kept record with its own commune keeps its whole address.
+    const keep2 = await createTraineeFixture(t, { fullName: 'Thào A Chư', phone: '0966000302' });
+    const other2 = await createTraineeFixture(t, { fullName: 'Thao A Chu', phone: '0966000302', communeCode: inEleven.code });
+    expect((await merge(keep2, other2)).status).toBe(303);
+    const [row2] = await t.query<{ commune_code: string; province_code: string }>(`SELECT commune_code, province_code FROM trainees WHERE id = $1`, [keep2.id]);
+    expect(row2).toEqual({ commune_code: keep2.communeCode, province_code: keep2.provinceCode });
+  });
+
+  it('portal accounts: the dropped one follows a kept record without one; when both have one, the dropped one is disabled', async () => {
+    const s1 = await createSessionFixture(t, { title: 'Lớp của hồ sơ giữ lại' });
+    const s2 = await createSessionFixture(t, { title: 'Lớp của hồ sơ bị gộp' });
+    const keep = await createTraineeFixture(t, { fullName: 'Hảng Thị Mỷ', nationalId: '012190100005' });
+    const other = await createTraineeFixture(t, { fullName: 'Hang Thi My', nationalId: '012190100005' });
+    await enrollFixture(t, s1.session.id, keep.id);
+    await enrollFixture(t, s2.session.id, other.id);
+    const kept = await portalOf(keep, 'my.hang@example.vn');
+    const dropped = await portalOf(other, 'my.hang.2@example.vn');
+
+    const res = await merge(keep, other);
+    expect(res.status).toBe(303);
+    expect(await flashAfter(res)).toContain('tài khoản của hồ sơ bị gộp đã bị khóa');
+    const [acc] = await t.query<{ trainee_id: string; disabled_at: Date | null }>(`SELECT trainee_id, disabled_at FROM users WHERE id = $1`, [dropped.user.id]);
+    expect(acc.trainee_id).toBe(other.id);
+    expect(acc.disabled_at).not.toBeNull();
+    expect((await t.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM users WHERE id = $1`, [kept.user.id]))[0].disabled_at).toBeNull();
+    expect(await mergeAudit(keep.id)).toMatchObject({ portalAccountDisabled: dropped.user.id });
+    expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'user.disable' AND entity_id = $1`, [dropped.user.id])).toHaveLength(1);
+
+    // The dropped account's open session ends, and it cannot sign in again.
+    const gone = await dropped.agent.get('/portal');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/login/);
+    await expect(login(t.agent(), 'my.hang.2@example.vn', dropped.password)).rejects.toThrow('login failed');
+    // The kept account sees the sessions of both records.
+    const home = pageText((await kept.agent.get('/portal').expect(200)).text);
+    expect(home).toContain('Lớp của hồ sơ giữ lại');
+    expect(home).toContain('Lớp của hồ sơ bị gộp');
+
+    // Kept record without an account: the dropped record's account moves to it and keeps working.
+    const keep2 = await createTraineeFixture(t, { fullName: 'Vừ A Lử', nationalId: '012190100006' });
+    const other2 = await createTraineeFixture(t, { fullName: 'Vu A Lu', nationalId: '012190100006' });
+    await enrollFixture(t, s1.session.id, keep2.id);
+    const moving = await portalOf(other2, 'lu.vu@example.vn');
+    expect((await merge(keep2, other2)).status).toBe(303);
+    expect((await t.query<{ trainee_id: string; disabled_at: Date | null }>(`SELECT trainee_id, disabled_at FROM users WHERE id = $1`, [moving.user.id]))[0]).toEqual({ trainee_id: keep2.id, disabled_at: null });
+    expect(pageText((await moving.agent.get('/portal').expect(200)).text)).toContain('Lớp của hồ sơ giữ lại');
+  });
+
+  it('never takes a full session over its capacity: the combined enrolment takes the place of two', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Lớp đã đủ chỗ', capacity: 2 });
+    const keep = await createTraineeFixture(t, { fullName: 'Lầu Thị Chi', nationalId: '012190100007' });
+    const other = await createTraineeFixture(t, { fullName: 'Lau Thi Chi', nationalId: '012190100007' });
+    const third = await createTraineeFixture(t, { fullName: 'Lý Thị Ba' });
+    const eKeep = await enrollFixture(t, session.id, keep.id, 'cancelled');
+    await enrollFixture(t, session.id, other.id, 'registered');
+    await enrollFixture(t, session.id, third.id, 'registered');
+    const active = async () => (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM enrollments WHERE session_id = $1 AND status <> 'cancelled'`, [session.id]))[0].n;
+    expect(await active()).toBe(2);
+
+    expect((await merge(keep, other)).status).toBe(303);
+    // The kept (cancelled) enrolment is active again in place of the dropped one: still 2 of 2.
+    expect((await t.query<{ id: string; status: string }>(`SELECT id, status FROM enrollments WHERE session_id = $1 AND trainee_id = $2`, [session.id, keep.id]))[0]).toEqual({ id: eKeep.id, status: 'registered' });
+    expect(await active()).toBe(2);
+    const newcomer = await createTraineeFixture(t, { fullName: 'Người đến sau' });
+    await expect(t.app.get(EnrollmentsService).enrol(session.id, [newcomer.id], null)).rejects.toThrow('Lớp chỉ nhận tối đa 2 học viên; đã có 2');
+  });
+});
