@@ -69,6 +69,15 @@ describe('browser: an organiser builds a session and a material is uploaded', ()
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.material-current')]);
     expect(download.suggestedFilename()).toBe('Bài giảng giai đoạn I.pdf');
+
+    // A long file name without spaces still fits a 360 px phone: the page does not scroll sideways.
+    const longName = 'Bai_giang_CD1_phuong_huong_nhiem_vu_giai_doan_2026-2030_ban_cuoi_cung_da_sua.pdf';
+    await page.setInputFiles('#material-file', { name: longName, mimeType: 'application/pdf', buffer: pdfBytes('bản cuối') });
+    await Promise.all([page.waitForURL(/\/topics\/[0-9a-f-]{36}$/), page.click('#upload-form button[type=submit]')]);
+    expect(await page.textContent('#materials')).toContain(longName);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways).toBeLessThanOrEqual(0);
     await context.close();
   });
 });
