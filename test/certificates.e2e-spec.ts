@@ -430,6 +430,22 @@ describe('certificates', () => {
       expect(jsQR(rgba, side, side)?.data).toBe(url);
     });
 
+    it('prints the verification code and the short check address under the QR code, and the printed code checks', async () => {
+      const pdf = bodyOf(await getPdf(organiser, `/certificates/${cert.id}.pdf`).expect(200));
+      if (process.env.CERT_PDF_OUT) require('node:fs').writeFileSync(process.env.CERT_PDF_OUT, pdf);
+      const text = (await pdfText(pdf)).normalize('NFC');
+      const printed = cert.verification_code.match(/.{5}/g)!.join(' ');
+      expect(text).toContain('Mã xác thực');
+      expect(text).toContain(printed);
+      expect(text).toContain('Kiểm tra tại taphuan.example.vn/verify');
+      // Typed as printed (groups of five, in lower case) on the public form: it finds the certificate.
+      const typed = await t.agent().get(`/verify?code=${encodeURIComponent(printed.toLowerCase())}`).expect(303);
+      expect(typed.headers.location).toBe(`/verify/${cert.verification_code}`);
+      // The sample has no code of its own but says where to check.
+      const sample = (await pdfText(bodyOf(await getPdf(organiser, `/sessions/${fx.session.id}/certificates/sample.pdf`).expect(200)))).normalize('NFC');
+      expect(sample).toContain('Kiểm tra tại taphuan.example.vn/verify');
+    });
+
     it('lets a trainee download their own certificate and no one else’s', async () => {
       const mine = await getPdf(traineeAgent, `/portal/certificates/${cert.id}.pdf`).expect(200);
       expect((await pdfText(bodyOf(mine))).normalize('NFC')).toContain('Vàng Thị Mỷ');
