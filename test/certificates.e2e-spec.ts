@@ -16,8 +16,12 @@ import { CertificatesRepository } from '../src/certificates/certificates.reposit
 import { CertificateRunsService, ISSUE_RUN_JOB } from '../src/certificates/certificate-runs.service';
 import { QR_BOX, qrModules } from '../src/certificates/certificate-pdf';
 import { todayInVietnam } from '../src/certificates/certificate-rules';
+import { DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SESSION } from '../src/setup/demo-data';
 
 type Agent = ReturnType<TestApp['agent']>;
+
+/** A 1×1 PNG (a logo). */
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('certificates', () => {
   let t: TestApp;
@@ -70,6 +74,13 @@ describe('certificates', () => {
     signerName: 'Nguyễn Văn Ký',
     ...over,
   });
+
+  /** Saves the settings with a signer (issuing is refused without one), keeping the default issuer Bộ Nội vụ (code BNV). */
+  async function signTemplate(sessionId: string) {
+    const url = `/sessions/${sessionId}/certificates`;
+    const res = await submitForm(organiser, url, `${url}/settings`, settings({ issuerParent: '', issuerName: 'Bộ Nội vụ', issuerCode: 'BNV' }));
+    expect(res.headers.location).toBe(`${url}#mau`);
+  }
 
   it('lists every enrolment with its eligibility and the reason in Vietnamese', async () => {
     const fx = await sessionWithMarks();
@@ -232,6 +243,7 @@ describe('certificates', () => {
 
   it('issues one by one; refuses the ineligible without a reason, twice the same enrolment, and a cancelled session', async () => {
     const fx = await sessionWithMarks();
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const ok = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id });
     expect(ok.status).toBe(303);
@@ -263,9 +275,81 @@ describe('certificates', () => {
     expect(await certsOf(cancelled.session.id)).toHaveLength(0);
   });
 
+  it('refuses to issue, one or all, until the settings name the signer, and says so on the page before anyone clicks', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2, { days: 1, title: 'Lớp chưa có người ký' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const refusal = 'Chưa cấp được giấy chứng nhận: mẫu giấy chưa có họ tên người ký. Hãy điền chức danh, họ tên người ký trong phần "Mẫu giấy chứng nhận và điều kiện cấp" và bấm "Lưu mẫu".';
+    const year = Number(todayInVietnam().slice(0, 4));
+    const lastSerial = async () => (await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]))[0]?.last ?? 0;
+    const serialBefore = await lastSerial();
+    const runsOf = () => t.query(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+
+    let page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain(refusal);
+    expect(page.text).toMatch(/<button type="submit" class="primary" disabled>Cấp cho tất cả học viên đủ điều kiện \(2\)/);
+    expect(page.text).toMatch(/<button type="submit" class="small" disabled>Cấp<\/button>/);
+
+    // Posted anyway (an old tab): one by one and all are refused with the message.
+    const one = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id });
+    expect(one.status).toBe(303);
+    expect(one.headers.location).toBe(url);
+    expect(pageText((await organiser.get(url)).text)).toContain(refusal);
+    const all = await submitForm(organiser, url, `${url}/issue-all`, {});
+    expect(all.status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain(refusal);
+    expect(await runsOf()).toHaveLength(0);
+
+    // A logo alone saves the settings with no signer yet: still refused.
+    const token = csrfFrom((await organiser.get(url)).text);
+    expect((await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', png, 'logo.png')).status).toBe(303);
+    await expect(t.app.get(CertificateIssuingService).issueOne(fx.session.id, fx.enrollments[0].id, organiserId)).rejects.toThrow(refusal);
+    // A name of spaces is no name.
+    const blank = await submitForm(organiser, url, `${url}/settings`, settings({ signerName: '   ' }));
+    expect(blank.headers.location).toBe(url);
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Hãy nhập họ tên người ký.');
+    expect(page.text).toContain('id="err-signerName"');
+    expect((await t.query<{ signer_name: string }>(`SELECT signer_name FROM certificate_templates WHERE session_id = $1`, [fx.session.id]))[0].signer_name).toBe('');
+
+    expect(await certsOf(fx.session.id)).toHaveLength(0);
+    expect(await runsOf()).toHaveLength(0);
+    expect(await lastSerial()).toBe(serialBefore);
+
+    // Once the signer is saved: no warning, and the certificate carries the name and title.
+    await signTemplate(fx.session.id);
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).not.toContain('chưa có họ tên người ký');
+    expect(page.text).toMatch(/<button type="submit" class="primary">Cấp cho tất cả học viên đủ điều kiện \(2\)/);
+    expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id })).status).toBe(303);
+    const [c] = await certsOf(fx.session.id);
+    expect(c.content).toMatchObject({ signerName: 'Nguyễn Văn Ký', signerTitle: 'Vụ trưởng' });
+    expect(c.serial_number).toBe(serialBefore + 1);
+  });
+
+  it('lets the demo course issue certificates from the start: its settings name the signer', async () => {
+    const demo = await bootApp({ SEED_DEMO: 'true', RUN_JOBS: 'false' });
+    try {
+      const agent = demo.agent();
+      await login(agent, DEMO_ORGANISER.email, DEMO_PASSWORD);
+      const [s] = await demo.query<{ id: string }>(`SELECT id FROM training_sessions WHERE title = $1`, [DEMO_SESSION.title]);
+      const [e] = await demo.query<{ id: string }>(`SELECT id FROM enrollments WHERE session_id = $1 ORDER BY created_at, id LIMIT 1`, [s.id]);
+      const sittings = await demo.query<{ id: string }>(`SELECT id FROM sittings WHERE session_id = $1`, [s.id]);
+      await markAttendance(demo, e.id, sittings.map((x) => x.id), 'present');
+      const url = `/sessions/${s.id}/certificates`;
+      expect(pageText((await agent.get(url).expect(200)).text)).not.toContain('chưa có họ tên người ký');
+      expect((await submitForm(agent, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
+      const [c] = await demo.query<{ content: Record<string, string> }>(`SELECT content FROM certificates WHERE enrollment_id = $1`, [e.id]);
+      expect(c.content).toMatchObject({ signerName: 'Trần Quốc Khải', signerTitle: 'Vụ trưởng', issuerName: 'Vụ Chính quyền địa phương' });
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('gives gap-free unique serials when two organisers issue at once', async () => {
     const fx = await createEnrolledSessionFixture(t, 12, { days: 1 });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const tokens = [csrfFrom((await organiser.get(url)).text), csrfFrom((await organiser2.get(url)).text)];
     const agents = [organiser, organiser2];
@@ -299,6 +383,7 @@ describe('certificates', () => {
     const withMail = await createTraineeFixture(t, { fullName: 'Hà Thị Thư', email: 'hathithu@example.vn' });
     const e = await enrollFixture(t, fx.session.id, withMail.id);
     await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
     const [c] = await certsOf(fx.session.id);
@@ -466,7 +551,6 @@ describe('certificates', () => {
     it('takes a PNG logo for the template and refuses other files', async () => {
       const url = `/sessions/${fx.session.id}/certificates`;
       const token = csrfFrom((await organiser.get(url)).text);
-      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
       const ok = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', png, 'logo.png');
       expect(ok.status).toBe(303);
       const [row] = await t.query<{ logo_mime: string; n: number }>(`SELECT logo_mime, length(logo) AS n FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
@@ -555,6 +639,7 @@ describe('certificates', () => {
   it('issues all eligible in a resumable background job and gives the session as a ZIP and one PDF', async () => {
     const fx = await createEnrolledSessionFixture(t, 6, { days: 1, title: 'Lớp cấp hàng loạt' });
     for (const e of fx.enrollments.slice(0, 5)) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const res = await submitForm(organiser, url, `${url}/issue-all`, {});
     expect(res.status).toBe(303);
@@ -589,6 +674,7 @@ describe('certificates', () => {
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
     const year = Number(todayInVietnam().slice(0, 4));
     const lastSerial = async () => (await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]))[0]?.last ?? 0;
+    await signTemplate(fx.session.id);
     const before = await lastSerial();
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
@@ -619,6 +705,7 @@ describe('certificates', () => {
   it('runs a large session as a chain of batch jobs; a second copy of a batch that already committed issues nothing', async () => {
     const fx = await createEnrolledSessionFixture(t, 30, { days: 1, title: 'Lớp cấp theo lô' });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
     const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);

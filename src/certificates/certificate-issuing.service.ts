@@ -91,10 +91,14 @@ export class CertificateIssuingService {
     }
   }
 
-  /** The session, refused if it cannot have certificates (read before a batch's transaction: the embedded database has one connection). */
+  /**
+   * The session, refused if it cannot have certificates now (cancelled, draft, no signer in the
+   * settings). Read before a batch's transaction: the embedded database has one connection.
+   */
   async issuableSession(sessionId: string): Promise<TrainingSession> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
+    await this.templates.assertReadyToIssue(session);
     return session;
   }
 
@@ -133,7 +137,7 @@ export class CertificateIssuingService {
     if (!replacing && (await this.repo.findValidForEnrolment(enrollmentId, m))) {
       throw new ConflictException('Học viên này đã có giấy chứng nhận còn hiệu lực. Muốn cấp lại, hãy dùng chức năng "Cấp lại".');
     }
-    const template = await this.templates.effective(session, m);
+    const template = await this.templates.assertReadyToIssue(session, m);
     const issueDate = todayInVietnam();
     const year = Number(issueDate.slice(0, 4));
     const issuerKey = template.issuerCode;

@@ -53,6 +53,7 @@ export class CertificateRunsService implements OnModuleInit {
 
   /** Queues a run for every eligible enrolment without a certificate; the page shows its progress. */
   async start(sessionId: string, actorId: string | null): Promise<CertificateRun> {
+    await this.issuing.issuableSession(sessionId);
     const rows = await this.issuing.preview(sessionId);
     const total = rows.filter((r) => r.eligible && !r.certificate).length;
     return this.ds.transaction(async (m) => {
