@@ -75,6 +75,9 @@ describe('certificates', () => {
     ...over,
   });
 
+  /** The text of the preview row of a trainee. */
+  const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
+
   /** Saves the settings with a signer (issuing is refused without one), keeping the default issuer Bộ Nội vụ (code BNV). */
   async function signTemplate(sessionId: string) {
     const url = `/sessions/${sessionId}/certificates`;
@@ -101,8 +104,6 @@ describe('certificates', () => {
   });
 
   describe('required topics', () => {
-    /** The text of the preview row of a trainee. */
-    const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
     const requiredOf = async (sessionId: string) =>
       (await t.query<{ title: string }>(`SELECT title FROM topics WHERE session_id = $1 AND required_for_certificate ORDER BY title`, [sessionId])).map((r) => r.title);
 
@@ -344,6 +345,89 @@ describe('certificates', () => {
     } finally {
       await demo.close();
     }
+  });
+
+  it('keeps a revoked certificate revoked: not pending, not issued by "Cấp tất cả" nor one by one; only "Cấp lại" with a reason gives a new one', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3, { days: 1, title: 'Lớp có giấy bị thu hồi' });
+    const ids = fx.sittings.map((s) => s.id);
+    for (const e of fx.enrollments) await markAttendance(t, e.id, ids, 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const jobs = t.app.get(JobsService);
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    await jobs.drain(ISSUE_RUN_JOB);
+    const [, cheat, corrected] = fx.enrollments;
+    const certOf = async (enrollmentId: string) => (await certsOf(fx.session.id)).filter((c) => c.enrollment_id === enrollmentId);
+    const [cheatCert] = await certOf(cheat.id);
+    const [correctedCert] = await certOf(corrected.id);
+    const revoke = async (id: string, reason: string) => expect((await submitForm(organiser, `/certificates/${id}`, `/certificates/${id}/revoke`, { reason })).status).toBe(303);
+    await revoke(cheatCert.id, 'Người khác điểm danh hộ');
+    // Marks corrected after the revocation: this trainee no longer meets the rule.
+    await revoke(correctedCert.id, 'Điểm danh sai, đã sửa');
+    await markAttendance(t, corrected.id, ids, 'absent');
+
+    let page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Đủ điều kiện: 2 · Đã cấp: 1 · Chờ cấp: 0 · Đã thu hồi (chỉ cấp lại từng người): 2');
+    const cheatName = fx.trainees[1].fullName;
+    expect(rowOf(page.text, cheatName)).toContain(`Đã thu hồi số ${cheatCert.serial} Lý do thu hồi: Người khác điểm danh hộ`);
+    expect(page.text).not.toContain(`name="enrollmentId" value="${cheat.id}"`); // no "Cấp" button for it
+    expect(page.text).toContain(`action="/certificates/${cheatCert.id}/reissue"`);
+    expect(page.text).toMatch(/<button type="submit" class="primary" disabled>Cấp cho tất cả học viên đủ điều kiện \(0\)/);
+
+    // "Cấp tất cả" posted anyway, and one by one (with or without a reason): nothing new.
+    await submitForm(organiser, url, `${url}/issue-all`, {});
+    await jobs.drain(ISSUE_RUN_JOB);
+    expect(await certOf(cheat.id)).toHaveLength(1);
+    for (const fields of [{ enrollmentId: cheat.id }, { enrollmentId: cheat.id, overrideReason: 'Cấp lại' }] as Record<string, string>[]) {
+      const res = await submitForm(organiser, url, `${url}/issue`, fields);
+      expect(res.status).toBe(303);
+      expect(pageText((await organiser.get(url)).text)).toContain(
+        `Giấy chứng nhận số ${cheatCert.serial} của học viên này đã bị thu hồi (Người khác điểm danh hộ). Muốn cấp giấy mới, hãy mở giấy đó, dùng "Cấp lại" và ghi lý do.`,
+      );
+    }
+    expect((await certOf(cheat.id)).map((c) => c.status)).toEqual(['revoked']);
+
+    // "Cấp lại" with a reason: a new certificate with the next serial; the old one stays revoked and points to it.
+    const year = Number(todayInVietnam().slice(0, 4));
+    const [{ last }] = await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]);
+    const again = await submitForm(organiser, url, `/certificates/${cheatCert.id}/reissue`, { reason: 'Đã xác minh: học viên có mặt đủ các buổi' });
+    expect(again.status).toBe(303);
+    const [old, fresh] = await certOf(cheat.id);
+    expect(again.headers.location).toBe(`/certificates/${fresh.id}`);
+    expect(fresh).toMatchObject({ status: 'valid', serial_number: last + 1 });
+    const [oldRow] = await t.query<{ status: string; revoke_reason: string; replaced_by_id: string; override_reason: string | null }>(
+      `SELECT status, revoke_reason, replaced_by_id, (SELECT override_reason FROM certificates WHERE id = $2) AS override_reason FROM certificates WHERE id = $1`,
+      [old.id, fresh.id],
+    );
+    expect(oldRow).toEqual({ status: 'revoked', revoke_reason: 'Người khác điểm danh hộ', replaced_by_id: fresh.id, override_reason: null });
+    const [audit] = await t.query<{ action: string; note: string; actor_id: string; old_value: unknown; new_value: { eligible: boolean } }>(
+      `SELECT action, note, actor_id, old_value, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1`,
+      [fresh.id],
+    );
+    expect(audit).toMatchObject({ action: 'certificate.reissue', note: 'Đã xác minh: học viên có mặt đủ các buổi', actor_id: organiserId, old_value: { id: old.id, serial: old.serial, status: 'revoked' }, new_value: { eligible: true } });
+    expect(pageText((await organiser.get(`/certificates/${old.id}`)).text)).toContain(`Đã thu hồi · đã cấp lại bằng số ${fresh.serial}`);
+    // Once only.
+    await submitForm(organiser, `/certificates/${old.id}`, `/certificates/${old.id}/reissue`, { reason: 'Bấm lại' });
+    expect(await certOf(cheat.id)).toHaveLength(2);
+
+    // The one who no longer meets the rule: the reason of the reissue is the organisers' decision on the new certificate.
+    expect((await submitForm(organiser, `/certificates/${correctedCert.id}`, `/certificates/${correctedCert.id}/reissue`, { reason: 'Học bù theo quyết định của Vụ' })).status).toBe(303);
+    const [, correctedFresh] = await certOf(corrected.id);
+    const [{ override_reason }] = await t.query<{ override_reason: string }>(`SELECT override_reason FROM certificates WHERE id = $1`, [correctedFresh.id]);
+    expect(override_reason).toBe('Học bù theo quyết định của Vụ');
+
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Đủ điều kiện: 2 · Đã cấp: 3 · Chờ cấp: 0');
+    expect(rowOf(page.text, cheatName)).toContain(`Số ${fresh.serial}`);
+
+    // The register says what became of the revoked one.
+    const reg = await organiser.get(`${url}/register.xlsx`).buffer(true).parse(binaryParser as never).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(reg.body);
+    const ws = wb.getWorksheet('Sổ cấp')!;
+    const notes = new Map<string, string>();
+    for (let r = 7; r <= ws.rowCount; r++) notes.set(String(ws.getCell(r, 2).value), String(ws.getCell(r, 10).value ?? ''));
+    expect(notes.get(old.serial)).toMatch(new RegExp(`^Thu hồi ngày \\d{2}/\\d{2}/\\d{4}: Người khác điểm danh hộ; Cấp lại bằng giấy số ${fresh.serial.replace(/\//g, '\\/')}$`));
   });
 
   it('gives gap-free unique serials when two organisers issue at once', async () => {

@@ -55,7 +55,7 @@ export class CertificateRunsService implements OnModuleInit {
   async start(sessionId: string, actorId: string | null): Promise<CertificateRun> {
     await this.issuing.issuableSession(sessionId);
     const rows = await this.issuing.preview(sessionId);
-    const total = rows.filter((r) => r.eligible && !r.certificate).length;
+    const total = rows.filter((r) => r.pending).length;
     return this.ds.transaction(async (m) => {
       const run = await this.repo.createRun({ sessionId, status: 'queued', total, done: 0, createdById: actorId }, m);
       await this.jobs.send(ISSUE_RUN_JOB, { runId: run.id, after: 0 } satisfies IssueRunJob, { manager: m });
