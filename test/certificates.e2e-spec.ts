@@ -753,6 +753,37 @@ describe('certificates', () => {
     for (const c of certs) expect(text).toContain(c.serial);
   });
 
+  it('starts one run for a double-submitted "Cấp tất cả" (requests at once, or while the run is queued) and none when nothing is pending', async () => {
+    const fx = await createEnrolledSessionFixture(t, 4, { days: 1, title: 'Lớp bấm cấp hai lần' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const runsOf = () => t.query<{ id: string; status: string; total: number; done: number }>(`SELECT id, status, total, done FROM certificate_runs WHERE session_id = $1 ORDER BY created_at`, [fx.session.id]);
+    // One browser posting the form three times at once (a weak connection), and another organiser at the same moment.
+    const token = csrfFrom((await organiser.get(url)).text);
+    const token2 = csrfFrom((await organiser2.get(url)).text);
+    const post = (agent: Agent, csrf: string) => agent.post(`${url}/issue-all`).set('Referer', url).type('form').send({ _csrf: csrf });
+    const results = await Promise.all([post(organiser, token), post(organiser, token), post(organiser2, token2), post(organiser, token)]);
+    expect(results.map((r) => r.status)).toEqual([303, 303, 303, 303]);
+    let runs = await runsOf();
+    expect(runs).toEqual([expect.objectContaining({ status: 'queued', total: 4, done: 0 })]);
+    // Once more while it is queued: the same run, said so.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp giấy chứng nhận trước đang chạy (0/4 giấy): không tạo lượt mới.');
+    expect(await runsOf()).toHaveLength(1);
+
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    expect(await certsOf(fx.session.id)).toHaveLength(4);
+    // Done, nothing pending: the submit creates no empty run, and the page still shows the run that did the work.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Không còn học viên đủ điều kiện nào chờ cấp giấy chứng nhận: không tạo lượt cấp mới.');
+    expect(text).toContain('Lượt cấp gần nhất: 4/4 giấy (đã xong)');
+    runs = await runsOf();
+    expect(runs).toEqual([expect.objectContaining({ status: 'done', total: 4, done: 4 })]);
+    expect(await certsOf(fx.session.id)).toHaveLength(4);
+  });
+
   it('loses nothing and takes no serial when a run dies in the middle of a batch, then finishes on retry', async () => {
     const fx = await createEnrolledSessionFixture(t, 5, { days: 1, title: 'Lớp bị ngắt giữa chừng' });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');

@@ -79,6 +79,11 @@ export class CertificateIssuingService {
     });
   }
 
+  /** How many enrolments "Cấp tất cả" would issue now (eligible, no valid or revoked certificate). */
+  async pendingCount(session: TrainingSession, manager?: EntityManager): Promise<number> {
+    return (await this.previewFor(session, manager)).filter((r) => r.pending).length;
+  }
+
   /** Issues one certificate. Refuses ineligible enrolments unless an override reason is written. */
   async issueOne(sessionId: string, enrollmentId: string, actorId: string | null, overrideReason?: string): Promise<Certificate> {
     const session = await this.sessions.get(sessionId, STAFF_READER);

@@ -191,6 +191,22 @@ export class CertificatesRepository {
     return this.m(manager).findOneBy(CertificateRun, { id });
   }
 
+  /** Transaction-scoped lock so that two starts of a run for one session (a double submit) go in turn. */
+  async lockSessionRunStart(sessionId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('certificate-runs:' || $1))`, [sessionId]);
+  }
+
+  /** The session's run still queued or running that moved within the last `freshSeconds` (an older one is taken as dead). */
+  async activeRun(sessionId: string, freshSeconds: number, manager: EntityManager): Promise<CertificateRun | null> {
+    return manager
+      .createQueryBuilder(CertificateRun, 'r')
+      .where('r.sessionId = :sessionId', { sessionId })
+      .andWhere(`r.status IN ('queued', 'running')`)
+      .andWhere(`r.updatedAt > now() - make_interval(secs => :fresh)`, { fresh: freshSeconds })
+      .orderBy('r.createdAt', 'DESC')
+      .getOne();
+  }
+
   latestRun(sessionId: string): Promise<CertificateRun | null> {
     return this.ds.manager.findOne(CertificateRun, { where: { sessionId }, order: { createdAt: 'DESC' } });
   }
