@@ -16,8 +16,12 @@ import { CertificatesRepository } from '../src/certificates/certificates.reposit
 import { CertificateRunsService, ISSUE_RUN_JOB } from '../src/certificates/certificate-runs.service';
 import { QR_BOX, qrModules } from '../src/certificates/certificate-pdf';
 import { todayInVietnam } from '../src/certificates/certificate-rules';
+import { DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SESSION } from '../src/setup/demo-data';
 
 type Agent = ReturnType<TestApp['agent']>;
+
+/** A 1×1 PNG (a logo). */
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('certificates', () => {
   let t: TestApp;
@@ -71,6 +75,16 @@ describe('certificates', () => {
     ...over,
   });
 
+  /** The text of the preview row of a trainee. */
+  const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
+
+  /** Saves the settings with a signer (issuing is refused without one), keeping the default issuer Bộ Nội vụ (code BNV). */
+  async function signTemplate(sessionId: string) {
+    const url = `/sessions/${sessionId}/certificates`;
+    const res = await submitForm(organiser, url, `${url}/settings`, settings({ issuerParent: '', issuerName: 'Bộ Nội vụ', issuerCode: 'BNV' }));
+    expect(res.headers.location).toBe(`${url}#mau`);
+  }
+
   it('lists every enrolment with its eligibility and the reason in Vietnamese', async () => {
     const fx = await sessionWithMarks();
     const page = await organiser.get(`/sessions/${fx.session.id}/certificates`).expect(200);
@@ -90,8 +104,6 @@ describe('certificates', () => {
   });
 
   describe('required topics', () => {
-    /** The text of the preview row of a trainee. */
-    const rowOf = (html: string, name: string) => pageText([...html.matchAll(/<tr class="(?:in)?eligible">[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((r) => r.includes(name)) ?? '');
     const requiredOf = async (sessionId: string) =>
       (await t.query<{ title: string }>(`SELECT title FROM topics WHERE session_id = $1 AND required_for_certificate ORDER BY title`, [sessionId])).map((r) => r.title);
 
@@ -232,6 +244,7 @@ describe('certificates', () => {
 
   it('issues one by one; refuses the ineligible without a reason, twice the same enrolment, and a cancelled session', async () => {
     const fx = await sessionWithMarks();
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const ok = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id });
     expect(ok.status).toBe(303);
@@ -291,9 +304,164 @@ describe('certificates', () => {
     expect(await state()).toEqual({ session: 'cancelled', enrolment: 'cancelled' });
   });
 
+  it('refuses to issue, one or all, until the settings name the signer, and says so on the page before anyone clicks', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2, { days: 1, title: 'Lớp chưa có người ký' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const refusal = 'Chưa cấp được giấy chứng nhận: mẫu giấy chưa có họ tên người ký. Hãy điền chức danh, họ tên người ký trong phần "Mẫu giấy chứng nhận và điều kiện cấp" và bấm "Lưu mẫu".';
+    const year = Number(todayInVietnam().slice(0, 4));
+    const lastSerial = async () => (await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]))[0]?.last ?? 0;
+    const serialBefore = await lastSerial();
+    const runsOf = () => t.query(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+
+    let page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain(refusal);
+    expect(page.text).toMatch(/<button type="submit" class="primary" disabled>Cấp cho tất cả học viên đủ điều kiện \(2\)/);
+    expect(page.text).toMatch(/<button type="submit" class="small" disabled>Cấp<\/button>/);
+
+    // Posted anyway (an old tab): one by one and all are refused with the message.
+    const one = await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id });
+    expect(one.status).toBe(303);
+    expect(one.headers.location).toBe(url);
+    expect(pageText((await organiser.get(url)).text)).toContain(refusal);
+    const all = await submitForm(organiser, url, `${url}/issue-all`, {});
+    expect(all.status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain(refusal);
+    expect(await runsOf()).toHaveLength(0);
+
+    // A logo alone saves the settings with no signer yet: still refused.
+    const token = csrfFrom((await organiser.get(url)).text);
+    expect((await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', png, 'logo.png')).status).toBe(303);
+    await expect(t.app.get(CertificateIssuingService).issueOne(fx.session.id, fx.enrollments[0].id, organiserId)).rejects.toThrow(refusal);
+    // A name of spaces is no name.
+    const blank = await submitForm(organiser, url, `${url}/settings`, settings({ signerName: '   ' }));
+    expect(blank.headers.location).toBe(url);
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Hãy nhập họ tên người ký.');
+    expect(page.text).toContain('id="err-signerName"');
+    expect((await t.query<{ signer_name: string }>(`SELECT signer_name FROM certificate_templates WHERE session_id = $1`, [fx.session.id]))[0].signer_name).toBe('');
+
+    expect(await certsOf(fx.session.id)).toHaveLength(0);
+    expect(await runsOf()).toHaveLength(0);
+    expect(await lastSerial()).toBe(serialBefore);
+
+    // Once the signer is saved: no warning, and the certificate carries the name and title.
+    await signTemplate(fx.session.id);
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).not.toContain('chưa có họ tên người ký');
+    expect(page.text).toMatch(/<button type="submit" class="primary">Cấp cho tất cả học viên đủ điều kiện \(2\)/);
+    expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: fx.enrollments[0].id })).status).toBe(303);
+    const [c] = await certsOf(fx.session.id);
+    expect(c.content).toMatchObject({ signerName: 'Nguyễn Văn Ký', signerTitle: 'Vụ trưởng' });
+    expect(c.serial_number).toBe(serialBefore + 1);
+  });
+
+  it('lets the demo course issue certificates from the start: its settings name the signer', async () => {
+    const demo = await bootApp({ SEED_DEMO: 'true', RUN_JOBS: 'false' });
+    try {
+      const agent = demo.agent();
+      await login(agent, DEMO_ORGANISER.email, DEMO_PASSWORD);
+      const [s] = await demo.query<{ id: string }>(`SELECT id FROM training_sessions WHERE title = $1`, [DEMO_SESSION.title]);
+      const [e] = await demo.query<{ id: string }>(`SELECT id FROM enrollments WHERE session_id = $1 ORDER BY created_at, id LIMIT 1`, [s.id]);
+      const sittings = await demo.query<{ id: string }>(`SELECT id FROM sittings WHERE session_id = $1`, [s.id]);
+      await markAttendance(demo, e.id, sittings.map((x) => x.id), 'present');
+      const url = `/sessions/${s.id}/certificates`;
+      expect(pageText((await agent.get(url).expect(200)).text)).not.toContain('chưa có họ tên người ký');
+      expect((await submitForm(agent, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
+      const [c] = await demo.query<{ content: Record<string, string> }>(`SELECT content FROM certificates WHERE enrollment_id = $1`, [e.id]);
+      expect(c.content).toMatchObject({ signerName: 'Trần Quốc Khải', signerTitle: 'Vụ trưởng', issuerName: 'Vụ Chính quyền địa phương' });
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('keeps a revoked certificate revoked: not pending, not issued by "Cấp tất cả" nor one by one; only "Cấp lại" with a reason gives a new one', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3, { days: 1, title: 'Lớp có giấy bị thu hồi' });
+    const ids = fx.sittings.map((s) => s.id);
+    for (const e of fx.enrollments) await markAttendance(t, e.id, ids, 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const jobs = t.app.get(JobsService);
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    await jobs.drain(ISSUE_RUN_JOB);
+    const [, cheat, corrected] = fx.enrollments;
+    const certOf = async (enrollmentId: string) => (await certsOf(fx.session.id)).filter((c) => c.enrollment_id === enrollmentId);
+    const [cheatCert] = await certOf(cheat.id);
+    const [correctedCert] = await certOf(corrected.id);
+    const revoke = async (id: string, reason: string) => expect((await submitForm(organiser, `/certificates/${id}`, `/certificates/${id}/revoke`, { reason })).status).toBe(303);
+    await revoke(cheatCert.id, 'Người khác điểm danh hộ');
+    // Marks corrected after the revocation: this trainee no longer meets the rule.
+    await revoke(correctedCert.id, 'Điểm danh sai, đã sửa');
+    await markAttendance(t, corrected.id, ids, 'absent');
+
+    let page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Đủ điều kiện: 2 · Đã cấp: 1 · Chờ cấp: 0 · Đã thu hồi (chỉ cấp lại từng người): 2');
+    const cheatName = fx.trainees[1].fullName;
+    expect(rowOf(page.text, cheatName)).toContain(`Đã thu hồi số ${cheatCert.serial} Lý do thu hồi: Người khác điểm danh hộ`);
+    expect(page.text).not.toContain(`name="enrollmentId" value="${cheat.id}"`); // no "Cấp" button for it
+    expect(page.text).toContain(`action="/certificates/${cheatCert.id}/reissue"`);
+    expect(page.text).toMatch(/<button type="submit" class="primary" disabled>Cấp cho tất cả học viên đủ điều kiện \(0\)/);
+
+    // "Cấp tất cả" posted anyway, and one by one (with or without a reason): nothing new.
+    await submitForm(organiser, url, `${url}/issue-all`, {});
+    await jobs.drain(ISSUE_RUN_JOB);
+    expect(await certOf(cheat.id)).toHaveLength(1);
+    for (const fields of [{ enrollmentId: cheat.id }, { enrollmentId: cheat.id, overrideReason: 'Cấp lại' }] as Record<string, string>[]) {
+      const res = await submitForm(organiser, url, `${url}/issue`, fields);
+      expect(res.status).toBe(303);
+      expect(pageText((await organiser.get(url)).text)).toContain(
+        `Giấy chứng nhận số ${cheatCert.serial} của học viên này đã bị thu hồi (Người khác điểm danh hộ). Muốn cấp giấy mới, hãy mở giấy đó, dùng "Cấp lại" và ghi lý do.`,
+      );
+    }
+    expect((await certOf(cheat.id)).map((c) => c.status)).toEqual(['revoked']);
+
+    // "Cấp lại" with a reason: a new certificate with the next serial; the old one stays revoked and points to it.
+    const year = Number(todayInVietnam().slice(0, 4));
+    const [{ last }] = await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]);
+    const again = await submitForm(organiser, url, `/certificates/${cheatCert.id}/reissue`, { reason: 'Đã xác minh: học viên có mặt đủ các buổi' });
+    expect(again.status).toBe(303);
+    const [old, fresh] = await certOf(cheat.id);
+    expect(again.headers.location).toBe(`/certificates/${fresh.id}`);
+    expect(fresh).toMatchObject({ status: 'valid', serial_number: last + 1 });
+    const [oldRow] = await t.query<{ status: string; revoke_reason: string; replaced_by_id: string; override_reason: string | null }>(
+      `SELECT status, revoke_reason, replaced_by_id, (SELECT override_reason FROM certificates WHERE id = $2) AS override_reason FROM certificates WHERE id = $1`,
+      [old.id, fresh.id],
+    );
+    expect(oldRow).toEqual({ status: 'revoked', revoke_reason: 'Người khác điểm danh hộ', replaced_by_id: fresh.id, override_reason: null });
+    const [audit] = await t.query<{ action: string; note: string; actor_id: string; old_value: unknown; new_value: { eligible: boolean } }>(
+      `SELECT action, note, actor_id, old_value, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1`,
+      [fresh.id],
+    );
+    expect(audit).toMatchObject({ action: 'certificate.reissue', note: 'Đã xác minh: học viên có mặt đủ các buổi', actor_id: organiserId, old_value: { id: old.id, serial: old.serial, status: 'revoked' }, new_value: { eligible: true } });
+    expect(pageText((await organiser.get(`/certificates/${old.id}`)).text)).toContain(`Đã thu hồi · đã cấp lại bằng số ${fresh.serial}`);
+    // Once only.
+    await submitForm(organiser, `/certificates/${old.id}`, `/certificates/${old.id}/reissue`, { reason: 'Bấm lại' });
+    expect(await certOf(cheat.id)).toHaveLength(2);
+
+    // The one who no longer meets the rule: the reason of the reissue is the organisers' decision on the new certificate.
+    expect((await submitForm(organiser, `/certificates/${correctedCert.id}`, `/certificates/${correctedCert.id}/reissue`, { reason: 'Học bù theo quyết định của Vụ' })).status).toBe(303);
+    const [, correctedFresh] = await certOf(corrected.id);
+    const [{ override_reason }] = await t.query<{ override_reason: string }>(`SELECT override_reason FROM certificates WHERE id = $1`, [correctedFresh.id]);
+    expect(override_reason).toBe('Học bù theo quyết định của Vụ');
+
+    page = await organiser.get(url).expect(200);
+    expect(pageText(page.text)).toContain('Đủ điều kiện: 2 · Đã cấp: 3 · Chờ cấp: 0');
+    expect(rowOf(page.text, cheatName)).toContain(`Số ${fresh.serial}`);
+
+    // The register says what became of the revoked one.
+    const reg = await organiser.get(`${url}/register.xlsx`).buffer(true).parse(binaryParser as never).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(reg.body);
+    const ws = wb.getWorksheet('Sổ cấp')!;
+    const notes = new Map<string, string>();
+    for (let r = 7; r <= ws.rowCount; r++) notes.set(String(ws.getCell(r, 2).value), String(ws.getCell(r, 10).value ?? ''));
+    expect(notes.get(old.serial)).toMatch(new RegExp(`^Thu hồi ngày \\d{2}/\\d{2}/\\d{4}: Người khác điểm danh hộ; Cấp lại bằng giấy số ${fresh.serial.replace(/\//g, '\\/')}$`));
+  });
+
   it('gives gap-free unique serials when two organisers issue at once', async () => {
     const fx = await createEnrolledSessionFixture(t, 12, { days: 1 });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const tokens = [csrfFrom((await organiser.get(url)).text), csrfFrom((await organiser2.get(url)).text)];
     const agents = [organiser, organiser2];
@@ -327,6 +495,7 @@ describe('certificates', () => {
     const withMail = await createTraineeFixture(t, { fullName: 'Hà Thị Thư', email: 'hathithu@example.vn' });
     const e = await enrollFixture(t, fx.session.id, withMail.id);
     await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
     const [c] = await certsOf(fx.session.id);
@@ -458,6 +627,22 @@ describe('certificates', () => {
       expect(jsQR(rgba, side, side)?.data).toBe(url);
     });
 
+    it('prints the verification code and the short check address under the QR code, and the printed code checks', async () => {
+      const pdf = bodyOf(await getPdf(organiser, `/certificates/${cert.id}.pdf`).expect(200));
+      if (process.env.CERT_PDF_OUT) require('node:fs').writeFileSync(process.env.CERT_PDF_OUT, pdf);
+      const text = (await pdfText(pdf)).normalize('NFC');
+      const printed = cert.verification_code.match(/.{5}/g)!.join(' ');
+      expect(text).toContain('Mã xác thực');
+      expect(text).toContain(printed);
+      expect(text).toContain('Kiểm tra tại taphuan.example.vn/verify');
+      // Typed as printed (groups of five, in lower case) on the public form: it finds the certificate.
+      const typed = await t.agent().get(`/verify?code=${encodeURIComponent(printed.toLowerCase())}`).expect(303);
+      expect(typed.headers.location).toBe(`/verify/${cert.verification_code}`);
+      // The sample has no code of its own but says where to check.
+      const sample = (await pdfText(bodyOf(await getPdf(organiser, `/sessions/${fx.session.id}/certificates/sample.pdf`).expect(200)))).normalize('NFC');
+      expect(sample).toContain('Kiểm tra tại taphuan.example.vn/verify');
+    });
+
     it('lets a trainee download their own certificate and no one else’s', async () => {
       const mine = await getPdf(traineeAgent, `/portal/certificates/${cert.id}.pdf`).expect(200);
       expect((await pdfText(bodyOf(mine))).normalize('NFC')).toContain('Vàng Thị Mỷ');
@@ -478,7 +663,6 @@ describe('certificates', () => {
     it('takes a PNG logo for the template and refuses other files', async () => {
       const url = `/sessions/${fx.session.id}/certificates`;
       const token = csrfFrom((await organiser.get(url)).text);
-      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
       const ok = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).attach('logo', png, 'logo.png');
       expect(ok.status).toBe(303);
       const [row] = await t.query<{ logo_mime: string; n: number }>(`SELECT logo_mime, length(logo) AS n FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
@@ -573,6 +757,7 @@ describe('certificates', () => {
   it('issues all eligible in a resumable background job and gives the session as a ZIP and one PDF', async () => {
     const fx = await createEnrolledSessionFixture(t, 6, { days: 1, title: 'Lớp cấp hàng loạt' });
     for (const e of fx.enrollments.slice(0, 5)) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     const res = await submitForm(organiser, url, `${url}/issue-all`, {});
     expect(res.status).toBe(303);
@@ -602,11 +787,43 @@ describe('certificates', () => {
     for (const c of certs) expect(text).toContain(c.serial);
   });
 
+  it('starts one run for a double-submitted "Cấp tất cả" (requests at once, or while the run is queued) and none when nothing is pending', async () => {
+    const fx = await createEnrolledSessionFixture(t, 4, { days: 1, title: 'Lớp bấm cấp hai lần' });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    const runsOf = () => t.query<{ id: string; status: string; total: number; done: number }>(`SELECT id, status, total, done FROM certificate_runs WHERE session_id = $1 ORDER BY created_at`, [fx.session.id]);
+    // One browser posting the form three times at once (a weak connection), and another organiser at the same moment.
+    const token = csrfFrom((await organiser.get(url)).text);
+    const token2 = csrfFrom((await organiser2.get(url)).text);
+    const post = (agent: Agent, csrf: string) => agent.post(`${url}/issue-all`).set('Referer', url).type('form').send({ _csrf: csrf });
+    const results = await Promise.all([post(organiser, token), post(organiser, token), post(organiser2, token2), post(organiser, token)]);
+    expect(results.map((r) => r.status)).toEqual([303, 303, 303, 303]);
+    let runs = await runsOf();
+    expect(runs).toEqual([expect.objectContaining({ status: 'queued', total: 4, done: 0 })]);
+    // Once more while it is queued: the same run, said so.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp giấy chứng nhận trước đang chạy (0/4 giấy): không tạo lượt mới.');
+    expect(await runsOf()).toHaveLength(1);
+
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    expect(await certsOf(fx.session.id)).toHaveLength(4);
+    // Done, nothing pending: the submit creates no empty run, and the page still shows the run that did the work.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Không còn học viên đủ điều kiện nào chờ cấp giấy chứng nhận: không tạo lượt cấp mới.');
+    expect(text).toContain('Lượt cấp gần nhất: 4/4 giấy (đã xong)');
+    runs = await runsOf();
+    expect(runs).toEqual([expect.objectContaining({ status: 'done', total: 4, done: 4 })]);
+    expect(await certsOf(fx.session.id)).toHaveLength(4);
+  });
+
   it('loses nothing and takes no serial when a run dies in the middle of a batch, then finishes on retry', async () => {
     const fx = await createEnrolledSessionFixture(t, 5, { days: 1, title: 'Lớp bị ngắt giữa chừng' });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
     const year = Number(todayInVietnam().slice(0, 4));
     const lastSerial = async () => (await t.query<{ last: number }>(`SELECT last FROM certificate_serial_counters WHERE issuer_key = 'BNV' AND year = $1`, [year]))[0]?.last ?? 0;
+    await signTemplate(fx.session.id);
     const before = await lastSerial();
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
@@ -637,6 +854,7 @@ describe('certificates', () => {
   it('runs a large session as a chain of batch jobs; a second copy of a batch that already committed issues nothing', async () => {
     const fx = await createEnrolledSessionFixture(t, 30, { days: 1, title: 'Lớp cấp theo lô' });
     for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
     const url = `/sessions/${fx.session.id}/certificates`;
     expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
     const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);

@@ -21,7 +21,7 @@ export class CertificateCancellationCheck implements OnModuleInit {
         if (cert) throw new ConflictException(`Học viên đã được cấp giấy chứng nhận số ${cert.serial}. Hãy thu hồi giấy chứng nhận (ghi rõ lý do) trước khi hủy đăng ký.`);
         return;
       }
-      const valid = await this.repo.validForSession(sessionId, m);
+      const valid = (await this.repo.currentForSession(sessionId, m)).filter((c) => c.status === 'valid');
       if (valid.length) throw new ConflictException(`Lớp đã cấp ${valid.length} giấy chứng nhận còn hiệu lực. Hãy thu hồi các giấy chứng nhận (ghi rõ lý do) trước khi hủy lớp.`);
     });
   }

@@ -23,7 +23,12 @@ export interface EligibilityRow extends Eligibility {
   enrollmentId: string;
   traineeId: string;
   fullName: string;
+  /** The valid certificate. */
   certificate: { id: string; serial: string } | null;
+  /** Without a valid one, the certificate that was revoked: given again only by "Cấp lại" with a reason. */
+  revoked: { id: string; serial: string; reason: string | null } | null;
+  /** Eligible, with no valid and no revoked certificate: what "Cấp tất cả" issues. */
+  pending: boolean;
 }
 
 /** Eligibility, issuing, revoking and reissuing; every serial is taken inside the issuing transaction. */
@@ -65,11 +70,18 @@ export class CertificateIssuingService {
   private async previewFor(session: TrainingSession, manager?: EntityManager): Promise<EligibilityRow[]> {
     const [decided, people] = [await this.evaluate(session, manager), await this.repo.enrolmentsOfSession(session.id, manager)];
     const byId = new Map(people.map((p) => [p.enrollmentId, p]));
-    const validByEnrolment = new Map((await this.repo.validForSession(session.id, manager)).map((c) => [c.enrollmentId, c]));
+    const current = new Map((await this.repo.currentForSession(session.id, manager)).map((c) => [c.enrollmentId, c]));
     return decided.map((d) => {
-      const valid = validByEnrolment.get(d.enrollmentId);
-      return { ...d, fullName: byId.get(d.enrollmentId)?.fullName ?? '', certificate: valid ? { id: valid.id, serial: valid.serial } : null };
+      const c = current.get(d.enrollmentId);
+      const certificate = c?.status === 'valid' ? { id: c.id, serial: c.serial } : null;
+      const revoked = c?.status === 'revoked' ? { id: c.id, serial: c.serial, reason: c.revokeReason } : null;
+      return { ...d, fullName: byId.get(d.enrollmentId)?.fullName ?? '', certificate, revoked, pending: d.eligible && !c };
     });
+  }
+
+  /** How many enrolments "Cấp tất cả" would issue now (eligible, no valid or revoked certificate). */
+  async pendingCount(session: TrainingSession, manager?: EntityManager): Promise<number> {
+    return (await this.previewFor(session, manager)).filter((r) => r.pending).length;
   }
 
   /** Issues one certificate. Refuses ineligible enrolments unless an override reason is written. */
@@ -91,18 +103,22 @@ export class CertificateIssuingService {
     }
   }
 
-  /** The session, refused if it cannot have certificates (read before a batch's transaction: the embedded database has one connection). */
+  /**
+   * The session, refused if it cannot have certificates now (cancelled, draft, no signer in the
+   * settings). Read before a batch's transaction: the embedded database has one connection.
+   */
   async issuableSession(sessionId: string): Promise<TrainingSession> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     this.assertIssuable(session);
+    await this.templates.assertReadyToIssue(session);
     return session;
   }
 
-  /** Issues up to `limit` eligible enrolments that have no valid certificate yet, in the caller's transaction; returns how many. */
+  /** Issues up to `limit` pending enrolments (eligible, no valid or revoked certificate), in the caller's transaction; returns how many. */
   async issueEligibleBatch(m: EntityManager, session: TrainingSession, actorId: string | null, limit: number): Promise<number> {
     // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
     await this.repo.lockSessionIssuing(session.id, m);
-    const rows = (await this.previewFor(session, m)).filter((r) => r.eligible && !r.certificate);
+    const rows = (await this.previewFor(session, m)).filter((r) => r.pending);
     let n = 0;
     for (const r of rows.slice(0, limit)) {
       await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
@@ -123,17 +139,26 @@ export class CertificateIssuingService {
     actorId: string | null,
     overrideReason: string | null,
     elig: Eligibility,
-    replacing?: Certificate,
+    previous?: { certificate: Certificate; reason: string },
   ): Promise<Certificate> {
     await this.repo.lockEnrolment(enrollmentId, m);
     const person = await this.repo.enrolment(enrollmentId, m);
     if (!person || person.sessionId !== session.id || person.enrollmentStatus === 'cancelled') {
       throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
     }
-    if (!replacing && (await this.repo.findValidForEnrolment(enrollmentId, m))) {
+    // On a reissue of a valid certificate, that one is already marked replaced.
+    if (await this.repo.findValidForEnrolment(enrollmentId, m)) {
       throw new ConflictException('Học viên này đã có giấy chứng nhận còn hiệu lực. Muốn cấp lại, hãy dùng chức năng "Cấp lại".');
     }
-    const template = await this.templates.effective(session, m);
+    if (!previous) {
+      const revoked = await this.repo.findRevokedForEnrolment(enrollmentId, m);
+      if (revoked) {
+        throw new ConflictException(
+          `Giấy chứng nhận số ${revoked.serial} của học viên này đã bị thu hồi${revoked.revokeReason ? ` (${revoked.revokeReason})` : ''}. Muốn cấp giấy mới, hãy mở giấy đó, dùng "Cấp lại" và ghi lý do.`,
+        );
+      }
+    }
+    const template = await this.templates.assertReadyToIssue(session, m);
     const issueDate = todayInVietnam();
     const year = Number(issueDate.slice(0, 4));
     const issuerKey = template.issuerCode;
@@ -162,12 +187,12 @@ export class CertificateIssuingService {
     await this.audit.record(
       {
         actorId,
-        action: replacing ? 'certificate.reissue' : overrideReason ? 'certificate.override' : 'certificate.issue',
+        action: previous ? 'certificate.reissue' : overrideReason ? 'certificate.override' : 'certificate.issue',
         entity: 'certificate',
         entityId: cert.id,
-        oldValue: replacing ? { id: replacing.id, serial: replacing.serial } : null,
+        oldValue: previous ? { id: previous.certificate.id, serial: previous.certificate.serial, status: previous.certificate.status } : null,
         newValue: { serial, enrollmentId, eligible: elig.eligible, rule: elig.reason },
-        note: overrideReason,
+        note: previous ? previous.reason : overrideReason,
       },
       m,
     );
@@ -217,7 +242,13 @@ export class CertificateIssuingService {
     });
   }
 
-  /** Replaces a valid certificate by a new one (new serial, current trainee and template data). */
+  /**
+   * "Cấp lại": a new certificate (new serial, current trainee and template data) in place of a
+   * valid one, which becomes replaced, or of a revoked one, which stays revoked (with its reason)
+   * and points to the new one. The only way a revoked enrolment gets a certificate again: the
+   * reason is written and audited, and, if the trainee no longer meets the rule, it is also the
+   * new certificate's override reason.
+   */
   async reissue(id: string, reason: string, actorId: string | null): Promise<Certificate> {
     const why = cleanText(reason);
     if (!why) throw new BadRequestException('Hãy ghi lý do cấp lại.');
@@ -228,10 +259,18 @@ export class CertificateIssuingService {
     try {
       return await this.inTransaction(async (m) => {
         const old = await this.repo.lockById(id, m);
-        if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực.');
+        if (old?.status === 'revoked') {
+          if (old.replacedById) throw new ConflictException('Giấy chứng nhận đã thu hồi này đã được cấp lại rồi.');
+          const elig = (await this.evaluate(session, m)).find((d) => d.enrollmentId === old.enrollmentId);
+          if (!elig) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
+          const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, elig.eligible ? null : why, elig, { certificate: old, reason: why });
+          await this.repo.update(id, { replacedById: fresh.id }, m);
+          return fresh;
+        }
+        if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực hoặc đã bị thu hồi.');
         await this.repo.update(id, { status: 'replaced' }, m);
         const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, missingTopics: [], reason: `Cấp lại thay số ${old.serial}: ${why}` };
-        const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, old);
+        const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, { certificate: old, reason: why });
         await this.repo.update(id, { replacedById: fresh.id, revokeReason: why }, m);
         return fresh;
       });

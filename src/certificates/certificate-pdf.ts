@@ -11,7 +11,7 @@ import { dateLine, dmy } from './certificate-rules';
  */
 export const PAGE = { width: 841.89, height: 595.28 };
 /** Where the QR code is drawn (points, from the top-left corner). */
-export const QR_BOX = { x: 62, y: 430, size: 96 };
+export const QR_BOX = { x: 62, y: 424, size: 96 };
 
 export interface CertificateImage {
   data: Buffer | Uint8Array;
@@ -172,7 +172,29 @@ export function drawCertificatePage(doc: PdfDoc, c: CertificateContent, logo?: C
   doc.font('serif-bold').fontSize(14).text(nfc(c.signerName), signX, 535, { width: signW, align: 'center' });
 
   drawQr(doc, c.verifyUrl, QR_BOX.x, QR_BOX.y, QR_BOX.size);
-  doc.font('serif-italic').fontSize(7.5).fillColor(ink).text('Quét mã QR để xác thực giấy chứng nhận', QR_BOX.x - 12, QR_BOX.y + QR_BOX.size + 6, { width: QR_BOX.size + 24, align: 'center' });
+  // The code in print under the QR code, for a photocopy or a reader without a camera.
+  const { code, address } = verificationOf(c.verifyUrl);
+  const capX = QR_BOX.x + QR_BOX.size / 2 - 80;
+  const capW = 160;
+  doc.font('serif-italic').fontSize(7.5).fillColor(ink).text('Mã xác thực', capX, QR_BOX.y + QR_BOX.size + 3, { width: capW, align: 'center' });
+  doc.font('sans-bold').fontSize(9.5).text(code ? groupCode(code) : '(riêng cho từng giấy)', capX, doc.y + 0.5, { width: capW, align: 'center', characterSpacing: code ? 0.4 : 0 });
+  doc.font('serif-italic').fontSize(7.5).text(`Kiểm tra tại ${address}`, capX, doc.y + 0.5, { width: capW, align: 'center', lineBreak: false, ellipsis: true });
+}
+
+/**
+ * The verification code and the short address of the check page, taken from the URL in the QR
+ * code ("https://taphuan.example.vn/verify/ABC…" → "taphuan.example.vn/verify"), so that
+ * certificates stored before the code was printed render it too. The sample has no code.
+ */
+export function verificationOf(verifyUrl: string): { code: string | null; address: string } {
+  const m = /^(.*)\/([0-9A-HJKMNP-TV-Z]{20})$/.exec(verifyUrl);
+  const base = m ? m[1] : verifyUrl;
+  return { code: m ? m[2] : null, address: base.replace(/^https?:\/\//, '') };
+}
+
+/** "ABCDEFGHJKMNPQRSTVWX" → "ABCDE FGHJK MNPQR STVWX": easier to read out and type (the check ignores the spaces). */
+export function groupCode(code: string): string {
+  return code.match(/.{1,5}/g)!.join(' ');
 }
 
 /** One certificate as a PDF file. */

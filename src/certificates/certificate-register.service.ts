@@ -50,6 +50,7 @@ async function writeRegister(out: Writable, s: { title: string; startDate: strin
   for (const [i, c] of certificates.entries()) {
     const notes: string[] = [];
     if (c.status === 'revoked') notes.push(`Thu hồi ngày ${formatDate(c.revokedAt)}${c.revokeReason ? `: ${c.revokeReason}` : ''}`);
+    if (c.status === 'revoked' && c.replacedBy) notes.push(`Cấp lại bằng giấy số ${c.replacedBy.serial}`);
     if (c.status === 'replaced') notes.push(`Thay bằng giấy số ${c.replacedBy?.serial ?? '?'}${c.revokeReason ? ` (${c.revokeReason})` : ''}`);
     ws.addRow([
       i + 1,

@@ -9,6 +9,12 @@ import { CertificatesRepository } from './certificates.repository';
 
 export const ISSUE_RUN_JOB = 'certificates.issue-run';
 
+/** What a submit of "Cấp tất cả" led to: a new run, the run already under way, or nothing to issue (run null). */
+export interface RunStart {
+  run: CertificateRun | null;
+  started: boolean;
+}
+
 /** One batch of a run. */
 export interface IssueRunJob {
   runId: string;
@@ -51,15 +57,34 @@ export class CertificateRunsService implements OnModuleInit {
     });
   }
 
-  /** Queues a run for every eligible enrolment without a certificate; the page shows its progress. */
-  async start(sessionId: string, actorId: string | null): Promise<CertificateRun> {
-    const rows = await this.issuing.preview(sessionId);
-    const total = rows.filter((r) => r.eligible && !r.certificate).length;
+  /**
+   * Queues a run for every pending enrolment; the page shows its progress. A submit while a run of
+   * the session is queued or running (a double click on a weak connection) gets that run back, and
+   * a submit with nothing pending creates nothing: an empty run would show "0 / n giấy (đã xong)".
+   * Two submits at once go in turn on a lock, so the second sees the first's run.
+   */
+  async start(sessionId: string, actorId: string | null): Promise<RunStart> {
+    const session = await this.issuing.issuableSession(sessionId);
     return this.ds.transaction(async (m) => {
+      await this.repo.lockSessionRunStart(sessionId, m);
+      const active = await this.repo.activeRun(sessionId, this.staleRunSeconds(), m);
+      if (active) return { run: active, started: false };
+      const total = await this.issuing.pendingCount(session, m);
+      if (total === 0) return { run: null, started: false };
       const run = await this.repo.createRun({ sessionId, status: 'queued', total, done: 0, createdById: actorId }, m);
       await this.jobs.send(ISSUE_RUN_JOB, { runId: run.id, after: 0 } satisfies IssueRunJob, { manager: m });
-      return run;
+      return { run, started: true };
     });
+  }
+
+  /**
+   * A queued or running run that has not moved for this long is taken as dead (its job lost), so
+   * that it cannot hold "Cấp tất cả" back for ever: every batch moves it, and a batch whose worker
+   * died is retried within about two expiries. A second run beside a live one would still issue
+   * nothing twice (batches of a session go in turn and skip what is issued).
+   */
+  private staleRunSeconds(): number {
+    return Math.max(600, 10 * this.config.certificateRun.batchExpireSeconds);
   }
 
   latest(sessionId: string): Promise<CertificateRun | null> {

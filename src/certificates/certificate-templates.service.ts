@@ -17,6 +17,10 @@ import { UpdateCertificateSettingsDto } from './dto/update-certificate-settings.
 
 const MAX_LOGO_BYTES = 1024 * 1024;
 const NOT_A_TOPIC_OF_SESSION = 'Chuyên đề bắt buộc phải là chuyên đề trong chương trình của lớp này.';
+const SIGNER_NAME_REQUIRED = 'Hãy nhập họ tên người ký.';
+/** Said when issuing is refused, and on the page before anyone clicks. */
+export const NO_SIGNER_MESSAGE =
+  'Chưa cấp được giấy chứng nhận: mẫu giấy chưa có họ tên người ký. Hãy điền chức danh, họ tên người ký trong phần "Mẫu giấy chứng nhận và điều kiện cấp" và bấm "Lưu mẫu".';
 
 /** A topic the rule form offers, with when it is taught ("Sáng 25/09/2025"; null while not scheduled). */
 export interface RuleTopicChoice {
@@ -69,6 +73,16 @@ export class CertificateTemplatesService {
     return (await this.repo.findTemplate(session.id, manager)) ?? this.defaults(session);
   }
 
+  /**
+   * Refuses to issue while the settings have no signer: the default template has an empty name
+   * under a generic title, and a certificate printed so can only be fixed by reissuing it (new serial).
+   */
+  async assertReadyToIssue(session: TrainingSession, manager?: EntityManager): Promise<CertificateTemplate> {
+    const template = await this.effective(session, manager);
+    if (!readyToIssue(template)) throw new BadRequestException(NO_SIGNER_MESSAGE);
+    return template;
+  }
+
   async forSession(sessionId: string): Promise<{ session: TrainingSession; template: CertificateTemplate; saved: boolean }> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
     const saved = await this.repo.findTemplate(sessionId);
@@ -114,6 +128,7 @@ export class CertificateTemplatesService {
       placeName: cleanText(dto.placeName),
       serialFormat,
     };
+    if (!next.signerName) throw new FormRejectedException({ signerName: [SIGNER_NAME_REQUIRED] }, SIGNER_NAME_REQUIRED);
     const rule = { minAttendancePercent: dto.minAttendancePercent, excusedCounts: dto.excusedCounts === 'on' || dto.excusedCounts === 'true' };
     const topicIds = [...new Set(dto.requiredTopicIds)];
     try {
@@ -175,6 +190,11 @@ export class CertificateTemplatesService {
     }
     await this.audit.record({ actorId, action: 'certificate.logo', entity: 'training_session', entityId: sessionId, newValue: { logo: file ? file.size : null } });
   }
+}
+
+/** Whether certificates may be issued with these settings (a signer's name is written). */
+export function readyToIssue(t: CertificateTemplate): boolean {
+  return !!t.signerName?.trim();
 }
 
 function imageMime(b: Buffer): string | null {

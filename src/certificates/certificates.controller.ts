@@ -58,8 +58,10 @@ export class CertificatesController {
 
   @Post('sessions/:id/certificates/issue-all')
   async issueAll(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const run = await this.runs.start(id, user.id);
-    flash(req, 'success', `Đang cấp giấy chứng nhận cho ${run.total} học viên đủ điều kiện. Tiến độ hiển thị bên dưới.`);
+    const { run, started } = await this.runs.start(id, user.id);
+    if (!run) flash(req, 'info', 'Không còn học viên đủ điều kiện nào chờ cấp giấy chứng nhận: không tạo lượt cấp mới.');
+    else if (!started) flash(req, 'info', `Lượt cấp giấy chứng nhận trước đang chạy (${run.done}/${run.total} giấy): không tạo lượt mới. Tiến độ hiển thị bên dưới.`);
+    else flash(req, 'success', `Đang cấp giấy chứng nhận cho ${run.total} học viên đủ điều kiện. Tiến độ hiển thị bên dưới.`);
     res.redirect(303, `/sessions/${id}/certificates#tien-do`);
   }
 

@@ -19,6 +19,14 @@ export interface EnrolmentPerson {
   provinceName: string | null;
 }
 
+export interface CurrentCertificate {
+  id: string;
+  enrollmentId: string;
+  serial: string;
+  status: 'valid' | 'revoked';
+  revokeReason: string | null;
+}
+
 export interface CertificateListRow {
   id: string;
   enrollmentId: string;
@@ -129,8 +137,23 @@ export class CertificatesRepository {
     return this.m(manager).findOneBy(Certificate, { enrollmentId, status: 'valid' });
   }
 
-  validForSession(sessionId: string, manager?: EntityManager): Promise<{ id: string; enrollmentId: string; serial: string }[]> {
-    return this.m(manager).query(`SELECT id, enrollment_id AS "enrollmentId", serial FROM certificates WHERE session_id = $1 AND status = 'valid'`, [sessionId]);
+  /** The latest revoked certificate of an enrolment (a revoked certificate is given again only by "Cấp lại"). */
+  async findRevokedForEnrolment(enrollmentId: string, manager?: EntityManager): Promise<{ id: string; serial: string; revokeReason: string | null } | null> {
+    const rows = await this.m(manager).query(
+      `SELECT id, serial, revoke_reason AS "revokeReason" FROM certificates WHERE enrollment_id = $1 AND status = 'revoked' ORDER BY issued_at DESC, id LIMIT 1`,
+      [enrollmentId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Per enrolment of the session: its valid certificate, or else its latest revoked one. */
+  currentForSession(sessionId: string, manager?: EntityManager): Promise<CurrentCertificate[]> {
+    return this.m(manager).query(
+      `SELECT DISTINCT ON (enrollment_id) id, enrollment_id AS "enrollmentId", serial, status, revoke_reason AS "revokeReason"
+         FROM certificates WHERE session_id = $1 AND status IN ('valid', 'revoked')
+        ORDER BY enrollment_id, (status = 'valid') DESC, issued_at DESC, id`,
+      [sessionId],
+    );
   }
 
   /** Certificates of a session in serial order (all statuses, or only valid ones). */
@@ -189,6 +212,22 @@ export class CertificatesRepository {
 
   findRun(id: string, manager?: EntityManager): Promise<CertificateRun | null> {
     return this.m(manager).findOneBy(CertificateRun, { id });
+  }
+
+  /** Transaction-scoped lock so that two starts of a run for one session (a double submit) go in turn. */
+  async lockSessionRunStart(sessionId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('certificate-runs:' || $1))`, [sessionId]);
+  }
+
+  /** The session's run still queued or running that moved within the last `freshSeconds` (an older one is taken as dead). */
+  async activeRun(sessionId: string, freshSeconds: number, manager: EntityManager): Promise<CertificateRun | null> {
+    return manager
+      .createQueryBuilder(CertificateRun, 'r')
+      .where('r.sessionId = :sessionId', { sessionId })
+      .andWhere(`r.status IN ('queued', 'running')`)
+      .andWhere(`r.updatedAt > now() - make_interval(secs => :fresh)`, { fresh: freshSeconds })
+      .orderBy('r.createdAt', 'DESC')
+      .getOne();
   }
 
   latestRun(sessionId: string): Promise<CertificateRun | null> {

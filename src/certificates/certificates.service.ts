@@ -6,7 +6,7 @@ import { TrainingSessionsService } from '../training-sessions/training-sessions.
 import { Certificate, CERTIFICATE_STATUS_LABELS } from './certificate.entity';
 import { CertificateRun } from './certificate-run.entity';
 import { CertificateIssuingService, EligibilityRow } from './certificate-issuing.service';
-import { CertificateTemplatesService } from './certificate-templates.service';
+import { CertificateTemplatesService, NO_SIGNER_MESSAGE, readyToIssue } from './certificate-templates.service';
 import { CertificateRunsService } from './certificate-runs.service';
 import { CertificatesRepository } from './certificates.repository';
 
@@ -44,11 +44,14 @@ export class CertificatesService {
       requiredTopics: topicChoices.filter((t) => t.required),
       template,
       templateSaved: saved,
+      // Said before anyone clicks: issuing is refused until the settings name the signer.
+      noSigner: readyToIssue(template) ? null : NO_SIGNER_MESSAGE,
       hasLogo: !!(await this.templates.logo(sessionId)),
       rows,
       eligibleCount: rows.filter((r) => r.eligible).length,
-      pendingCount: rows.filter((r) => r.eligible && !r.certificate).length,
+      pendingCount: rows.filter((r) => r.pending).length,
       issuedCount: rows.filter((r) => r.certificate).length,
+      revokedCount: rows.filter((r) => r.revoked).length,
       certificates: certificates.map((c) => ({ ...c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status] })),
       run: run ? progressOf(run) : null,
       cancelled: session.status === 'cancelled',

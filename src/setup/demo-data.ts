@@ -21,6 +21,21 @@ export const DEMO_SESSION = {
     'Hướng dẫn triển khai, thực hiện một số nội dung, nhiệm vụ được phân công liên quan đến ngành Nội vụ trong Chương trình; giải đáp những khó khăn, vướng mắc liên quan trực tiếp đến cấp xã, phường khi thực hiện mô hình chính quyền địa phương hai cấp. Dành cho cán bộ, công chức cấp xã của 15 tỉnh miền núi phía Bắc.',
 };
 
+/**
+ * The demo course's certificate settings, saved so that certificates can be issued at once
+ * (issuing is refused until a signer is named). The signer is fictional.
+ */
+export const DEMO_CERTIFICATE = {
+  issuerParent: 'Bộ Nội vụ',
+  issuerName: 'Vụ Chính quyền địa phương',
+  issuerCode: 'BNV',
+  serialFormat: '{n}/{year}/GCN-BNV',
+  wording: 'Đã hoàn thành khóa tập huấn',
+  placeName: 'Lai Châu',
+  signerTitle: 'Vụ trưởng',
+  signerName: 'Trần Quốc Khải',
+};
+
 export const DEMO_LECTURERS = [
   { email: 'bcv.nguyenvanthanh@taphuan.local', fullName: 'Nguyễn Văn Thành', title: 'Vụ Chính quyền địa phương, Bộ Nội vụ' },
   { email: 'bcv.hoangthilan@taphuan.local', fullName: 'Hoàng Thị Lan', title: 'Vụ Công tác dân tộc, Bộ Nội vụ' },

@@ -8,10 +8,11 @@ import { Sitting } from '../training-sessions/sitting.entity';
 import { AgendaKind, Topic } from '../training-sessions/topic.entity';
 import { Trainee } from '../trainees/trainee.entity';
 import { Enrollment } from '../enrollments/enrollment.entity';
+import { CertificateTemplate } from '../certificates/certificate-template.entity';
 import { User } from '../users/user.entity';
 import { foldForSearch } from '../common/text/vietnamese';
 import { newToken } from '../common/tokens';
-import { DEMO_AGENDA, DEMO_LECTURERS, DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SESSION, DEMO_TRAINEES } from './demo-data';
+import { DEMO_AGENDA, DEMO_CERTIFICATE, DEMO_LECTURERS, DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SESSION, DEMO_TRAINEES } from './demo-data';
 
 const SETUP_LOCK_KEY = 7_351_004_212;
 
@@ -69,6 +70,7 @@ export class SetupService {
       minAttendancePercent: 75,
       createdById: organiser.id,
     });
+    await m.getRepository(CertificateTemplate).insert({ sessionId: session.id, ...DEMO_CERTIFICATE });
     const days = [DEMO_SESSION.startDate, DEMO_SESSION.endDate];
     const sittings = new Map<string, Sitting>();
     for (const date of days) {

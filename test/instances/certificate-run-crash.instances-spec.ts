@@ -50,6 +50,12 @@ describeOnPg('a bulk certificate run whose process is killed', () => {
   it('resumes on another process: every eligible enrolment has exactly one certificate, serials 1..N', async () => {
     const { sessionId, sittingId } = await seedTodaysSitting(db, 'Lớp cấp giấy bị ngắt');
     const enrolments = await seedEnrolments(db, sessionId, N);
+    // Issuing is refused until the settings name the signer.
+    await db.query(
+      `INSERT INTO certificate_templates (session_id, issuer_name, issuer_code, signer_title, signer_name, wording, place_name, serial_format)
+       VALUES ($1, 'Bộ Nội vụ', 'BNV', 'Vụ trưởng', 'Nguyễn Văn Ký', 'Đã hoàn thành khóa tập huấn', 'Lai Châu', '{n}/{year}/GCN-BNV')`,
+      [sessionId],
+    );
     await db.query(
       `INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) SELECT id, $2, 'present', now(), 'roster' FROM enrollments WHERE session_id = $1`,
       [sessionId, sittingId],
