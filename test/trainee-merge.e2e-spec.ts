@@ -58,7 +58,14 @@ describe('trainee merge: what follows the person', () => {
       expect((await submitForm(organiser, `/certificates/${c.id}`, `/certificates/${c.id}/revoke`, { reason: 'Cấp trùng cho hồ sơ lặp' })).status).toBe(303);
       expect((await t.query<{ status: string }>(`SELECT status FROM certificates WHERE id = $1`, [c.id]))[0].status).toBe('revoked');
     };
-    return { ...fx, issue, revoke };
+    /** A revoked certificate is given again only by re-issuing it, with a reason. */
+    const reissue = async (c: Cert) => {
+      expect((await submitForm(organiser, `/certificates/${c.id}`, `/certificates/${c.id}/reissue`, { reason: 'Cấp lại đúng hồ sơ' })).status).toBe(303);
+      const [fresh] = await t.query<Cert>(`SELECT ${CERT} FROM certificates WHERE enrollment_id = $1 AND status = 'valid'`, [c.enrollment_id]);
+      expect(fresh).toBeDefined();
+      return fresh;
+    };
+    return { ...fx, issue, revoke, reissue };
   }
   type Cert = { id: string; enrollment_id: string; trainee_id: string; serial: string; verification_code: string; status: string };
   const CERT = 'id, enrollment_id, trainee_id, serial, verification_code, status';
@@ -85,7 +92,7 @@ describe('trainee merge: what follows the person', () => {
     const mistaken = await shared.issue(eOther.id);
     await shared.revoke(mistaken);
     const revoked = await certById(mistaken.id);
-    const valid = await shared.issue(eOther.id);
+    const valid = await shared.reissue(mistaken);
     const elsewhere = await alone.issue(eAlone.id);
     const portal = await portalOf(keep, 'dua.sung@example.vn');
     expect(pageText((await portal.agent.get('/portal/certificates').expect(200)).text)).toContain('Bạn chưa có giấy chứng nhận nào.');
