@@ -508,6 +508,16 @@ describe('certificates', () => {
       expect(pageText((await t.agent().get(`/verify/${fresh.verification_code}`)).text)).toContain('đã bị thu hồi');
       const audit = await t.query<{ action: string; note: string }>(`SELECT action, note FROM audit_log WHERE entity = 'certificate' AND entity_id = $1 ORDER BY id`, [fresh.id]);
       expect(audit.map((a) => a.action)).toEqual(['certificate.reissue', 'certificate.revoke']);
+      // The trainee no longer downloads the revoked one nor the replaced one (410, in Vietnamese); staff still do, for the record.
+      const gone = await traineeAgent.get(`/portal/certificates/${fresh.id}.pdf`);
+      expect(gone.status).toBe(410);
+      expect(gone.headers['content-type']).toMatch(/text\/html/);
+      expect(pageText(gone.text)).toContain('Giấy chứng nhận này đã bị thu hồi nên không còn tải được.');
+      const replaced = await traineeAgent.get(`/portal/certificates/${cert.id}.pdf`);
+      expect(replaced.status).toBe(410);
+      expect(pageText(replaced.text)).toContain('đã được cấp lại nên bản cũ không còn giá trị');
+      expect(pageText((await traineeAgent.get('/portal/certificates').expect(200)).text)).toContain('Đã thu hồi');
+      expect((await pdfText(bodyOf(await getPdf(organiser, `/certificates/${fresh.id}.pdf`).expect(200)))).normalize('NFC')).toContain('Vàng Thị Mỷ');
       // A revoked certificate cannot be revoked again.
       const again = await submitForm(organiser, `/certificates/${cert.id}`, `/certificates/${fresh.id}/revoke`, { reason: 'x' });
       expect(again.status).toBe(303);

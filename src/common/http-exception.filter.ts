@@ -10,6 +10,7 @@ const ERROR_TITLES: Record<number, string> = {
   403: 'Không có quyền truy cập',
   404: 'Không tìm thấy trang',
   409: 'Xung đột dữ liệu',
+  410: 'Không còn hiệu lực',
   413: 'Tệp quá lớn',
   415: 'Loại tệp không được chấp nhận',
   422: 'Không thể xử lý yêu cầu',
