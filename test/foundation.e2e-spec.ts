@@ -70,6 +70,47 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(row.hits).toBe(t.config.loginRateLimit.limit + 1);
   });
 
+  it('counts one phone however it is written, and says so in Vietnamese with Retry-After', async () => {
+    const trainee = await createUser(t, 'trainee', { phone: '0912345601' });
+    const spellings = ['0912345601', '0912 345 601', '+84912345601', '84912345601', '0912.345.601', ' 0912-345-601 ', '+84 912 345 601', '(091) 2345601'];
+    const agent = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < t.config.loginRateLimit.limit + 1; i++) {
+      statuses.push((await submitForm(agent, '/login', '/login', { login: spellings[i % spellings.length], password: `wrong-${i}` })).status);
+    }
+    expect(statuses.slice(0, t.config.loginRateLimit.limit).every((s) => s === 303)).toBe(true);
+    const page = await submitForm(agent, '/login', '/login', { login: '+84 912 345 601', password: trainee.password });
+    expect(page.status).toBe(429);
+    expect(pageText(page.text)).toContain('Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.');
+    expect(page.text).not.toMatch(/ThrottlerException|Too Many Requests/);
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+    const json = await agent.post('/login').set('Accept', 'application/json').set('x-csrf-token', csrfFrom((await agent.get('/login')).text)).send({ login: '0912 345 601', password: 'x' });
+    expect(json.status).toBe(429);
+    expect(json.body).toEqual({ statusCode: 429, error: 'Quá nhiều yêu cầu', message: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.' });
+    // Another account from the same address is not held up by this one.
+    await login(t.agent(), ADMIN.email, ADMIN.password);
+  });
+
+  describe('per client address, whatever the login', () => {
+    let small: TestApp;
+    beforeAll(async () => {
+      small = await bootApp({ LOGIN_ADDRESS_RATE_LIMIT: '12' });
+    });
+    afterAll(async () => {
+      await small.close();
+    });
+
+    it('refuses the attempt past LOGIN_ADDRESS_RATE_LIMIT from one address, even for a new name each time', async () => {
+      const agent = small.agent();
+      const statuses: number[] = [];
+      for (let i = 0; i < 13; i++) statuses.push((await submitForm(agent, '/login', '/login', { login: `nobody${i}@test.local`, password: 'wrong-password' })).status);
+      expect(statuses.slice(0, 12).every((s) => s === 303)).toBe(true);
+      expect(statuses[12]).toBe(429);
+      const [row] = await small.query<{ hits: number }>(`SELECT max(hits)::int AS hits FROM rate_limits WHERE key LIKE 'login-address:%'`);
+      expect(row.hits).toBe(13);
+    });
+  });
+
   it('says a wrong password in Vietnamese and keeps the login name', async () => {
     const agent = t.agent();
     const res = await submitForm(agent, '/login', '/login', { login: 'nobody@test.local', password: 'nope-nope' });

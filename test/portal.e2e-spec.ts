@@ -127,6 +127,28 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(pageText((await chu.get('/portal')).text)).toContain('Hội nghị tập huấn chuyển đổi số');
   });
 
+  it('rate-limits activation: codes cannot be guessed one after another (429 in Vietnamese), however the phone is written', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Giàng A Đoán', email: null, phone: '0917000333' });
+    const e = await enrollFixture(t, session.id, trainee.id);
+    const url = `/sessions/${session.id}/enrollments`;
+    await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    const code = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    const spellings = ['0917000333', '0917 000 333', '+84917000333', '84 917 000 333'];
+    const guesser = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < t.config.loginRateLimit.limit; i++) statuses.push((await activate(guesser, spellings[i % spellings.length], `AAAA-${String(1000 + i).slice(-4)}`, 'mat-khau-doan-1')).status);
+    expect(statuses.every((s) => s === 303)).toBe(true);
+    // Past the limit even the right code waits: the guesser could not tell which one was right.
+    const limited = await activate(guesser, '+84 917 000 333', code, 'mat-khau-doan-1');
+    expect(limited.status).toBe(429);
+    expect(pageText(limited.text)).toContain('Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const [row] = await t.query<{ sign_in_code_hash: string | null }>(`SELECT sign_in_code_hash FROM users WHERE trainee_id = $1`, [trainee.id]);
+    expect(row.sign_in_code_hash).not.toBeNull(); // still unused
+    await expect(login(t.agent(), '0917000333', 'mat-khau-doan-1')).rejects.toThrow();
+  });
+
   it('refuses an account for a trainee with neither email nor phone, and an expired code', async () => {
     const { session } = await createSessionFixture(t, { status: 'published' });
     const nobody = await createTraineeFixture(t, { fullName: 'Vừ A Không', email: null, phone: null });

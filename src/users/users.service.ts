@@ -16,6 +16,16 @@ export const sha256 = (s: string): string => hash('sha256', s, 'hex');
 /** Sign-in codes are compared without spaces, dashes or case. */
 export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
 
+/**
+ * The account a typed login names: an email in lower case, or a phone in national form (0912 345 601,
+ * +84912345601 and 0912345601 are one login); null when it is neither. Sign-in, activation and the
+ * sign-in rate limit all use it.
+ */
+export function normaliseLogin(login: string): string | null {
+  const key = login.trim().toLowerCase();
+  return key.includes('@') ? key : normalisePhone(key);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -55,9 +65,8 @@ export class UsersService implements OnModuleInit {
 
   /** Checks a login (email, or phone for trainees) and password. Same cost whether or not the user exists. */
   async authenticate(login: string, password: string): Promise<User | null> {
-    const key = login.trim().toLowerCase();
-    const phone = normalisePhone(key);
-    const user = key.includes('@') ? await this.users.findByEmail(key) : phone ? await this.users.findByPhone(phone) : null;
+    const key = normaliseLogin(login);
+    const user = !key ? null : key.includes('@') ? await this.users.findByEmail(key) : await this.users.findByPhone(key);
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !ok || user.disabledAt) return null;
     await this.users.recordLogin(user.id);
@@ -140,10 +149,9 @@ export class UsersService implements OnModuleInit {
   /** Sets the password of the account with this login and unexpired sign-in code; the code is used up. Null if they do not match. */
   async activateWithCode(login: string, code: string, password: string): Promise<User | null> {
     const user = await this.users.findBySignInCodeHash(sha256(normaliseCode(code)));
-    const key = login.trim().toLowerCase();
-    const phone = normalisePhone(key);
+    const key = normaliseLogin(login);
     if (!user || !user.signInCodeExpiresAt || user.signInCodeExpiresAt.getTime() < Date.now()) return null;
-    if (user.email !== key && (!phone || user.phone !== phone)) return null;
+    if (!key || (user.email !== key && user.phone !== key)) return null;
     await this.setPassword(user.id, password);
     await this.users.recordLogin(user.id);
     await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id });
