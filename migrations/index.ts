@@ -12,6 +12,7 @@ import { Certificates1796006441627 } from './1796006441627-Certificates';
 import { RequiredTopics1796016497623 } from './1796016497623-RequiredTopics';
 import { RequiredTopicsOnTopics1796019221311 } from './1796019221311-RequiredTopicsOnTopics';
 import { LeanerImportAndEnrollments1796024198280 } from './1796024198280-LeanerImportAndEnrollments';
+import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RequiredTopics1796016497623,
   RequiredTopicsOnTopics1796019221311,
   LeanerImportAndEnrollments1796024198280,
+  SignInCodeUsedAt1796031415926,
 ];

@@ -193,6 +193,39 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(pageText((await agent.get('/').expect(200)).text)).toContain(org.user.fullName);
   });
 
+  it('ends the account\'s other sessions and its API token when the password is changed, keeping this one', async () => {
+    const org = await createUser(t, 'organiser');
+    const here = t.agent();
+    const lostPhone = t.agent();
+    const bystander = t.agent(); // someone else's session stays
+    await login(here, org.login, org.password);
+    await login(lostPhone, org.login, org.password);
+    await login(bystander, ADMIN.email, ADMIN.password);
+    const issued = await submitForm(lostPhone, '/account', '/account/api-token', {});
+    const token = issued.text.match(/id="api-token">([^<]+)</)![1];
+    await t.agent().get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const sessions = async () => Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM http_sessions WHERE sess->>'userId' = $1`, [org.user.id]))[0].n);
+    expect(await sessions()).toBe(2);
+
+    const wrong = await submitForm(here, '/account', '/account/password', { currentPassword: 'not-my-password', newPassword: 'mat-khau-moi-2025' });
+    expect(pageText((await here.get(wrong.headers.location)).text)).toContain('Mật khẩu hiện tại không đúng.');
+    await lostPhone.get('/account').expect(200); // nothing ended by a wrong attempt
+
+    const res = await submitForm(here, '/account', '/account/password', { currentPassword: org.password, newPassword: 'mat-khau-moi-2025' });
+    expect(res.status).toBe(303);
+    const page = pageText((await here.get('/account').expect(200)).text);
+    expect(page).toContain('Đã đổi mật khẩu. Tài khoản đã được đăng xuất khỏi các thiết bị khác. Mã API cũ đã bị thu hồi');
+    expect(await sessions()).toBe(1);
+    const gone = await lostPhone.get('/account');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/login/);
+    expect((await t.agent().get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    await bystander.get('/admin/users').expect(200);
+    await login(t.agent(), org.login, 'mat-khau-moi-2025');
+    const [audit] = await t.query<{ new_value: unknown }>(`SELECT new_value FROM audit_log WHERE action = 'user.password' AND entity_id = $1`, [org.user.id]);
+    expect(audit.new_value).toEqual({ otherSessionsEnded: 1, apiTokenRevoked: true });
+  });
+
   it('invalidates the session on logout', async () => {
     const agent = t.agent();
     await login(agent, ADMIN.email, ADMIN.password);
