@@ -13,6 +13,7 @@ import { RequiredTopics1796016497623 } from './1796016497623-RequiredTopics';
 import { RequiredTopicsOnTopics1796019221311 } from './1796019221311-RequiredTopicsOnTopics';
 import { LeanerImportAndEnrollments1796024198280 } from './1796024198280-LeanerImportAndEnrollments';
 import { CertificatesFollowMergedTrainees1796031000000 } from './1796031000000-CertificatesFollowMergedTrainees';
+import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RequiredTopicsOnTopics1796019221311,
   LeanerImportAndEnrollments1796024198280,
   CertificatesFollowMergedTrainees1796031000000,
+  SignInCodeUsedAt1796031415926,
 ];

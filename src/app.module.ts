@@ -27,6 +27,7 @@ import { PortalModule } from './portal/portal.module';
 import { QaModule } from './qa/qa.module';
 import { CertificatesModule } from './certificates/certificates.module';
 import { verifyThrottler } from './certificates/verify-throttler';
+import { loginThrottlers } from './auth/login-throttler.guard';
 
 @Global()
 @Module({})
@@ -48,7 +49,7 @@ export class AppModule {
         ThrottlerModule.forRootAsync({
           inject: [PgThrottlerStorage],
           useFactory: (storage: PgThrottlerStorage) => ({
-            throttlers: [{ name: 'login', ttl: config.loginRateLimit.ttlSeconds * 1000, limit: config.loginRateLimit.limit }, verifyThrottler(config.verifyRateLimit)],
+            throttlers: [...loginThrottlers(config), verifyThrottler(config.verifyRateLimit)],
             storage,
           }),
         }),

@@ -726,6 +726,16 @@ describe('certificates', () => {
       expect(history).toContain(`Cấp lại giấy chứng nhận · ${by}`);
       expect(history).toContain(`Thu hồi giấy chứng nhận · ${by}: Cấp nhầm`);
       expect(history).not.toContain('certificate.');
+      // The trainee no longer downloads the revoked one nor the replaced one (410, in Vietnamese); staff still do, for the record.
+      const gone = await traineeAgent.get(`/portal/certificates/${fresh.id}.pdf`);
+      expect(gone.status).toBe(410);
+      expect(gone.headers['content-type']).toMatch(/text\/html/);
+      expect(pageText(gone.text)).toContain('Giấy chứng nhận này đã bị thu hồi nên không còn tải được.');
+      const replaced = await traineeAgent.get(`/portal/certificates/${cert.id}.pdf`);
+      expect(replaced.status).toBe(410);
+      expect(pageText(replaced.text)).toContain('đã được cấp lại nên bản cũ không còn giá trị');
+      expect(pageText((await traineeAgent.get('/portal/certificates').expect(200)).text)).toContain('Đã thu hồi');
+      expect((await pdfText(bodyOf(await getPdf(organiser, `/certificates/${fresh.id}.pdf`).expect(200)))).normalize('NFC')).toContain('Vàng Thị Mỷ');
       // A revoked certificate cannot be revoked again.
       const again = await submitForm(organiser, `/certificates/${cert.id}`, `/certificates/${fresh.id}/revoke`, { reason: 'x' });
       expect(again.status).toBe(303);

@@ -70,6 +70,47 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(row.hits).toBe(t.config.loginRateLimit.limit + 1);
   });
 
+  it('counts one phone however it is written, and says so in Vietnamese with Retry-After', async () => {
+    const trainee = await createUser(t, 'trainee', { phone: '0912345601' });
+    const spellings = ['0912345601', '0912 345 601', '+84912345601', '84912345601', '0912.345.601', ' 0912-345-601 ', '+84 912 345 601', '(091) 2345601'];
+    const agent = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < t.config.loginRateLimit.limit + 1; i++) {
+      statuses.push((await submitForm(agent, '/login', '/login', { login: spellings[i % spellings.length], password: `wrong-${i}` })).status);
+    }
+    expect(statuses.slice(0, t.config.loginRateLimit.limit).every((s) => s === 303)).toBe(true);
+    const page = await submitForm(agent, '/login', '/login', { login: '+84 912 345 601', password: trainee.password });
+    expect(page.status).toBe(429);
+    expect(pageText(page.text)).toContain('Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.');
+    expect(page.text).not.toMatch(/ThrottlerException|Too Many Requests/);
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+    const json = await agent.post('/login').set('Accept', 'application/json').set('x-csrf-token', csrfFrom((await agent.get('/login')).text)).send({ login: '0912 345 601', password: 'x' });
+    expect(json.status).toBe(429);
+    expect(json.body).toEqual({ statusCode: 429, error: 'Quá nhiều yêu cầu', message: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.' });
+    // Another account from the same address is not held up by this one.
+    await login(t.agent(), ADMIN.email, ADMIN.password);
+  });
+
+  describe('per client address, whatever the login', () => {
+    let small: TestApp;
+    beforeAll(async () => {
+      small = await bootApp({ LOGIN_ADDRESS_RATE_LIMIT: '12' });
+    });
+    afterAll(async () => {
+      await small.close();
+    });
+
+    it('refuses the attempt past LOGIN_ADDRESS_RATE_LIMIT from one address, even for a new name each time', async () => {
+      const agent = small.agent();
+      const statuses: number[] = [];
+      for (let i = 0; i < 13; i++) statuses.push((await submitForm(agent, '/login', '/login', { login: `nobody${i}@test.local`, password: 'wrong-password' })).status);
+      expect(statuses.slice(0, 12).every((s) => s === 303)).toBe(true);
+      expect(statuses[12]).toBe(429);
+      const [row] = await small.query<{ hits: number }>(`SELECT max(hits)::int AS hits FROM rate_limits WHERE key LIKE 'login-address:%'`);
+      expect(row.hits).toBe(13);
+    });
+  });
+
   it('says a wrong password in Vietnamese and keeps the login name', async () => {
     const agent = t.agent();
     const res = await submitForm(agent, '/login', '/login', { login: 'nobody@test.local', password: 'nope-nope' });
@@ -150,6 +191,39 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(await expiry()).toBe(first);
     // The session is still the same signed-in one.
     expect(pageText((await agent.get('/').expect(200)).text)).toContain(org.user.fullName);
+  });
+
+  it('ends the account\'s other sessions and its API token when the password is changed, keeping this one', async () => {
+    const org = await createUser(t, 'organiser');
+    const here = t.agent();
+    const lostPhone = t.agent();
+    const bystander = t.agent(); // someone else's session stays
+    await login(here, org.login, org.password);
+    await login(lostPhone, org.login, org.password);
+    await login(bystander, ADMIN.email, ADMIN.password);
+    const issued = await submitForm(lostPhone, '/account', '/account/api-token', {});
+    const token = issued.text.match(/id="api-token">([^<]+)</)![1];
+    await t.agent().get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const sessions = async () => Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM http_sessions WHERE sess->>'userId' = $1`, [org.user.id]))[0].n);
+    expect(await sessions()).toBe(2);
+
+    const wrong = await submitForm(here, '/account', '/account/password', { currentPassword: 'not-my-password', newPassword: 'mat-khau-moi-2025' });
+    expect(pageText((await here.get(wrong.headers.location)).text)).toContain('Mật khẩu hiện tại không đúng.');
+    await lostPhone.get('/account').expect(200); // nothing ended by a wrong attempt
+
+    const res = await submitForm(here, '/account', '/account/password', { currentPassword: org.password, newPassword: 'mat-khau-moi-2025' });
+    expect(res.status).toBe(303);
+    const page = pageText((await here.get('/account').expect(200)).text);
+    expect(page).toContain('Đã đổi mật khẩu. Tài khoản đã được đăng xuất khỏi các thiết bị khác. Mã API cũ đã bị thu hồi');
+    expect(await sessions()).toBe(1);
+    const gone = await lostPhone.get('/account');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/login/);
+    expect((await t.agent().get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    await bystander.get('/admin/users').expect(200);
+    await login(t.agent(), org.login, 'mat-khau-moi-2025');
+    const [audit] = await t.query<{ new_value: unknown }>(`SELECT new_value FROM audit_log WHERE action = 'user.password' AND entity_id = $1`, [org.user.id]);
+    expect(audit.new_value).toEqual({ otherSessionsEnded: 1, apiTokenRevoked: true });
   });
 
   it('invalidates the session on logout', async () => {

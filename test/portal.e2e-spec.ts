@@ -127,6 +127,94 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(pageText((await chu.get('/portal')).text)).toContain('Hội nghị tập huấn chuyển đổi số');
   });
 
+  it('signs in an activation retried after a lost response (same code, login and password) for a short while, and only that', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Lớp thử gửi lại', status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Sùng Thị Gửi', email: null, phone: '0918000444' });
+    const e = await enrollFixture(t, session.id, trainee.id);
+    const url = `/sessions/${session.id}/enrollments`;
+    await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    const code = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    const hash = async () => (await t.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE trainee_id = $1`, [trainee.id]))[0].password_hash;
+
+    // The first request sets the password; its response never reaches the phone (no cookie kept).
+    expect((await activate(t.agent(), '0918000444', code, 'mat-khau-gui-1')).headers.location).toBe('/portal');
+    const set = await hash();
+    // The phone sends the same form again (the login written another way): signed in, nothing changed.
+    const phone = t.agent();
+    const retry = await activate(phone, '+84 918 000 444', code, 'mat-khau-gui-1');
+    expect(retry.headers.location).toBe('/portal');
+    expect(pageText((await phone.get('/portal').expect(200)).text)).toContain('Lớp thử gửi lại');
+    expect(await hash()).toBe(set);
+    // The same code with another password, or for another login, is still refused: the code is used.
+    expect((await activate(t.agent(), '0918000444', code, 'mat-khau-khac-9')).headers.location).toBe('/portal/activate');
+    expect((await activate(t.agent(), 'hoa.lo@example.vn', code, 'mat-khau-gui-1')).headers.location).toBe('/portal/activate');
+    expect(await hash()).toBe(set);
+    const audit = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = (SELECT id::text FROM users WHERE trainee_id = $1) AND action = 'user.activate'`, [trainee.id]);
+    expect(audit).toHaveLength(1);
+    // Past the window, the retry is refused like any used code.
+    await t.query(`UPDATE users SET sign_in_code_used_at = now() - interval '16 minutes' WHERE trainee_id = $1`, [trainee.id]);
+    const late = t.agent();
+    expect((await activate(late, '0918000444', code, 'mat-khau-gui-1')).headers.location).toBe('/portal/activate');
+    expect(pageText((await late.get('/portal/activate')).text)).toContain('mã đăng nhập không đúng');
+  });
+
+  it('uses a code once when two activations race, and a new code signs the account out of its earlier sessions', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Vàng A Đua', email: 'dua@example.vn' });
+    const e = await enrollFixture(t, session.id, trainee.id);
+    const url = `/sessions/${session.id}/enrollments`;
+    const newCode = async () => {
+      await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+      return pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    };
+    const code = await newCode();
+    const [a, b] = [t.agent(), t.agent()];
+    const [pa, pb] = await Promise.all([a.get('/portal/activate'), b.get('/portal/activate')]);
+    const post = (agent: Agent, token: string, password: string) =>
+      agent.post('/portal/activate').set('Referer', '/portal/activate').type('form').send({ login: 'dua@example.vn', code, password, _csrf: token });
+    const results = await Promise.all([post(a, csrfFrom(pa.text), 'mat-khau-dua-A'), post(b, csrfFrom(pb.text), 'mat-khau-dua-B')]);
+    const winners = results.map((r) => r.headers.location).filter((l) => l === '/portal');
+    expect(winners).toHaveLength(1);
+    const winner = results[0].headers.location === '/portal' ? 'mat-khau-dua-A' : 'mat-khau-dua-B';
+    const loser = winner === 'mat-khau-dua-A' ? 'mat-khau-dua-B' : 'mat-khau-dua-A';
+    await login(t.agent(), 'dua@example.vn', winner);
+    await expect(login(t.agent(), 'dua@example.vn', loser)).rejects.toThrow();
+
+    // The phone with the open session is lost; the organiser hands out a new code; activating with it ends that session.
+    const lost = t.agent();
+    await login(lost, 'dua@example.vn', winner);
+    await lost.get('/portal').expect(200);
+    const second = await newCode();
+    const fresh = t.agent();
+    expect((await activate(fresh, 'dua@example.vn', second, 'mat-khau-dua-moi')).headers.location).toBe('/portal');
+    await fresh.get('/portal').expect(200);
+    const out = await lost.get('/portal');
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toMatch(/^\/login/);
+  });
+
+  it('rate-limits activation: codes cannot be guessed one after another (429 in Vietnamese), however the phone is written', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Giàng A Đoán', email: null, phone: '0917000333' });
+    const e = await enrollFixture(t, session.id, trainee.id);
+    const url = `/sessions/${session.id}/enrollments`;
+    await submitForm(organiser, url, `${url}/${e.id}/account`, {});
+    const code = pageText((await organiser.get(url)).text).match(/Mã đăng nhập: ([A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+    const spellings = ['0917000333', '0917 000 333', '+84917000333', '84 917 000 333'];
+    const guesser = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < t.config.loginRateLimit.limit; i++) statuses.push((await activate(guesser, spellings[i % spellings.length], `AAAA-${String(1000 + i).slice(-4)}`, 'mat-khau-doan-1')).status);
+    expect(statuses.every((s) => s === 303)).toBe(true);
+    // Past the limit even the right code waits: the guesser could not tell which one was right.
+    const limited = await activate(guesser, '+84 917 000 333', code, 'mat-khau-doan-1');
+    expect(limited.status).toBe(429);
+    expect(pageText(limited.text)).toContain('Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const [row] = await t.query<{ sign_in_code_hash: string | null }>(`SELECT sign_in_code_hash FROM users WHERE trainee_id = $1`, [trainee.id]);
+    expect(row.sign_in_code_hash).not.toBeNull(); // still unused
+    await expect(login(t.agent(), '0917000333', 'mat-khau-doan-1')).rejects.toThrow();
+  });
+
   it('refuses an account for a trainee with neither email nor phone, and an expired code', async () => {
     const { session } = await createSessionFixture(t, { status: 'published' });
     const nobody = await createTraineeFixture(t, { fullName: 'Vừ A Không', email: null, phone: null });

@@ -412,6 +412,56 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
     });
   });
 
+  describe('classifying (topic, category, anonymity)', () => {
+    const put = async (id: string, body: Record<string, unknown>) => organiser.put(`/api/v1/questions/${id}/classification`).set('x-csrf-token', await csrfToken(organiser)).send(body);
+
+    it('API: changes only the fields sent (null clears), so an anonymous asker stays anonymous', async () => {
+      const id = await logQuestion({ askerKind: 'trainee', traineeId, topicId: topic1, categoryId: categories['Nguồn lực'], anonymous: '1', text: 'Câu hỏi ẩn danh để thử phân loại lại.' });
+      const res = await put(id, { topicId: topic2 });
+      expect(res.status).toBe(200);
+      expect(await question(id)).toMatchObject({ topic_id: topic2, category_id: categories['Nguồn lực'], anonymous: true });
+      await put(id, { categoryId: null }).then((r) => expect(r.status).toBe(200));
+      expect(await question(id)).toMatchObject({ topic_id: topic2, category_id: null, anonymous: true });
+      await put(id, { anonymous: false }).then((r) => expect(r.status).toBe(200));
+      expect(await question(id)).toMatchObject({ topic_id: topic2, category_id: null, anonymous: false });
+      const bad = await put(id, { anonymous: 'có lẽ' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toBe('Giá trị "ẩn danh" phải là true hoặc false.');
+      expect((await question(id)).anonymous).toBe(false);
+    });
+
+    it('form: sends all three fields, an empty select is none and an unchecked box is not anonymous', async () => {
+      const id = await logQuestion({ askerKind: 'trainee', traineeId, topicId: topic1, categoryId: categories['Khác'], anonymous: '1', text: 'Câu hỏi để thử mẫu phân loại.' });
+      const page = await organiser.get(`/questions/${id}`).expect(200);
+      expect(page.text).toContain(`action="/questions/${id}/classify"`);
+      const { text } = await postAndFollow(organiser, `/questions/${id}`, `/questions/${id}/classify`, { topicId: topic2, categoryId: '' });
+      expect(text).toContain('Đã cập nhật chuyên đề, lĩnh vực.');
+      expect(await question(id)).toMatchObject({ topic_id: topic2, category_id: null, anonymous: false });
+      await postAndFollow(organiser, `/questions/${id}`, `/questions/${id}/classify`, { topicId: '', categoryId: categories['Nguồn lực'], anonymous: '1' });
+      expect(await question(id)).toMatchObject({ topic_id: null, category_id: categories['Nguồn lực'], anonymous: true });
+    });
+
+    it('refuses to reclassify a published question (API 409, form back with the message) until it is taken back', async () => {
+      const id = await logQuestion({ askerKind: 'trainee', traineeId, topicId: topic1, anonymous: '1', text: 'Câu hỏi ẩn danh đã công bố, không được lộ tên.' });
+      await answerAndPublish(id, 'Câu trả lời đã công bố.');
+      const api = await put(id, { topicId: topic2 });
+      expect(api.status).toBe(409);
+      expect(api.body).toMatchObject({ statusCode: 409, message: 'Câu hỏi đã được công bố nên không phân loại lại được. Ban tổ chức cần thu hồi công bố trước.' });
+      const page = await organiser.get(`/questions/${id}`).expect(200);
+      expect(page.text).not.toContain(`action="/questions/${id}/classify"`);
+      const form = await postAndFollow(organiser, `/questions/${id}`, `/questions/${id}/classify`, { topicId: topic2, categoryId: '' });
+      expect(form.location).toBe(`/questions/${id}`);
+      expect(form.text).toContain('Câu hỏi đã được công bố nên không phân loại lại được.');
+      expect(await question(id)).toMatchObject({ topic_id: topic1, anonymous: true, status: 'published' });
+      const seen = pageText((await classmate.get(portal()).expect(200)).text);
+      expect(seen).toContain('Câu hỏi ẩn danh đã công bố, không được lộ tên.');
+      expect(seen).not.toContain('Lò Văn Hỏi');
+      await postAndFollow(organiser, `/questions/${id}`, `/questions/${id}/unpublish`, {});
+      expect((await put(id, { topicId: topic2 })).status).toBe(200);
+      expect(await question(id)).toMatchObject({ topic_id: topic2, anonymous: true, status: 'answered' });
+    });
+  });
+
   describe('search across sessions, ignoring diacritics', () => {
     let hit1: string;
     let hit2: string;

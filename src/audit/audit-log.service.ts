@@ -59,6 +59,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'user.create': 'Tạo tài khoản',
   'user.disable': 'Khóa tài khoản',
   'user.enable': 'Mở khóa tài khoản',
+  'user.password': 'Đổi mật khẩu',
   'user.role': 'Đổi vai trò',
   'user.sign-in-code': 'Cấp mã đăng nhập',
 };

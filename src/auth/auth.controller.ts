@@ -5,7 +5,6 @@ import type { Response } from 'express';
 import { CurrentUser, Public } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
 import { UsersService } from '../users/users.service';
-import { verifyPassword } from '../users/password';
 import { LoginDto } from './dto/login.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
@@ -63,13 +62,12 @@ export class AuthController {
 
   @Post('account/password')
   async changePassword(@Body() dto: ChangePasswordDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const user = await this.users.findById(actor.id);
-    if (!user || !(await verifyPassword(user.passwordHash, dto.currentPassword))) {
+    const changed = await this.users.changePassword(actor.id, dto.currentPassword, dto.newPassword, req.sessionID);
+    if (!changed) {
       flash(req, 'error', 'Mật khẩu hiện tại không đúng.');
       return res.redirect(303, '/account');
     }
-    await this.users.setPassword(actor.id, dto.newPassword);
-    flash(req, 'success', 'Đã đổi mật khẩu.');
+    flash(req, 'success', `Đã đổi mật khẩu. Tài khoản đã được đăng xuất khỏi các thiết bị khác.${changed.tokenRevoked ? ' Mã API cũ đã bị thu hồi; hãy tạo mã mới nếu cần.' : ''}`);
     res.redirect(303, '/account');
   }
 

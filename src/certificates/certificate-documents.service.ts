@@ -1,5 +1,5 @@
 import { STAFF_READER } from './certificate-rules';
-import { ForbiddenException, Inject, Injectable, NotFoundException, OnModuleDestroy } from '@nestjs/common';
+import { ForbiddenException, GoneException, Inject, Injectable, NotFoundException, OnModuleDestroy } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthUser } from '../common/request-context';
@@ -13,6 +13,11 @@ import { CertificatesRepository } from './certificates.repository';
 import { CertificateTemplatesService } from './certificate-templates.service';
 
 const PAGE_SIZE = 100;
+
+const NOT_VALID_FOR_TRAINEE: Record<'revoked' | 'replaced', string> = {
+  revoked: 'Giấy chứng nhận này đã bị thu hồi nên không còn tải được. Vui lòng liên hệ Ban tổ chức nếu cần biết thêm.',
+  replaced: 'Giấy chứng nhận này đã được cấp lại nên bản cũ không còn giá trị. Vui lòng tải bản mới trong mục “Giấy chứng nhận của tôi”.',
+};
 
 /** Certificate files: one PDF, a sample, all of a session as a ZIP or as one PDF for printing (streamed). */
 @Injectable()
@@ -30,7 +35,11 @@ export class CertificateDocumentsService implements OnModuleDestroy {
     await this.pool.close();
   }
 
-  /** A certificate's PDF for staff, or for the trainee it belongs to (403 for anyone else). */
+  /**
+   * A certificate's PDF for staff, or for the trainee it belongs to (403 for anyone else). A trainee gets
+   * only a valid one (410 once revoked or replaced): a PDF handed out after revocation would look as good as
+   * a valid one on paper. Staff still get it, for the record (complaints, the register, a verification call).
+   */
   async pdfFor(id: string, user: AuthUser): Promise<{ pdf: Buffer; filename: string }> {
     const c = await this.repo.findById(id);
     if (!c) throw new NotFoundException('Không tìm thấy giấy chứng nhận.');
@@ -38,6 +47,7 @@ export class CertificateDocumentsService implements OnModuleDestroy {
     if (!staff && (user.role !== 'trainee' || !user.traineeId || user.traineeId !== c.traineeId)) {
       throw new ForbiddenException('Bạn chỉ tải được giấy chứng nhận của chính mình.');
     }
+    if (!staff && c.status !== 'valid') throw new GoneException(NOT_VALID_FOR_TRAINEE[c.status]);
     const pdf = await this.pool.render(c.content, await this.templates.logo(c.sessionId));
     return { pdf, filename: fileName(c) };
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { AppRequest, isApiRequest } from './request-context';
 import { QueryFailedError } from 'typeorm';
+import { ThrottlerException } from '@nestjs/throttler';
 import { StorageUnavailableError } from '../storage/storage.service';
 
 const ERROR_TITLES: Record<number, string> = {
@@ -10,6 +11,7 @@ const ERROR_TITLES: Record<number, string> = {
   403: 'Không có quyền truy cập',
   404: 'Không tìm thấy trang',
   409: 'Xung đột dữ liệu',
+  410: 'Không còn hiệu lực',
   413: 'Tệp quá lớn',
   415: 'Loại tệp không được chấp nhận',
   422: 'Không thể xử lý yêu cầu',
@@ -90,6 +92,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
+    if (exception instanceof HttpException && status < 500) {
+      const plain = vietnameseRefusal(exception, status, message);
+      status = plain.status;
+      message = plain.message;
+      if (status === HttpStatus.TOO_MANY_REQUESTS) setRetryAfter(res);
+    }
     if (status >= 500 && exception instanceof HttpException) this.logger.error(`${req.method} ${req.originalUrl}: ${message}`);
 
     if (isApiRequest(req) || !req.accepts('html')) {
@@ -112,6 +120,50 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
   }
+}
+
+export const NOT_FOUND_MESSAGE = 'Không tìm thấy trang bạn yêu cầu. Đường dẫn có thể bị gõ sai hoặc bị cắt ngắn khi chia sẻ; vui lòng kiểm tra lại.';
+export const TOO_MANY_REQUESTS_MESSAGE = 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.';
+
+/** What a 4xx says when the refusal came from the framework rather than from our code. */
+const DEFAULT_REFUSALS: Record<number, string> = {
+  400: 'Dữ liệu gửi lên không hợp lệ.',
+  401: 'Vui lòng đăng nhập.',
+  403: 'Bạn không có quyền truy cập trang này.',
+  404: NOT_FOUND_MESSAGE,
+  405: 'Thao tác này không được hỗ trợ.',
+  409: 'Dữ liệu đã thay đổi, vui lòng tải lại trang và thử lại.',
+  413: 'Dữ liệu gửi lên quá lớn.',
+  415: 'Loại tệp không được chấp nhận.',
+  422: 'Không thể xử lý yêu cầu.',
+  429: TOO_MANY_REQUESTS_MESSAGE,
+};
+
+/**
+ * Refusals raised by Nest and its libraries carry English text: "Cannot GET /portal/abc" (no route),
+ * "Validation failed (uuid is expected)" (a Parse…Pipe on a path parameter: a link cut short by SMS or
+ * Zalo), "ThrottlerException: Too Many Requests". Ours are all in Vietnamese, with diacritics, so a message
+ * of plain ASCII is the framework's: it is replaced by the Vietnamese one for its status. A malformed id in
+ * the path names no record, so it is a 404, like a route that does not exist. (Parse pipes are used only on
+ * path parameters in this app.)
+ */
+function vietnameseRefusal(exception: HttpException, status: number, message: string): { status: number; message: string } {
+  if (exception instanceof ThrottlerException) return { status, message: TOO_MANY_REQUESTS_MESSAGE };
+  if (status === 404 && /^Cannot [A-Z]+ /.test(message)) return { status, message: NOT_FOUND_MESSAGE };
+  if (status === 400 && /^Validation failed \(.*expected\)$/.test(message)) return { status: 404, message: NOT_FOUND_MESSAGE };
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(message)) return { status, message: DEFAULT_REFUSALS[status] ?? ERROR_TITLES[status] ?? 'Yêu cầu không hợp lệ.' };
+  return { status, message };
+}
+
+/** The throttler names its header after the limit that was hit (Retry-After-login); clients read Retry-After. */
+function setRetryAfter(res: Response): void {
+  const seconds = res
+    .getHeaderNames()
+    .filter((h) => h.startsWith('retry-after-'))
+    .map((h) => Number(res.getHeader(h)))
+    .filter((n) => Number.isFinite(n) && n > 0);
+  if (seconds.length) res.setHeader('Retry-After', String(Math.ceil(Math.max(...seconds))));
 }
 
 /** Connection-level database failures (restart, shutdown, refused), as opposed to a bad query. */

@@ -20,6 +20,8 @@ export interface AppConfig {
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
   checkin: { lateGraceMinutes: number; windowBeforeMinutes: number; windowAfterMinutes: number };
   loginRateLimit: { limit: number; ttlSeconds: number };
+  /** Sign-in and activation attempts per client address, whatever the login name (a venue shares one NAT address). */
+  loginAddressRateLimit: { limit: number; ttlSeconds: number };
   verifyRateLimit: { limit: number; ttlSeconds: number };
   runJobs: boolean;
   /** Connections this instance keeps to PostgreSQL (the embedded database always uses one). */
@@ -108,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginRateLimit: {
       limit: int('LOGIN_RATE_LIMIT', env.LOGIN_RATE_LIMIT, 10, 1, 10000),
       ttlSeconds: int('LOGIN_RATE_WINDOW_SECONDS', env.LOGIN_RATE_WINDOW_SECONDS, 300, 1, 86400),
+    },
+    loginAddressRateLimit: {
+      limit: int('LOGIN_ADDRESS_RATE_LIMIT', env.LOGIN_ADDRESS_RATE_LIMIT, 1000, 1, 1000000),
+      ttlSeconds: int('LOGIN_ADDRESS_RATE_WINDOW_SECONDS', env.LOGIN_ADDRESS_RATE_WINDOW_SECONDS, 600, 1, 86400),
     },
     verifyRateLimit: {
       limit: int('VERIFY_RATE_LIMIT', env.VERIFY_RATE_LIMIT, 30, 1, 100000),

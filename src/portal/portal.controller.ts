@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Public, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
 import { formatDateTime } from '../common/view-engine';
 import { UsersService } from '../users/users.service';
+import { LoginThrottlerGuard } from '../auth/login-throttler.guard';
 import { ActivateDto } from './dto/activate.dto';
 import { PortalAccountsService } from './portal-accounts.service';
 import { PortalService } from './portal.service';
@@ -42,6 +43,7 @@ export class PortalController {
 
   @Public()
   @Post('portal/activate')
+  @UseGuards(LoginThrottlerGuard)
   async activate(@Body() dto: ActivateDto, @Req() req: AppRequest, @Res() res: Response) {
     const user = await this.users.activateWithCode(dto.login, dto.code, dto.password);
     if (!user) {

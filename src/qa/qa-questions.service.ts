@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../common/request-context';
@@ -8,7 +8,6 @@ import { TrainingSessionsService } from '../training-sessions/training-sessions.
 import { TrainingSession } from '../training-sessions/training-session.entity';
 import { AskQuestionDto } from './dto/ask-question.dto';
 import { LogQuestionDto } from './dto/log-question.dto';
-import { ClassifyQuestionDto } from './dto/classify-question.dto';
 import { SearchQuestionsDto } from './dto/search-questions.dto';
 import { QaRepository, QuestionRow, QuestionVisibility, SimilarRow } from './qa.repository';
 import { QuestionCategoriesService } from './question-categories.service';
@@ -18,6 +17,14 @@ import { phraseTsQuery, prefixTsQuery, questionSearchKey } from './qa-text';
 import { foldForSearch } from '../common/text/vietnamese';
 
 export const SIMILAR_LIMIT = 5;
+export const CLASSIFY_PUBLISHED = 'Câu hỏi đã được công bố nên không phân loại lại được. Ban tổ chức cần thu hồi công bố trước.';
+
+/** A change of classification: a field left undefined stays as it is; null clears the topic or the category. */
+export interface QuestionClassification {
+  topicId?: string | null;
+  categoryId?: string | null;
+  anonymous?: boolean;
+}
 /** Trigram score below which a candidate is alike only by chance (unrelated questions score about 0.1). */
 export const SIMILAR_MIN_SCORE = 0.25;
 
@@ -125,21 +132,28 @@ export class QaQuestionsService {
     return this.repo.search({ ...filter, match: 'trigram' });
   }
 
-  /** Organisers: set the topic, the category and the anonymity of a question not yet published. */
-  async classify(id: string, dto: ClassifyQuestionDto, user: AuthUser): Promise<void> {
+  /**
+   * Organisers: change the topic, the category or the anonymity of a question not yet published. Only the
+   * fields given change (null clears the topic or the category). A published question is refused (409): what
+   * trainees already read, the asker's name above all, changes only after the organiser takes it back.
+   */
+  async classify(id: string, change: QuestionClassification, user: AuthUser): Promise<void> {
     mustManage(user);
-    const q = await this.repo.findQuestion(id);
-    if (!q) throw new NotFoundException('Không tìm thấy câu hỏi.');
-    await this.checkClassification(q.sessionId, dto.topicId, dto.categoryId);
-    const patch = { topicId: dto.topicId ?? null, categoryId: dto.categoryId ?? null, anonymous: dto.anonymous ?? false };
-    await this.repo.updateQuestion(id, patch);
-    await this.audit.record({
-      actorId: user.id,
-      action: 'qa.question.classify',
-      entity: 'question',
-      entityId: id,
-      oldValue: { topicId: q.topicId, categoryId: q.categoryId, anonymous: q.anonymous },
-      newValue: patch,
+    const found = await this.repo.findQuestion(id);
+    if (!found) throw new NotFoundException('Không tìm thấy câu hỏi.');
+    await this.checkClassification(found.sessionId, change.topicId, change.categoryId);
+    await this.ds.transaction(async (m) => {
+      const q = await this.repo.lockQuestion(id, m);
+      if (!q) throw new NotFoundException('Không tìm thấy câu hỏi.');
+      if (q.status === 'published') throw new ConflictException(CLASSIFY_PUBLISHED);
+      const patch: Pick<Partial<Question>, 'topicId' | 'categoryId' | 'anonymous'> = {};
+      if (change.topicId !== undefined) patch.topicId = change.topicId;
+      if (change.categoryId !== undefined) patch.categoryId = change.categoryId;
+      if (change.anonymous !== undefined) patch.anonymous = change.anonymous;
+      const old = { topicId: q.topicId, categoryId: q.categoryId, anonymous: q.anonymous };
+      if (Object.entries(patch).every(([k, v]) => old[k as keyof typeof old] === v)) return;
+      await this.repo.updateQuestion(id, patch, m);
+      await this.audit.record({ actorId: user.id, action: 'qa.question.classify', entity: 'question', entityId: id, oldValue: old, newValue: { ...old, ...patch } }, m);
     });
   }
 
@@ -196,7 +210,7 @@ export class QaQuestionsService {
     return row.status === 'published' && this.repo.isEnrolled(row.sessionId, user.traineeId);
   }
 
-  private async checkClassification(sessionId: string, topicId?: string, categoryId?: string): Promise<void> {
+  private async checkClassification(sessionId: string, topicId?: string | null, categoryId?: string | null): Promise<void> {
     if (topicId) {
       const topic = await this.repo.findTopic(topicId);
       if (!topic || topic.sessionId !== sessionId) throw new BadRequestException({ message: 'Chuyên đề không thuộc lớp này.', details: { topicId: ['Chuyên đề không thuộc lớp này.'] } });

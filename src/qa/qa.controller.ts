@@ -7,7 +7,7 @@ import { SearchQuestionsDto } from './dto/search-questions.dto';
 import { LogQuestionDto } from './dto/log-question.dto';
 import { AnswerQuestionDto } from './dto/answer-question.dto';
 import { RejectQuestionDto } from './dto/reject-question.dto';
-import { ClassifyQuestionDto } from './dto/classify-question.dto';
+import { ClassifyQuestionFormDto } from './dto/classify-question.dto';
 import { QaPagesService } from './qa-pages.service';
 import { QaQuestionsService } from './qa-questions.service';
 import { QaReviewService } from './qa-review.service';
@@ -90,7 +90,7 @@ export class QaController {
 
   @Post('questions/:id/classify')
   @Roles('organiser')
-  async classify(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ClassifyQuestionDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+  async classify(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ClassifyQuestionFormDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
     await this.questions.classify(id, dto, user);
     flash(req, 'success', 'Đã cập nhật chuyên đề, lĩnh vực.');
     res.redirect(303, `/questions/${id}`);

@@ -58,6 +58,10 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true })
   signInCodeExpiresAt: Date | null;
 
+  /** When the sign-in code set the password (the hash is kept a while, so a retried activation signs in). */
+  @Column({ type: 'timestamptz', nullable: true })
+  signInCodeUsedAt: Date | null;
+
   @Index('uq_users_trainee', { unique: true, where: '"trainee_id" IS NOT NULL' })
   @Column({ type: 'uuid', nullable: true })
   traineeId: string | null;

@@ -75,8 +75,45 @@ export class UsersRepository {
     return this.repo.findOneBy({ traineeId });
   }
 
+  /** The active account holding this sign-in code, used or not (the caller checks expiry, use and login). */
   findBySignInCodeHash(hash: string): Promise<User | null> {
     return this.repo.findOneBy({ signInCodeHash: hash, disabledAt: IsNull() });
+  }
+
+  /**
+   * Uses an unused, unexpired sign-in code: sets the password and marks the code used, in one statement, so of
+   * two requests with the same code only one sets a password (the other finds the code used). Also drops the
+   * API token. True if this call used it.
+   */
+  async useSignInCode(id: string, codeHash: string, passwordHash: string, m: EntityManager): Promise<boolean> {
+    const [rows] = (await m.query(
+      `UPDATE users SET password_hash = $3, sign_in_code_used_at = now(), api_token_hash = NULL, updated_at = now()
+        WHERE id = $1 AND sign_in_code_hash = $2 AND sign_in_code_used_at IS NULL AND sign_in_code_expires_at > now() AND disabled_at IS NULL
+        RETURNING id`,
+      [id, codeHash, passwordHash],
+    )) as [unknown[], number];
+    return rows.length === 1;
+  }
+
+  /** The account whose sign-in code this is, used for it within the last `seconds` (a retried activation). */
+  findByRecentlyUsedSignInCode(codeHash: string, seconds: number): Promise<User | null> {
+    return this.repo
+      .createQueryBuilder('u')
+      .where('u.sign_in_code_hash = :codeHash', { codeHash })
+      .andWhere('u.disabled_at IS NULL')
+      .andWhere(`u.sign_in_code_used_at > now() - make_interval(secs => :seconds)`, { seconds })
+      .getOne();
+  }
+
+  /** Sets a new password; any sign-in code and the API token stop working. */
+  async replacePassword(id: string, passwordHash: string, m: EntityManager): Promise<void> {
+    await m.getRepository(User).update({ id }, { passwordHash, signInCodeHash: null, signInCodeExpiresAt: null, signInCodeUsedAt: null, apiTokenHash: null });
+  }
+
+  /** Signs the account out everywhere but in `keepSid` (null: everywhere). Sessions live in connect-pg-simple's table. */
+  async endSessions(userId: string, keepSid: string | null, m: EntityManager): Promise<number> {
+    const [, count] = (await m.query(`DELETE FROM http_sessions WHERE sess->>'userId' = $1 AND sid IS DISTINCT FROM $2`, [userId, keepSid])) as [unknown, number];
+    return count;
   }
 
   findLecturers(): Promise<User[]> {

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { hash, randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { normalisePhone } from '../common/text/phone';
 import { AuditService } from '../audit/audit.service';
@@ -16,11 +17,25 @@ export const sha256 = (s: string): string => hash('sha256', s, 'hex');
 /** Sign-in codes are compared without spaces, dashes or case. */
 export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
 
+/**
+ * The account a typed login names: an email in lower case, or a phone in national form (0912 345 601,
+ * +84912345601 and 0912345601 are one login); null when it is neither. Sign-in, activation and the
+ * sign-in rate limit all use it.
+ */
+export function normaliseLogin(login: string): string | null {
+  const key = login.trim().toLowerCase();
+  return key.includes('@') ? key : normalisePhone(key);
+}
+
+/** How long after a sign-in code was used the same activation (code, login and password) still signs in. */
+export const ACTIVATION_RETRY_SECONDS = 15 * 60;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class UsersService implements OnModuleInit {
   constructor(
+    @InjectDataSource() private readonly ds: DataSource,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly mergeHooks: TraineeMergeHooks,
@@ -76,9 +91,8 @@ export class UsersService implements OnModuleInit {
 
   /** Checks a login (email, or phone for trainees) and password. Same cost whether or not the user exists. */
   async authenticate(login: string, password: string): Promise<User | null> {
-    const key = login.trim().toLowerCase();
-    const phone = normalisePhone(key);
-    const user = key.includes('@') ? await this.users.findByEmail(key) : phone ? await this.users.findByPhone(phone) : null;
+    const key = normaliseLogin(login);
+    const user = !key ? null : key.includes('@') ? await this.users.findByEmail(key) : await this.users.findByPhone(key);
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !ok || user.disabledAt) return null;
     await this.users.recordLogin(user.id);
@@ -144,8 +158,21 @@ export class UsersService implements OnModuleInit {
     await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id });
   }
 
-  async setPassword(id: string, password: string): Promise<void> {
-    await this.users.update(id, { passwordHash: await hashPassword(password), signInCodeHash: null, signInCodeExpiresAt: null });
+  /**
+   * The signed-in user changes their password (the current one checked). Every other session of the account
+   * ends (a lost or shared phone stays signed in no longer), the current one is kept; the API token is
+   * revoked too, since whoever held a session could have issued one. Null if the current password is wrong.
+   */
+  async changePassword(id: string, currentPassword: string, newPassword: string, keepSid: string): Promise<{ tokenRevoked: boolean } | null> {
+    const user = await this.users.findById(id);
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) return null;
+    const passwordHash = await hashPassword(newPassword);
+    await this.ds.transaction(async (m) => {
+      await this.users.replacePassword(id, passwordHash, m);
+      const ended = await this.users.endSessions(id, keepSid, m);
+      await this.audit.record({ actorId: id, action: 'user.password', entity: 'user', entityId: id, newValue: { otherSessionsEnded: ended, apiTokenRevoked: !!user.apiTokenHash } }, m);
+    });
+    return { tokenRevoked: !!user.apiTokenHash };
   }
 
   findByTraineeId(traineeId: string): Promise<User | null> {
@@ -154,21 +181,39 @@ export class UsersService implements OnModuleInit {
 
   /** Stores the hash of a one-time sign-in code (trainee accounts set their password with it). */
   async setSignInCode(id: string, code: string, expiresAt: Date, actorId: string): Promise<void> {
-    await this.users.update(id, { signInCodeHash: sha256(normaliseCode(code)), signInCodeExpiresAt: expiresAt });
+    await this.users.update(id, { signInCodeHash: sha256(normaliseCode(code)), signInCodeExpiresAt: expiresAt, signInCodeUsedAt: null });
     await this.audit.record({ actorId, action: 'user.sign-in-code', entity: 'user', entityId: id, newValue: { expiresAt: expiresAt.toISOString() } });
   }
 
-  /** Sets the password of the account with this login and unexpired sign-in code; the code is used up. Null if they do not match. */
+  /**
+   * Sets the password of the account with this login and unexpired, unused sign-in code; the code is used up,
+   * every earlier session of the account ends and its API token is revoked (a new code is what an organiser
+   * hands out when an account was lost). Retried after a lost response (the same code for the same login,
+   * within ACTIVATION_RETRY_SECONDS, with the password the first request set), it signs in without changing
+   * anything. Null if nothing matches.
+   */
   async activateWithCode(login: string, code: string, password: string): Promise<User | null> {
-    const user = await this.users.findBySignInCodeHash(sha256(normaliseCode(code)));
-    const key = login.trim().toLowerCase();
-    const phone = normalisePhone(key);
-    if (!user || !user.signInCodeExpiresAt || user.signInCodeExpiresAt.getTime() < Date.now()) return null;
-    if (user.email !== key && (!phone || user.phone !== phone)) return null;
-    await this.setPassword(user.id, password);
+    const key = normaliseLogin(login);
+    const codeHash = sha256(normaliseCode(code));
+    const user = key ? await this.users.findBySignInCodeHash(codeHash) : null;
+    if (!user || (user.email !== key && user.phone !== key)) return null;
+    if (!user.signInCodeUsedAt && user.signInCodeExpiresAt && user.signInCodeExpiresAt.getTime() > Date.now()) {
+      const passwordHash = await hashPassword(password);
+      const used = await this.ds.transaction(async (m) => {
+        if (!(await this.users.useSignInCode(user.id, codeHash, passwordHash, m))) return false; // used meanwhile
+        await this.users.endSessions(user.id, null, m);
+        await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id }, m);
+        return true;
+      });
+      if (used) {
+        await this.users.recordLogin(user.id);
+        return user;
+      }
+    }
+    const retried = await this.users.findByRecentlyUsedSignInCode(codeHash, ACTIVATION_RETRY_SECONDS);
+    if (!retried || retried.id !== user.id || !(await verifyPassword(retried.passwordHash, password))) return null;
     await this.users.recordLogin(user.id);
-    await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id });
-    return user;
+    return retried;
   }
 
   /** Issues a personal API token (shown once); replaces any earlier token. */

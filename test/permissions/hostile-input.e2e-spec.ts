@@ -45,9 +45,13 @@ const FIELD_NAMES = ['fullName', 'email', 'phone', 'role', 'password', 'title', 
 
 const body = fc.dictionary(fc.constantFrom(...FIELD_NAMES), value, { maxKeys: 8 });
 
-/** class-validator's English ("q must be a string", "property x should not exist") never reaches the user. */
+/**
+ * class-validator's English ("q must be a string", "property x should not exist") never reaches the user, nor
+ * Nest's ("Cannot GET /x", "Validation failed (uuid is expected)", "ThrottlerException: Too Many Requests").
+ */
+const ENGLISH = /\b\S+ (must|should) (not )?(be|exist|contain|match)\b[^"<]*|Cannot (GET|POST|PUT|PATCH|DELETE) [^"<]*|Validation failed[^"<]*|\bis expected\b|ThrottlerException[^"<]*|Too Many Requests|"message":"(Not Found|Bad Request|Forbidden[^"]*|Unauthorized)"/;
 function refusedInVietnamese(res: { status: number; text: string }, input: unknown): void {
-  const english = res.status >= 400 && res.text.match(/\b\S+ (must|should) (not )?(be|exist|contain|match)\b[^"<]*/);
+  const english = res.status >= 400 && res.text.match(ENGLISH);
   if (english) throw new Error(`${res.status} in English for ${JSON.stringify(input).slice(0, 300)}: ${english[0].slice(0, 200)}`);
 }
 
@@ -96,6 +100,53 @@ describe('hostile input on every route', () => {
       }),
       { numRuns: 8, seed: 20251125 },
     );
+  });
+
+  it('answers an unknown address or a malformed id (a link cut short by SMS or Zalo) with 404 in Vietnamese, page, form and API', async () => {
+    const notFound = 'Không tìm thấy trang bạn yêu cầu.';
+    const cut = sessionId.slice(0, 20); // what survives of /sessions/<uuid> when the end of the link is lost
+    for (const url of ['/portal/abc', '/sessions/does/not/exist', `/sessions/${cut}`, `/sessions/${cut}/agenda`, `/questions/${cut}`, `/portal/certificates/${cut}.pdf`]) {
+      const page = await agent.get(url).redirects(0);
+      expect([url, page.status]).toEqual([url, 404]);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain(notFound);
+      refusedInVietnamese(page, url);
+    }
+    for (const url of ['/api/v1/nothing-here', `/api/v1/sessions/${cut}`, `/api/v1/questions/${cut}`]) {
+      const api = await agent.get(url);
+      expect([url, api.status]).toEqual([url, 404]);
+      expect(api.body).toMatchObject({ statusCode: 404, error: 'Không tìm thấy trang', message: expect.stringContaining(notFound) });
+      refusedInVietnamese(api, url);
+    }
+    // A form posted to a cut link: the Vietnamese page, never the pipe's English (before: flashed on the form).
+    const form = await agent.post(`/questions/${cut}/classify`).type('form').send({ _csrf: token, topicId: '' }).redirects(0);
+    expect(form.status).toBe(404);
+    expect(form.text).toContain(notFound);
+    refusedInVietnamese(form, 'form');
+    const put = await agent.put(`/api/v1/questions/${cut}/classification`).set('x-csrf-token', token).send({ anonymous: true });
+    expect(put.status).toBe(404);
+    refusedInVietnamese(put, 'put');
+    const method = await agent.delete('/login').set('x-csrf-token', token);
+    expect(method.status).toBe(404);
+    refusedInVietnamese(method, 'DELETE /login');
+  });
+
+  it('answers the rate limit in Vietnamese with Retry-After (JSON and page)', async () => {
+    // Fixed windows: the fuzzing above may have opened one that ends meanwhile, hence up to two windows' worth.
+    const untilLimited = async (url: string) => {
+      let res = await t.agent().get(url);
+      for (let i = 0; i < 2 * t.config.verifyRateLimit.limit + 1 && res.status !== 429; i++) res = await t.agent().get(url);
+      return res;
+    };
+    const api = await untilLimited('/api/v1/verify/ABCDEFGHJKMNPQRSTVWX');
+    expect(api.status).toBe(429);
+    expect(api.body).toEqual({ statusCode: 429, error: 'Quá nhiều yêu cầu', message: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.' });
+    expect(Number(api.headers['retry-after'])).toBeGreaterThan(0);
+    const page = await untilLimited('/verify/ABCDEFGHJKMNPQRSTVWX');
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.');
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+    refusedInVietnamese(page, 'verify page');
   });
 
   it('does not let prototype-pollution keys reach objects', async () => {
