@@ -288,6 +288,21 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(5);
   });
 
+  it('shows on the mapping page how many rows the file has under its header, and the number of the header row in the file', async () => {
+    const { session } = await createSessionFixture(t);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    ws.getCell('A1').value = 'DANH SÁCH HỌC VIÊN';
+    ws.getRow(3).values = ['STT', 'Họ và tên', 'Năm sinh'];
+    ws.getRow(4).values = [1, 'Lò Văn Một', 1980];
+    ws.getRow(5).values = [2, 'Lò Văn Hai', 1981];
+    ws.getRow(7).values = [3, 'Lò Văn Ba', 1982];
+    const { batchId } = await upload(agent, session.id, Buffer.from(await wb.xlsx.writeBuffer()), 'imp1.xlsx');
+    const page = pageText((await agent.get(`/import/${batchId}/mapping`).expect(200)).text);
+    expect(page).toContain('Tệp imp1.xlsx: 3 dòng có nội dung dưới tiêu đề, tiêu đề ở dòng 3.');
+    expect((await t.query<{ header_row: number }>(`SELECT header_row FROM import_batches WHERE id = $1`, [batchId]))[0].header_row).toBe(3);
+  });
+
   it('refuses a broken file with a message: 10 MB of garbage renamed .xlsx, a zip that is not a workbook, an old .xls', async () => {
     const { session } = await createSessionFixture(t);
     const garbage = randomBytes(10 * 1024 * 1024);

@@ -49,7 +49,7 @@ export class ImportBatch {
   @Column({ type: 'varchar', length: 12, default: 'uploaded' })
   status: ImportBatchStatus;
 
-  /** 0-based index of the header row in `grid`. */
+  /** Number of the header row in the file (1-based, as Excel shows it; the line in a CSV). */
   @Column({ type: 'int' })
   headerRow: number;
 

@@ -71,6 +71,7 @@ export class ImportService {
     }
     const header = findHeaderRow(rows);
     if (!header) throw new BadRequestException('Không tìm thấy dòng tiêu đề có cột "Họ và tên" trong 40 dòng đầu của tệp.');
+    // `header.index` counts the rows read, which leave blank rows out: the organiser knows the row by its number in the file.
     const data = rows.slice(header.index + 1).map((r) => [r.n, r.cells] as [number, RawCell[]]);
     if (data.length === 0) throw new BadRequestException('Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
     if (data.length > 20000) throw new BadRequestException('Mỗi lần nhập tối đa 20.000 dòng.');
@@ -79,7 +80,7 @@ export class ImportService {
       createdById: user.id,
       fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
       fileSha256: createHash('sha256').update(file.buffer).digest('hex'),
-      headerRow: header.index,
+      headerRow: rows[header.index].n,
       headers: header.headers,
       rows: data,
       mapping: guessMapping(header.headers),
@@ -99,6 +100,7 @@ export class ImportService {
   async mappingView(id: string, user: AuthUser) {
     const b = await this.get(id, user);
     const first = await this.batches.firstRows(id, 3);
+    const rowCount = await this.batches.rowCount(id);
     const columns = b.headers.map((h, i) => ({
       index: String(i),
       label: h || `Cột ${columnLetter(i)}`,
@@ -106,6 +108,7 @@ export class ImportService {
     }));
     return {
       batch: b,
+      rowCount,
       fields: IMPORT_FIELDS.map((f) => ({ field: f, label: FIELD_LABELS[f], selected: b.mapping[f] === undefined ? '' : String(b.mapping[f]), required: f === 'fullName' })),
       columns,
     };
