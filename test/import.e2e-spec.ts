@@ -141,7 +141,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
       actor_id: organiserId,
       note: 'Nhập từ tệp Danh sách Lai Châu.xlsx',
       old_value: null,
-      new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
+      new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', birthYear: 1985, ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
     });
     // A committed batch cannot be committed twice.
     res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });

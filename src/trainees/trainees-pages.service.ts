@@ -46,7 +46,7 @@ export class TraineesPagesService {
     const [provinces, ethnicGroups] = await Promise.all([this.reference.provinces(), this.reference.ethnicGroups()]);
     return {
       title: trainee ? `Sửa hồ sơ ${trainee.fullName}` : 'Thêm học viên',
-      trainee: trainee ? { ...trainee, communeName: trainee.commune?.name ?? '' } : null,
+      trainee: trainee ? { ...trainee, communeName: trainee.commune?.name ?? '', birthYearOnly: trainee.dateOfBirth ? '' : (trainee.birthYear ?? '') } : null,
       action: trainee ? `/trainees/${trainee.id}` : '/trainees',
       provinces,
       ethnicGroups,

@@ -86,7 +86,7 @@ export interface TraineeFields {
   nationalId: string | null;
 }
 
-const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
+const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'birthYear', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
 
 @Injectable()
 export class TraineesService {
@@ -233,6 +233,10 @@ export class TraineesService {
       if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== dto.dateOfBirth) errors.dateOfBirth = ['Ngày sinh không tồn tại.'];
       else if (d.getTime() > Date.now()) errors.dateOfBirth = ['Ngày sinh ở tương lai.'];
       else if (d.getUTCFullYear() < 1920) errors.dateOfBirth = ['Năm sinh không hợp lệ.'];
+      else if (dto.birthYear && Number(dto.birthYear) !== d.getUTCFullYear()) errors.birthYear = ['Năm sinh khác với năm của ngày sinh.'];
+    } else if (dto.birthYear) {
+      const y = Number(dto.birthYear);
+      if (y < 1920 || y > new Date().getUTCFullYear()) errors.birthYear = ['Năm sinh không hợp lệ.'];
     }
     if (dto.ethnicGroupCode && !(await this.reference.ethnicGroups()).some((g) => g.code === dto.ethnicGroupCode)) errors.ethnicGroupCode = ['Dân tộc không có trong danh mục.'];
     let communeCode: string | null = null;
@@ -252,7 +256,8 @@ export class TraineesService {
       fullName: dto.fullName,
       gender: dto.gender ?? null,
       dateOfBirth: dto.dateOfBirth ?? null,
-      birthYear: dto.dateOfBirth ? Number(dto.dateOfBirth.slice(0, 4)) : null,
+      // A record with only a year of birth keeps it (the form shows it when there is no date).
+      birthYear: dto.dateOfBirth ? Number(dto.dateOfBirth.slice(0, 4)) : dto.birthYear ? Number(dto.birthYear) : null,
       ethnicGroupCode: dto.ethnicGroupCode ?? null,
       position: dto.position ?? null,
       workplace: dto.workplace ?? null,
