@@ -83,16 +83,23 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(pageText(p2.text)).not.toContain('Đèo Văn Trang 00');
   });
 
-  it('flags a probable duplicate on create (same phone; same name + birth date + commune)', async () => {
+  it('flags on create the same person (name + birth date + commune), a shared phone as possibly someone else, a national ID of someone clearly different', async () => {
     const res = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Nguyen Thi Ha', dateOfBirth: '1990-04-12', provinceCode: '12', communeName: 'Sin Suoi Ho', gender: 'female' });
     expect(res.status).toBe(303);
     const page = await agent.get(res.headers.location).expect(200);
     const text = pageText(page.text);
     expect(text).toContain('Có thể trùng lặp với: Nguyễn Thị Hà (cùng họ tên, ngày sinh và xã)');
     expect(text).toContain('Gộp vào hồ sơ này');
-    const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Chị Hà khác tên', phone: '+84912345678' });
-    const p2 = await agent.get(byPhone.headers.location).expect(200);
-    expect(pageText(p2.text)).toContain('cùng số điện thoại');
+    // Only the phone in common (a commune office's number given by several officials): another person, flagged as such.
+    const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Hoàng Thị Lan', dateOfBirth: '1979-02-02', phone: '+84912345678' });
+    const p2 = pageText((await agent.get(byPhone.headers.location).expect(200)).text);
+    expect(p2).toContain('Có điểm chung với: Nguyễn Thị Hà (cùng số điện thoại; khác họ tên, ngày sinh). Có thể là người khác');
+    expect(p2).not.toContain('Có thể trùng lặp với');
+    expect(p2).toContain('Có điểm chung, có thể là người khác cùng số điện thoại; khác họ tên, ngày sinh');
+    // A national ID already given to someone with another name and birth date: said loudly.
+    const byId = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Lò Văn Khác', dateOfBirth: '2001-01-01', nationalId: '012190000123' });
+    const p3 = pageText((await agent.get(byId.headers.location).expect(200)).text);
+    expect(p3).toContain('Số CCCD đã có ở hồ sơ khác họ tên và ngày sinh: Nguyễn Thị Hà (cùng số CCCD; khác họ tên, ngày sinh). Kiểm tra lại số CCCD.');
   });
 
   it('keeps, shows and audits the birth year of a record that has no birth date when it is edited from the form', async () => {
@@ -184,7 +191,7 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
 
   it('merges a record found by search when it was not flagged as a duplicate', async () => {
     const keep = await createTraineeFixture(t, { fullName: 'Hờ A Tủa', phone: '0977000001' });
-    const typo = await createTraineeFixture(t, { fullName: 'Hơ A Tua', phone: '0977000002', communeCode: '03390' });
+    const typo = await createTraineeFixture(t, { fullName: 'Hơ A Tua', phone: '0977000002', communeCode: '03390', dateOfBirth: '1986-03-03' });
     const page = await agent.get(`/trainees/${keep.id}?q=ho a tua`).expect(200);
     expect(pageText(page.text)).toContain('Hơ A Tua');
     const res = await submitForm(agent, `/trainees/${keep.id}?q=ho a tua`, `/trainees/${keep.id}/merge`, { otherId: typo.id });

@@ -188,9 +188,13 @@ export class ImportService {
       let writing: Promise<void> = Promise.resolve();
       try {
         for await (const slice of this.validation.validateInSlices(b, COMMIT_SLICE, m)) {
+          // Matched against the directory (inside the transaction: another import may have just added these people)
+          // once the previous slice is written, so that `created` holds every trainee this commit made from earlier
+          // rows; before counting, since a national ID of someone clearly different makes a row an error.
+          await writing;
+          await this.validation.matchDirectory(slice, m, created);
           summarise(slice, s);
           if (refused()) continue;
-          await writing;
           writing = this.writeSlice(slice.filter((r) => r.status !== 'error'), created, traineeIds, { actorId: user.id, note: `Nhập từ tệp ${fileName}` }, m);
         }
       } finally {
@@ -208,13 +212,11 @@ export class ImportService {
   }
 
   /**
-   * One slice of the commit: its rows are matched against the directory (inside the transaction: another
-   * import may have just added these people; not against the trainees this commit created from earlier
-   * rows), the new people are written, and each row's trainee is appended to `traineeIds` in file order.
+   * One slice of the commit, its rows already matched against the directory: the new people are written,
+   * and each row's trainee is appended to `traineeIds` in file order.
    */
   private async writeSlice(rows: ValidatedRow[], created: Set<string>, traineeIds: string[], audit: { actorId: string; note: string }, m: EntityManager): Promise<void> {
     if (rows.length === 0) return;
-    await this.validation.matchDirectory(rows, m, created);
     const toCreate = rows.filter((r) => !r.existing);
     const ids = await this.trainees.insertMany(toCreate.map((r) => r.fields), audit.actorId, audit.note, m);
     ids.forEach((tid) => created.add(tid));
