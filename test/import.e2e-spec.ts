@@ -5,7 +5,7 @@ import { ImportRepository } from '../src/import/import.repository';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture } from './support/fixtures';
-import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { binary, csrfFrom, login, pageText, submitForm } from './support/http';
 import { MESSY, messyWorkbook, toWindows1258 } from './support/import-files';
 import { buildZip, readZip, zeros } from './support/zip';
 
@@ -299,6 +299,17 @@ describe('import of commune lists (XLSX, CSV)', () => {
   describe('people who share a phone or a national ID with someone in the directory', () => {
     const csv = (lines: string[]) => Buffer.from(['STT,Họ và tên,Giới tính,Ngày sinh,Số điện thoại,Số CCCD', ...lines].join('\n'), 'utf8');
     const rowText = (html: string, n: number) => pageText(html.match(new RegExp(`<tr class="row-\\w+" data-row="${n}">([\\s\\S]*?)</tr>`))?.[1] ?? '');
+    const reportLines = async (batchId: string) => {
+      const res = await agent.get(`/import/${batchId}/errors.xlsx`).buffer(true).parse(binary).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.body as Buffer as unknown as ArrayBuffer);
+      const sheets = wb.worksheets.map((ws) => {
+        const lines: unknown[][] = [];
+        ws.eachRow((r, n) => n > 1 && lines.push((r.values as unknown[]).slice(1)));
+        return lines;
+      });
+      return { errors: sheets[0], result: wb.worksheets[1] ? [wb.worksheets[1].getRow(1).values, ...sheets[1]].map((l) => (l as unknown[]).filter((v) => v !== undefined)) : undefined };
+    };
 
     it('creates a new person, with a warning, when only the phone is shared; reuses a record only on strong evidence; refuses a national ID of someone clearly different', async () => {
       const { session } = await createSessionFixture(t, { capacity: 300 });
@@ -345,6 +356,18 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(profile).toContain('Có thể trùng lặp');
       expect(profile).toContain('Tẩn Láo Lở 20/11/1987');
       expect(profile).toContain('Có điểm chung, có thể là người khác cùng số điện thoại; khác họ tên, ngày sinh');
+
+      // The report of the committed batch: the file's problems as the commit saw them, no "already in the directory" for the people it created.
+      const report = await reportLines(batchId!);
+      expect(report.errors.filter((l) => String(l[3]).includes('Đã có trong danh bạ'))).toEqual([]);
+      expect(report.errors).toContainEqual([4, 'Số CCCD', '012079000777', expect.stringContaining('đã có trong danh bạ: Sùng A Chứ'), 'Lỗi']);
+      expect(report.result).toEqual(
+        expect.arrayContaining([
+          ['Học viên mới (hồ sơ tạo từ tệp)', 1],
+          ['Học viên đã có trong danh bạ', 2],
+          ['Dòng lỗi bị bỏ qua', 1],
+        ]),
+      );
 
       // The same file again: everyone is now in the directory (Hoa as herself, not as Tẩn Láo Lở), nobody is added.
       const count = async () => (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM trainees`))[0].n;

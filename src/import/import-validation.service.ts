@@ -316,16 +316,17 @@ export class ImportValidationService {
    * new person, with a warning naming the record; a row whose national ID is a clearly different person's is
    * an error. `created`: trainees the running commit has just written from earlier rows of the same file,
    * which are not "already in the directory" (the file's own duplicates are found by the check).
+   * Returns the rows it refused.
    */
-  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager, created?: ReadonlySet<string>): Promise<void> {
+  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager, created?: ReadonlySet<string>): Promise<ValidatedRow[]> {
     const live = rows.filter((r) => r.status !== 'error');
     const ids = [...new Set(live.map((r) => r.fields.nationalId).filter(Boolean))] as string[];
     const phones = [...new Set(live.map((r) => r.fields.phone).filter(Boolean))] as string[];
     const names = [...new Set(live.map((r) => foldForSearch(r.fields.fullName)))];
-    if (live.length === 0) return;
+    if (live.length === 0) return [];
     let candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
     if (created?.size) candidates = candidates.filter((c) => !created.has(c.id));
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return [];
     const directory = new DuplicateIndex(candidates);
     for (const r of live) {
       const hits = directory.matches(keysOf(r.fields));
@@ -340,6 +341,7 @@ export class ImportValidationService {
         possible: (h) => `${sharedWith(h, `${h.trainee.fullName}${bornOf(h.trainee)} trong danh bạ`)}: có thể là người khác, sẽ tạo hồ sơ mới (nếu là cùng một người, gộp hai hồ sơ sau khi nhập).`,
       });
     }
+    return live.filter((r) => r.status === 'error');
   }
 }
 
