@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ImportRepository } from '../src/import/import.repository';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
-import { createSessionFixture } from './support/fixtures';
-import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { createSessionFixture, createTraineeFixture } from './support/fixtures';
+import { binary, csrfFrom, login, pageText, submitForm } from './support/http';
 import { MESSY, messyWorkbook, toWindows1258 } from './support/import-files';
 import { buildZip, readZip, zeros } from './support/zip';
 
@@ -22,11 +22,14 @@ async function upload(agent: Agent, sessionId: string, content: Buffer, name: st
 
 const SYL = ['An', 'Bình', 'Chiến', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Linh', 'Minh', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Uyên', 'Việt', 'Xuân', 'Yên', 'Đức'];
 
+/** Person `i` of `bigCsv`: STT, name, birth date, gender, ethnic group, commune, province, phone, national ID. */
+const bigRow = (i: number) => [String(i + 1), `Lò ${SYL[i % 20]} ${SYL[Math.floor(i / 20) % 20]} ${SYL[Math.floor(i / 400) % 20]}`, `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1965 + (i % 35)}`, i % 2 ? 'Nữ' : 'Nam', 'Thái', 'Xã Sin Suối Hồ', 'Lai Châu', `097${String(7000000 + i)}`, `0120${80000000 + i}`];
+
 /** `count` people of Xã Sin Suối Hồ as a CSV list, each with a name, birth date, phone and national ID of their own; `edit` changes rows by index. */
 function bigCsv(count: number, edit: (i: number, row: string[]) => void = () => undefined): Buffer {
   const lines = ['DANH SÁCH HỌC VIÊN', '', 'STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Đơn vị công tác,Tỉnh,Số điện thoại,Số CCCD'];
   for (let i = 0; i < count; i++) {
-    const row = [String(i + 1), `Lò ${SYL[i % 20]} ${SYL[Math.floor(i / 20) % 20]} ${SYL[Math.floor(i / 400) % 20]}`, `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1965 + (i % 35)}`, i % 2 ? 'Nữ' : 'Nam', 'Thái', 'Xã Sin Suối Hồ', 'Lai Châu', `097${String(7000000 + i)}`, `0120${80000000 + i}`];
+    const row = bigRow(i);
     edit(i, row);
     lines.push(row.join(','));
   }
@@ -141,7 +144,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
       actor_id: organiserId,
       note: 'Nhập từ tệp Danh sách Lai Châu.xlsx',
       old_value: null,
-      new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
+      new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', birthYear: 1985, ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
     });
     // A committed batch cannot be committed twice.
     res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
@@ -202,28 +205,33 @@ describe('import of commune lists (XLSX, CSV)', () => {
       const { session } = await createSessionFixture(t, { capacity: 5000 });
       const [known] = await t.query<{ id: string }>(`INSERT INTO trainees (full_name, name_search, phone) VALUES ('Giàng A Dơ', 'giang a do', '0966000001') RETURNING id`);
       const file = bigCsv(4500, (i, row) => {
-        if (i === 2100) row[7] = '0977000005'; // the phone of row 5 (first slice): the later row is an error
-        if (i === 2500) [row[1], row[2], row[7], row[8]] = ['Lò An An An', '1965', '0966999999', '']; // same name and birth year as row 0, but no full date: not the same person in the file, a new record
-        if (i === 4300) row[7] = '0966000001'; // already in the directory
+        if (i === 2100) row.splice(1, row.length - 1, ...bigRow(5).slice(1)); // person 5 again (first slice): the later row is an error
+        if (i === 2200) row[7] = '0977000006'; // the phone of person 6, another name: a person of their own, with a warning
+        if (i === 2500) [row[1], row[2], row[7], row[8]] = ['Lò An An An', '1965', '0966999999', '']; // person 0 (born 01/01/1965, same commune) with the birth year only: the same person, an error
+        if (i === 4300) [row[1], row[7]] = ['Giàng A Dơ', '0966000001']; // already in the directory
         // Texts first seen in the last slice: their look-ups run while the previous slice is being written.
         if (i >= 4100 && i % 50 === 0) [row[4], row[5]] = ["H'Mông", '"Xã Thèn Sin, Huyện Tam Đường"'];
       });
       const { batchId } = await upload(agent, session.id, file, 'ds-lon.csv');
       const before = await summaryOf(batchId!);
       expect(before).toContain('4500 dòng');
-      expect(before).toContain('4498 mới');
+      expect(before).toContain('4497 mới');
       expect(before).toContain('1 đã có trong danh bạ');
-      expect(before).toContain('1 lỗi');
+      expect(before).toContain('2 lỗi');
+      expect(before).toContain('Trùng với dòng 9 trong tệp (cùng số CCCD, cùng số điện thoại, cùng họ tên, ngày sinh và xã).');
+      expect(before).toContain('Trùng với dòng 4 trong tệp (cùng họ tên, năm sinh và xã).');
+      expect(before).toContain('Cùng số điện thoại với dòng 10 (Lò Khánh An An), nhưng khác họ tên, ngày sinh, số CCCD: coi là hai người khác nhau');
       const created = await t.query(`SELECT 1 FROM trainees`);
       const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
-      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 4498 học viên mới, 1 học viên đã có trong danh bạ; 4499 học viên được thêm vào lớp; bỏ qua 1 dòng lỗi.');
-      expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(created.length + 4498);
-      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'trainee.import' AND note = 'Nhập từ tệp ds-lon.csv'`)).toHaveLength(4498);
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 4497 học viên mới, 1 học viên đã có trong danh bạ; 4498 học viên được thêm vào lớp; bỏ qua 2 dòng lỗi.');
+      expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(created.length + 4497);
+      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'trainee.import' AND note = 'Nhập từ tệp ds-lon.csv'`)).toHaveLength(4497);
       const enrolled = await t.query<{ phone: string; trainee_id: string }>(`SELECT t.phone, e.trainee_id FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1`, [session.id]);
-      expect(enrolled).toHaveLength(4499);
+      expect(enrolled).toHaveLength(4498);
       expect(enrolled.filter((e) => e.phone === '0977000005')).toHaveLength(1);
+      expect(enrolled.filter((e) => e.phone === '0977000006')).toHaveLength(2);
       expect(enrolled.find((e) => e.phone === '0966000001')?.trainee_id).toBe(known.id);
-      expect(await t.query(`SELECT 1 FROM trainees WHERE name_search = 'lo an an an'`)).toHaveLength(2);
+      expect(await t.query(`SELECT 1 FROM trainees WHERE name_search = 'lo an an an'`)).toHaveLength(1);
       const late = await t.query<{ commune_code: string; ethnic: string }>(
         `SELECT t.commune_code, g.name AS ethnic FROM trainees t JOIN ethnic_groups g ON g.code = t.ethnic_group_code WHERE t.phone = ANY($1)`,
         [[4100, 4150, 4450].map((i) => `097${7000000 + i}`)],
@@ -286,6 +294,127 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(pageText(list.text)).toContain('Đã nhập: 0 học viên mới, 5 học viên đã có trong danh bạ; 0 học viên được thêm vào lớp');
     expect(await count()).toBe(after1);
     expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(5);
+  });
+
+  describe('people who share a phone or a national ID with someone in the directory', () => {
+    const csv = (lines: string[]) => Buffer.from(['STT,Họ và tên,Giới tính,Ngày sinh,Số điện thoại,Số CCCD', ...lines].join('\n'), 'utf8');
+    const rowText = (html: string, n: number) => pageText(html.match(new RegExp(`<tr class="row-\\w+" data-row="${n}">([\\s\\S]*?)</tr>`))?.[1] ?? '');
+    const reportLines = async (batchId: string) => {
+      const res = await agent.get(`/import/${batchId}/errors.xlsx`).buffer(true).parse(binary).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.body as Buffer as unknown as ArrayBuffer);
+      const sheets = wb.worksheets.map((ws) => {
+        const lines: unknown[][] = [];
+        ws.eachRow((r, n) => n > 1 && lines.push((r.values as unknown[]).slice(1)));
+        return lines;
+      });
+      return { errors: sheets[0], result: wb.worksheets[1] ? [wb.worksheets[1].getRow(1).values, ...sheets[1]].map((l) => (l as unknown[]).filter((v) => v !== undefined)) : undefined };
+    };
+
+    it('creates a new person, with a warning, when only the phone is shared; reuses a record only on strong evidence; refuses a national ID of someone clearly different', async () => {
+      const { session } = await createSessionFixture(t, { capacity: 300 });
+      // The demo's Tẩn Láo Lở: his commune office gives its phone for other officials too.
+      const lo = await createTraineeFixture(t, { fullName: 'Tẩn Láo Lở', gender: 'male', dateOfBirth: '1987-11-20', phone: '0912345603', communeCode: '03445' });
+      const chu = await createTraineeFixture(t, { fullName: 'Sùng A Chứ', dateOfBirth: '1979-03-04', nationalId: '012079000777' });
+      const sai = await createTraineeFixture(t, { fullName: 'Lý Thị Sai', gender: 'female', dateOfBirth: '1988-08-08', nationalId: '012088000555' });
+      const file = csv([
+        '1,Nguyễn Thị Hoa,Nữ,02/02/1995,0912345603,', // line 2: Lở's phone, another name and birth: a new person
+        '2,Tẩn Láo Lở,Nam,1987,0912345603,', // line 3: his name, birth year and phone: him
+        '3,Hà Văn Khác,Nam,01/01/2000,,012079000777', // line 4: Chứ's national ID, another name and birth: refused
+        '4,Lý Thị Say,Nữ,08/08/1988,,012088000555', // line 5: Sai's national ID and birth date, the name misspelt: her, with a warning
+      ]);
+      const { batchId } = await upload(agent, session.id, file, 'xa-chung-so.csv');
+      const preview = await agent.get(`/import/${batchId}/preview`).expect(200);
+      const text = pageText(preview.text);
+      expect(text).toContain('1 mới');
+      expect(text).toContain('2 đã có trong danh bạ');
+      expect(text).toContain('1 lỗi');
+      expect(text).toContain('1 mới nhưng có điểm chung với người khác');
+      expect(preview.text).toContain('<tr class="row-new" data-row="2">');
+      expect(rowText(preview.text, 2)).toContain('Cùng số điện thoại với Tẩn Láo Lở (sinh 20/11/1987) trong danh bạ, nhưng khác họ tên, ngày sinh: có thể là người khác, sẽ tạo hồ sơ mới');
+      expect(rowText(preview.text, 2)).not.toContain('Đã có trong danh bạ');
+      expect(rowText(preview.text, 3)).toContain('Đã có trong danh bạ: Tẩn Láo Lở (cùng số điện thoại, cùng họ tên và năm sinh); sẽ dùng hồ sơ này.');
+      expect(rowText(preview.text, 3)).toContain('Cùng số điện thoại với dòng 2 (Nguyễn Thị Hoa), nhưng khác họ tên, năm sinh: coi là hai người khác nhau');
+      expect(preview.text).toContain('<tr class="row-error" data-row="4">');
+      expect(rowText(preview.text, 4)).toContain('Số CCCD 012079000777 đã có trong danh bạ: Sùng A Chứ (sinh 04/03/1979), khác họ tên và ngày sinh. Kiểm tra lại số CCCD');
+      expect(rowText(preview.text, 5)).toContain('Đã có trong danh bạ: Lý Thị Sai (cùng số CCCD; khác họ tên); sẽ dùng hồ sơ này.');
+
+      const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 1 học viên mới, 2 học viên đã có trong danh bạ; 3 học viên được thêm vào lớp; bỏ qua 1 dòng lỗi.');
+      const enrolled = await t.query<{ id: string; full_name: string; gender: string; dob: string; phone: string }>(
+        `SELECT t.id, t.full_name, t.gender, t.date_of_birth::text AS dob, t.phone FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1 ORDER BY t.full_name`,
+        [session.id],
+      );
+      expect(enrolled.map((e) => e.full_name)).toEqual(['Lý Thị Sai', 'Nguyễn Thị Hoa', 'Tẩn Láo Lở']);
+      const hoa = enrolled[1];
+      expect(hoa).toMatchObject({ gender: 'female', dob: '1995-02-02', phone: '0912345603' });
+      expect([lo.id, chu.id, sai.id]).not.toContain(hoa.id);
+      expect(enrolled.map((e) => e.id)).toEqual([sai.id, hoa.id, lo.id]);
+      expect(await t.query(`SELECT 1 FROM trainees WHERE national_id = '012079000777'`)).toHaveLength(1);
+      // Her record is flagged as possibly Tẩn Láo Lở, for the organiser to merge if they were one person.
+      const profile = pageText((await agent.get(`/trainees/${hoa.id}`).expect(200)).text);
+      expect(profile).toContain('Có thể trùng lặp');
+      expect(profile).toContain('Tẩn Láo Lở 20/11/1987');
+      expect(profile).toContain('Có điểm chung, có thể là người khác cùng số điện thoại; khác họ tên, ngày sinh');
+
+      // The report of the committed batch: the file's problems as the commit saw them, no "already in the directory" for the people it created.
+      const report = await reportLines(batchId!);
+      expect(report.errors.filter((l) => String(l[3]).includes('Đã có trong danh bạ'))).toEqual([]);
+      expect(report.errors).toContainEqual([4, 'Số CCCD', '012079000777', expect.stringContaining('đã có trong danh bạ: Sùng A Chứ'), 'Lỗi']);
+      expect(report.result).toEqual(
+        expect.arrayContaining([
+          ['Học viên mới (hồ sơ tạo từ tệp)', 1],
+          ['Học viên đã có trong danh bạ', 2],
+          ['Dòng lỗi bị bỏ qua', 1],
+        ]),
+      );
+
+      // The same file again: everyone is now in the directory (Hoa as herself, not as Tẩn Láo Lở), nobody is added.
+      const count = async () => (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM trainees`))[0].n;
+      const before = await count();
+      const again = await upload(agent, session.id, file, 'xa-chung-so (1).csv');
+      expect(rowText((await agent.get(`/import/${again.batchId}/preview`).expect(200)).text, 2)).toContain('Đã có trong danh bạ: Nguyễn Thị Hoa (cùng số điện thoại, cùng họ tên và ngày sinh)');
+      const res2 = await submitForm(agent, `/import/${again.batchId}/preview`, `/import/${again.batchId}/commit`, { skipErrors: '1' });
+      expect(pageText((await agent.get(res2.headers.location).expect(200)).text)).toContain('Đã nhập: 0 học viên mới, 3 học viên đã có trong danh bạ; 0 học viên được thêm vào lớp; bỏ qua 1 dòng lỗi.');
+      expect(await count()).toBe(before);
+    });
+
+    it('takes a birth year and a full date of that year for the same person, in the file and against the directory', async () => {
+      const { session } = await createSessionFixture(t, { capacity: 300 });
+      const lines = (rows: string[]) => Buffer.from(['STT,Họ và tên,Ngày sinh,Đơn vị công tác,Tỉnh', ...rows].join('\n'), 'utf8');
+      const first = await upload(agent, session.id, lines(['1,Nguyễn Văn Năm,1985,Xã Sin Suối Hồ,Lai Châu', '2,Nguyễn Văn Năm,15/06/1985,Xã Sin Suối Hồ,Lai Châu', '3,Nguyễn Văn Năm,15/06/1986,Xã Sin Suối Hồ,Lai Châu']), 'nam.csv');
+      const preview = await agent.get(`/import/${first.batchId}/preview`).expect(200);
+      expect(pageText(preview.text)).toContain('2 mới');
+      expect(preview.text).toContain('<tr class="row-error" data-row="3">');
+      expect(rowText(preview.text, 3)).toContain('Trùng với dòng 2 trong tệp (cùng họ tên, năm sinh và xã).');
+      expect(preview.text).toContain('<tr class="row-new" data-row="4">');
+      await submitForm(agent, `/import/${first.batchId}/preview`, `/import/${first.batchId}/commit`, { skipErrors: '1' });
+      expect(await t.query(`SELECT birth_year FROM trainees WHERE name_search = 'nguyen van nam' ORDER BY birth_year`)).toEqual([{ birth_year: 1985 }, { birth_year: 1986 }]);
+
+      // A later list with his full date finds the record that has his year only.
+      const other = (await createSessionFixture(t, { capacity: 300 })).session;
+      const second = await upload(agent, other.id, lines(['1,Nguyễn Văn Năm,15/06/1985,Xã Sin Suối Hồ,Lai Châu']), 'nam-2.csv');
+      const p2 = pageText((await agent.get(`/import/${second.batchId}/preview`).expect(200)).text);
+      expect(p2).toContain('1 đã có trong danh bạ');
+      expect(p2).toContain('Đã có trong danh bạ: Nguyễn Văn Năm (cùng họ tên, năm sinh và xã)');
+      const res = await submitForm(agent, `/import/${second.batchId}/preview`, `/import/${second.batchId}/commit`, {});
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 0 học viên mới, 1 học viên đã có trong danh bạ');
+    });
+  });
+
+  it('shows on the mapping page how many rows the file has under its header, and the number of the header row in the file', async () => {
+    const { session } = await createSessionFixture(t);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    ws.getCell('A1').value = 'DANH SÁCH HỌC VIÊN';
+    ws.getRow(3).values = ['STT', 'Họ và tên', 'Năm sinh'];
+    ws.getRow(4).values = [1, 'Lò Văn Một', 1980];
+    ws.getRow(5).values = [2, 'Lò Văn Hai', 1981];
+    ws.getRow(7).values = [3, 'Lò Văn Ba', 1982];
+    const { batchId } = await upload(agent, session.id, Buffer.from(await wb.xlsx.writeBuffer()), 'imp1.xlsx');
+    const page = pageText((await agent.get(`/import/${batchId}/mapping`).expect(200)).text);
+    expect(page).toContain('Tệp imp1.xlsx: 3 dòng có nội dung dưới tiêu đề, tiêu đề ở dòng 3.');
+    expect((await t.query<{ header_row: number }>(`SELECT header_row FROM import_batches WHERE id = $1`, [batchId]))[0].header_row).toBe(3);
   });
 
   it('refuses a broken file with a message: 10 MB of garbage renamed .xlsx, a zip that is not a workbook, an old .xls', async () => {

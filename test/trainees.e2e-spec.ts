@@ -83,16 +83,58 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(pageText(p2.text)).not.toContain('Đèo Văn Trang 00');
   });
 
-  it('flags a probable duplicate on create (same phone; same name + birth date + commune)', async () => {
+  it('flags on create the same person (name + birth date + commune), a shared phone as possibly someone else, a national ID of someone clearly different', async () => {
     const res = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Nguyen Thi Ha', dateOfBirth: '1990-04-12', provinceCode: '12', communeName: 'Sin Suoi Ho', gender: 'female' });
     expect(res.status).toBe(303);
     const page = await agent.get(res.headers.location).expect(200);
     const text = pageText(page.text);
     expect(text).toContain('Có thể trùng lặp với: Nguyễn Thị Hà (cùng họ tên, ngày sinh và xã)');
     expect(text).toContain('Gộp vào hồ sơ này');
-    const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Chị Hà khác tên', phone: '+84912345678' });
-    const p2 = await agent.get(byPhone.headers.location).expect(200);
-    expect(pageText(p2.text)).toContain('cùng số điện thoại');
+    // Only the phone in common (a commune office's number given by several officials): another person, flagged as such.
+    const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Hoàng Thị Lan', dateOfBirth: '1979-02-02', phone: '+84912345678' });
+    const p2 = pageText((await agent.get(byPhone.headers.location).expect(200)).text);
+    expect(p2).toContain('Có điểm chung với: Nguyễn Thị Hà (cùng số điện thoại; khác họ tên, ngày sinh). Có thể là người khác');
+    expect(p2).not.toContain('Có thể trùng lặp với');
+    expect(p2).toContain('Có điểm chung, có thể là người khác cùng số điện thoại; khác họ tên, ngày sinh');
+    // A national ID already given to someone with another name and birth date: said loudly.
+    const byId = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Lò Văn Khác', dateOfBirth: '2001-01-01', nationalId: '012190000123' });
+    const p3 = pageText((await agent.get(byId.headers.location).expect(200)).text);
+    expect(p3).toContain('Số CCCD đã có ở hồ sơ khác họ tên và ngày sinh: Nguyễn Thị Hà (cùng số CCCD; khác họ tên, ngày sinh). Kiểm tra lại số CCCD.');
+  });
+
+  it('keeps, shows and audits the birth year of a record that has no birth date when it is edited from the form', async () => {
+    // As an imported "Năm sinh" leaves it: the year, no date.
+    const t1 = await createTraineeFixture(t, { fullName: 'Pờ Thị Chơ', dateOfBirth: null, phone: '0933000111' });
+    expect((await t.query<{ birth_year: number }>(`SELECT birth_year FROM trainees WHERE id = $1`, [t1.id]))[0].birth_year).toBe(1985);
+    const form = await agent.get(`/trainees/${t1.id}/edit`).expect(200);
+    expect(form.text).toMatch(/<input id="birthYear" name="birthYear"[^>]*value="1985"/);
+    const field = (name: string) => form.text.match(new RegExp(`name="${name}"[^>]*value="([^"]*)"`))?.[1] ?? '';
+    // The form's text fields as it shows them, with only the position changed.
+    const sent = { fullName: field('fullName'), dateOfBirth: field('dateOfBirth'), birthYear: field('birthYear'), position: 'Chủ tịch Hội Phụ nữ', workplace: field('workplace'), phone: field('phone') };
+    let res = await submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, sent);
+    expect(res.headers.location).toBe(`/trainees/${t1.id}`);
+    let [row] = await t.query<{ birth_year: number; date_of_birth: string | null; position: string }>(`SELECT birth_year, date_of_birth, position FROM trainees WHERE id = $1`, [t1.id]);
+    expect(row).toEqual({ birth_year: 1985, date_of_birth: null, position: 'Chủ tịch Hội Phụ nữ' });
+    expect(pageText((await agent.get(`/trainees/${t1.id}`).expect(200)).text)).toContain('Ngày sinh 1985');
+
+    // The year corrected: stored and in the audit trail.
+    res = await submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, { ...sent, birthYear: '1986' });
+    [row] = await t.query(`SELECT birth_year, date_of_birth, position FROM trainees WHERE id = $1`, [t1.id]);
+    expect(row.birth_year).toBe(1986);
+    const [entry] = await t.query<{ old_value: unknown; new_value: unknown }>(`SELECT old_value, new_value FROM audit_log WHERE action = 'trainee.update' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [t1.id]);
+    expect(entry).toEqual({ old_value: { birthYear: 1985 }, new_value: { birthYear: 1986 } });
+
+    // A full date sets the year; a year that contradicts the date, or not a year, is refused with the field error.
+    res = await submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, { ...sent, dateOfBirth: '1986-04-05', birthYear: '1990' });
+    expect(res.headers.location).toBe(`/trainees/${t1.id}/edit`);
+    expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Năm sinh khác với năm của ngày sinh.');
+    res = await submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, { ...sent, birthYear: '86' });
+    expect(res.headers.location).toBe(`/trainees/${t1.id}/edit`);
+    expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Năm sinh gồm 4 chữ số.');
+    expect((await t.query<{ birth_year: number }>(`SELECT birth_year FROM trainees WHERE id = $1`, [t1.id]))[0].birth_year).toBe(1986);
+    await submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, { ...sent, dateOfBirth: '1986-04-05', birthYear: '' });
+    [row] = await t.query(`SELECT birth_year, date_of_birth::text, position FROM trainees WHERE id = $1`, [t1.id]);
+    expect(row).toMatchObject({ birth_year: 1986, date_of_birth: '1986-04-05' });
   });
 
   it('merges two records: enrolments, attendance and history follow, the other record is hidden', async () => {
@@ -149,7 +191,7 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
 
   it('merges a record found by search when it was not flagged as a duplicate', async () => {
     const keep = await createTraineeFixture(t, { fullName: 'Hờ A Tủa', phone: '0977000001' });
-    const typo = await createTraineeFixture(t, { fullName: 'Hơ A Tua', phone: '0977000002', communeCode: '03390' });
+    const typo = await createTraineeFixture(t, { fullName: 'Hơ A Tua', phone: '0977000002', communeCode: '03390', dateOfBirth: '1986-03-03' });
     const page = await agent.get(`/trainees/${keep.id}?q=ho a tua`).expect(200);
     expect(pageText(page.text)).toContain('Hơ A Tua');
     const res = await submitForm(agent, `/trainees/${keep.id}?q=ho a tua`, `/trainees/${keep.id}/merge`, { otherId: typo.id });

@@ -13,6 +13,18 @@ export type ImportMapping = Partial<Record<ImportField, number>>;
 export const IMPORT_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'ethnicGroup', 'position', 'workplace', 'district', 'province', 'phone', 'email', 'nationalId'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
+export interface ImportBatchResult {
+  created: number;
+  matched: number;
+  enrolled: number;
+  skipped: number;
+  /**
+   * Rows the commit refused on matching them against the directory (a national ID of someone clearly
+   * different), with the problem: the directory has changed since, so the report of the batch keeps them.
+   */
+  directoryErrors?: { n: number; column: string; value: string; message: string }[];
+}
+
 /**
  * The state of one import wizard run: the parsed grid of the uploaded file,
  * the column mapping, the organiser's picks for rows in review, and the
@@ -49,7 +61,7 @@ export class ImportBatch {
   @Column({ type: 'varchar', length: 12, default: 'uploaded' })
   status: ImportBatchStatus;
 
-  /** 0-based index of the header row in `grid`. */
+  /** Number of the header row in the file (1-based, as Excel shows it; the line in a CSV). */
   @Column({ type: 'int' })
   headerRow: number;
 
@@ -73,9 +85,9 @@ export class ImportBatch {
   @Column({ type: 'jsonb', default: () => `'{}'` })
   resolutions: Record<string, string>;
 
-  /** Summary once committed: created, matched existing, enrolled. */
+  /** Summary once committed: created, matched existing, enrolled, skipped. */
   @Column({ type: 'jsonb', nullable: true })
-  result: Record<string, number> | null;
+  result: ImportBatchResult | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   committedAt: Date | null;

@@ -20,14 +20,17 @@ export class ImportPagesService {
   async preview(id: string, user: AuthUser) {
     const { batch, rows, summary } = await this.imports.preview(id, user);
     const session = await this.imports.session(batch.sessionId, user);
-    // Rows needing attention first, then the rest, up to SHOWN rows on the page.
-    const order = { review: 0, error: 1, existing: 2, new: 3 };
-    const sorted = [...rows].sort((a, b) => order[a.status] - order[b.status] || a.n - b.n);
+    // Rows needing attention first (with the new people who have something in common with someone else: a phone, a name
+    // and birth year), then the rest, up to SHOWN rows on the page.
+    const order = { review: 0, error: 1, existing: 3, new: 4 };
+    const rank = (r: (typeof rows)[number]) => (r.possibleDuplicate && r.status === 'new' ? 2 : order[r.status]);
+    const sorted = [...rows].sort((a, b) => rank(a) - rank(b) || a.n - b.n);
     return {
       title: 'Nhập danh sách · Xem trước',
       session,
       batch,
       summary,
+      possibleDuplicates: rows.filter((r) => r.possibleDuplicate && (r.status === 'new' || r.status === 'review')).length,
       committed: batch.status === 'committed',
       canCommit: batch.status !== 'committed' && summary.review === 0 && summary.new + summary.existing > 0,
       hasReview: summary.review > 0 || rows.some((r) => r.reviewOptions),

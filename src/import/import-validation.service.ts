@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { cleanText, foldForSearch, lowerKeepMarks, stripUnitType } from '../common/text/vietnamese';
 import { ReferenceService } from '../reference/reference.service';
-import { DuplicateIndex, keysOf, TraineeFields, TraineesService } from '../trainees/trainees.service';
+import { describeMatch, DuplicateIndex, DuplicateKeys, DuplicateMatch, keysOf, pickRecord } from '../trainees/duplicate-rule';
+import { TraineeFields, TraineesService } from '../trainees/trainees.service';
 import { FIELD_LABELS } from './column-mapping';
 import { ImportBatch, ImportField, RawCell } from './import-batch.entity';
 import { CellProblem, display, parseBirthDate, parseEmail, parseGender, parseNationalId, parsePhone, splitPlace, unwrap } from './import-values';
@@ -27,7 +28,12 @@ export interface ValidatedRow {
   /** The organiser's pick for a row in review. */
   picked?: string;
   existing?: { id: string; fullName: string; reasons: string };
+  /** Shares a key with a record or an earlier row without being that person: a new record, flagged (see `compareKeys`). */
+  possibleDuplicate?: boolean;
 }
+
+/** An earlier row of the file, as the in-file check keeps it. */
+type SeenRow = DuplicateKeys & { n: number; fullName: string };
 
 type CommuneResolution =
   | { kind: 'match'; code: string; provinceCode: string; note?: string }
@@ -76,14 +82,14 @@ export class ImportValidationService {
       provinceCache: new Map(),
       ethnicCache: new Map(),
     };
-    const seen = new Map<string, number>();
+    const seen = new DuplicateIndex<SeenRow>();
     for (let from = 0; from < batch.rows.length; from += size) {
       const slice = await this.validateRows(batch, from, Math.min(from + size, batch.rows.length), ctx, seen);
       if (slice.length) yield slice;
     }
   }
 
-  private async validateRows(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, from: number, to: number, ctx: Ctx, seen: Map<string, number>): Promise<ValidatedRow[]> {
+  private async validateRows(batch: Pick<ImportBatch, 'rows' | 'mapping' | 'headers' | 'resolutions'>, from: number, to: number, ctx: Ctx, seen: DuplicateIndex<SeenRow>): Promise<ValidatedRow[]> {
     const out: ValidatedRow[] = [];
     for (let i = from; i < to; i++) {
       const [n, cells] = batch.rows[i];
@@ -305,40 +311,89 @@ export class ImportValidationService {
   }
 
   /**
-   * Rows matching a trainee already in the directory are enrolled as that trainee (no new record).
-   * `created`: trainees the running commit has just written from earlier rows of the same file, which
-   * are not "already in the directory" (the file's own duplicates are found by the check).
+   * Rows that are a trainee already in the directory (by the duplicate rule, `compareKeys`) are enrolled as
+   * that trainee (no new record). A row that only shares a key with a record (a commune office's phone) is a
+   * new person, with a warning naming the record; a row whose national ID is a clearly different person's is
+   * an error. `created`: trainees the running commit has just written from earlier rows of the same file,
+   * which are not "already in the directory" (the file's own duplicates are found by the check).
+   * Returns the rows it refused.
    */
-  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager, created?: ReadonlySet<string>): Promise<void> {
+  async matchDirectory(rows: ValidatedRow[], manager?: EntityManager, created?: ReadonlySet<string>): Promise<ValidatedRow[]> {
     const live = rows.filter((r) => r.status !== 'error');
     const ids = [...new Set(live.map((r) => r.fields.nationalId).filter(Boolean))] as string[];
     const phones = [...new Set(live.map((r) => r.fields.phone).filter(Boolean))] as string[];
     const names = [...new Set(live.map((r) => foldForSearch(r.fields.fullName)))];
-    if (live.length === 0) return;
+    if (live.length === 0) return [];
     let candidates = await this.trainees.findImportCandidates(ids, phones, names, manager);
     if (created?.size) candidates = candidates.filter((c) => !created.has(c.id));
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return [];
     const directory = new DuplicateIndex(candidates);
     for (const r of live) {
-      const hit = directory.best(keysOf(r.fields));
-      if (!hit) continue;
-      r.existing = { id: hit.trainee.id, fullName: hit.trainee.fullName, reasons: hit.reasons.join(', ') };
-      if (r.status === 'new') r.status = 'existing';
-      r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Đã có trong danh bạ: ${hit.trainee.fullName} (${r.existing.reasons}); sẽ dùng hồ sơ này.`, severity: 'info' });
+      const hits = directory.matches(keysOf(r.fields));
+      if (hits.length === 0) continue;
+      judge(r, hits, {
+        same: (h) => {
+          r.existing = { id: h.trainee.id, fullName: h.trainee.fullName, reasons: h.reasons.join(', ') };
+          if (r.status === 'new') r.status = 'existing';
+          return `Đã có trong danh bạ: ${h.trainee.fullName} (${describeMatch(h)}); sẽ dùng hồ sơ này.`;
+        },
+        conflict: (h) => `Số CCCD ${r.fields.nationalId} đã có trong danh bạ: ${h.trainee.fullName}${bornOf(h.trainee)}, khác họ tên và ngày sinh. Kiểm tra lại số CCCD trong tệp (hoặc hồ sơ trong danh bạ).`,
+        possible: (h) => `${sharedWith(h, `${h.trainee.fullName}${bornOf(h.trainee)} trong danh bạ`)}: có thể là người khác, sẽ tạo hồ sơ mới (nếu là cùng một người, gộp hai hồ sơ sau khi nhập).`,
+      });
     }
+    return live.filter((r) => r.status === 'error');
   }
 }
 
-/** A later row with the same national ID, phone, or name + birth date + commune as an earlier row is an error. */
-function flagDuplicateInFile(r: ValidatedRow, seen: Map<string, number>): void {
+/** "Cùng số điện thoại với Tẩn Láo Lở (sinh 20/11/1987) trong danh bạ, nhưng khác họ tên, năm sinh" */
+function sharedWith(h: Pick<DuplicateMatch, 'reasons' | 'differs'>, who: string): string {
+  const what = h.reasons.join(', ');
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} với ${who}${h.differs.length ? `, nhưng khác ${h.differs.join(', ')}` : ''}`;
+}
+
+/** " (sinh 20/11/1987)", " (sinh 1987)" or "". */
+function bornOf(t: { dateOfBirth?: string | null; birthYear?: number | null }): string {
+  if (t.dateOfBirth) return ` (sinh ${t.dateOfBirth.slice(8, 10)}/${t.dateOfBirth.slice(5, 7)}/${t.dateOfBirth.slice(0, 4)})`;
+  return t.birthYear ? ` (sinh ${t.birthYear})` : '';
+}
+
+/**
+ * Applies the duplicate rule's verdict to a row, with the message each case writes: the record or earlier row
+ * it is (`same`: a note, a warning when the name or birth differs; an error for an earlier row of the file),
+ * a national ID of someone clearly different (`conflict`: an error), or only something in common
+ * (`possible`: a warning each, at most three).
+ */
+function judge<T>(r: ValidatedRow, hits: DuplicateMatch<T>[], say: Record<'same' | 'conflict' | 'possible', (h: DuplicateMatch<T>) => string>, inFile = false): void {
+  const hit = pickRecord(hits);
+  if (hit?.kind === 'same') {
+    r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: say.same(hit), severity: inFile ? 'error' : hit.differs.length ? 'warning' : 'info' });
+    if (inFile) r.status = 'error';
+  } else if (hit?.kind === 'conflict') {
+    r.problems.push({ column: 'Số CCCD', value: r.fields.nationalId ?? '', message: say.conflict(hit), severity: 'error' });
+    r.status = 'error';
+  } else {
+    r.possibleDuplicate = true;
+    for (const h of hits.slice(0, 3)) r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: say.possible(h), severity: 'warning' });
+  }
+}
+
+/**
+ * A later row that is the same person as an earlier row (the duplicate rule, as against the directory) is an
+ * error, and so is one with the national ID of a clearly different earlier row; one that only shares a key
+ * with an earlier row is a person of its own, with a warning.
+ */
+function flagDuplicateInFile(r: ValidatedRow, seen: DuplicateIndex<SeenRow>): void {
   if (r.status === 'error') return;
   const k = keysOf(r.fields);
-  const keys = [k.nationalId && `id:${k.nationalId}`, k.phone && `ph:${k.phone}`, k.communeCode && (k.dateOfBirth || k.birthYear) && `nm:${k.nameSearch}|${k.dateOfBirth ?? k.birthYear}|${k.communeCode}`].filter(Boolean) as string[];
-  const earlier = keys.map((x) => seen.get(x)).find((x) => x !== undefined);
-  if (earlier !== undefined) {
-    r.problems.push({ column: 'Họ và tên', value: r.fields.fullName, message: `Trùng với dòng ${earlier} trong tệp.`, severity: 'error' });
-    r.status = 'error';
-    return;
+  const hits = seen.matches(k);
+  if (hits.length) {
+    judge(r, hits, {
+      same: (h) => `Trùng với dòng ${h.trainee.n} trong tệp (${describeMatch(h)}).`,
+      conflict: (h) => `Số CCCD trùng với dòng ${h.trainee.n} (${h.trainee.fullName}${bornOf(h.trainee)}) nhưng khác họ tên và ngày sinh. Kiểm tra lại số CCCD.`,
+      possible: (h) => `${sharedWith(h, `dòng ${h.trainee.n} (${h.trainee.fullName})`)}: coi là hai người khác nhau (gộp hồ sơ sau nếu là cùng một người).`,
+    }, true);
+    // (judge may have refused the row)
+    if ((r.status as RowStatus) === 'error') return;
   }
-  for (const x of keys) seen.set(x, r.n);
+  seen.add({ ...k, n: r.n, fullName: r.fields.fullName });
 }

@@ -37,6 +37,12 @@ export class ImportRepository {
     return row?.first ?? [];
   }
 
+  /** How many data rows the grid holds, counted by PostgreSQL (the grid itself stays there). */
+  async rowCount(id: string): Promise<number> {
+    const [row]: { n: number }[] = await this.repo.query(`SELECT json_array_length(rows) AS n FROM import_batches WHERE id = $1`, [id]);
+    return row?.n ?? 0;
+  }
+
   /**
    * Commits of imports run one at a time (a transaction-level lock): two lists naming the same people,
    * committed at the same moment, would otherwise each find them missing from the directory and both add them.

@@ -7,11 +7,12 @@ import ExcelJS from 'exceljs';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/request-context';
 import { cleanText } from '../common/text/vietnamese';
+import { formatDateTime } from '../common/view-engine';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { TraineesService } from '../trainees/trainees.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-mapping';
-import { IMPORT_FIELDS, ImportBatch, ImportField, ImportMapping, RawCell } from './import-batch.entity';
+import { IMPORT_FIELDS, ImportBatch, ImportBatchResult, ImportField, ImportMapping, RawCell } from './import-batch.entity';
 import { ImportRepository } from './import.repository';
 import { ImportValidationService, ValidatedRow } from './import-validation.service';
 import { readSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
@@ -71,6 +72,7 @@ export class ImportService {
     }
     const header = findHeaderRow(rows);
     if (!header) throw new BadRequestException('Không tìm thấy dòng tiêu đề có cột "Họ và tên" trong 40 dòng đầu của tệp.');
+    // `header.index` counts the rows read, which leave blank rows out: the organiser knows the row by its number in the file.
     const data = rows.slice(header.index + 1).map((r) => [r.n, r.cells] as [number, RawCell[]]);
     if (data.length === 0) throw new BadRequestException('Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
     if (data.length > 20000) throw new BadRequestException('Mỗi lần nhập tối đa 20.000 dòng.');
@@ -79,7 +81,7 @@ export class ImportService {
       createdById: user.id,
       fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
       fileSha256: createHash('sha256').update(file.buffer).digest('hex'),
-      headerRow: header.index,
+      headerRow: rows[header.index].n,
       headers: header.headers,
       rows: data,
       mapping: guessMapping(header.headers),
@@ -99,6 +101,7 @@ export class ImportService {
   async mappingView(id: string, user: AuthUser) {
     const b = await this.get(id, user);
     const first = await this.batches.firstRows(id, 3);
+    const rowCount = await this.batches.rowCount(id);
     const columns = b.headers.map((h, i) => ({
       index: String(i),
       label: h || `Cột ${columnLetter(i)}`,
@@ -106,6 +109,7 @@ export class ImportService {
     }));
     return {
       batch: b,
+      rowCount,
       fields: IMPORT_FIELDS.map((f) => ({ field: f, label: FIELD_LABELS[f], selected: b.mapping[f] === undefined ? '' : String(b.mapping[f]), required: f === 'fullName' })),
       columns,
     };
@@ -182,12 +186,20 @@ export class ImportService {
       const refused = () => s.review > 0 || (s.error > 0 && !skipErrors);
       const created = new Set<string>();
       const traineeIds: string[] = [];
+      const directoryErrors: NonNullable<ImportBatchResult['directoryErrors']> = [];
       let writing: Promise<void> = Promise.resolve();
       try {
         for await (const slice of this.validation.validateInSlices(b, COMMIT_SLICE, m)) {
+          // Matched against the directory (inside the transaction: another import may have just added these people)
+          // once the previous slice is written, so that `created` holds every trainee this commit made from earlier
+          // rows; before counting, since a national ID of someone clearly different makes a row an error.
+          await writing;
+          for (const r of await this.validation.matchDirectory(slice, m, created)) {
+            const p = r.problems[r.problems.length - 1];
+            directoryErrors.push({ n: r.n, column: p.column, value: p.value, message: p.message });
+          }
           summarise(slice, s);
           if (refused()) continue;
-          await writing;
           writing = this.writeSlice(slice.filter((r) => r.status !== 'error'), created, traineeIds, { actorId: user.id, note: `Nhập từ tệp ${fileName}` }, m);
         }
       } finally {
@@ -198,20 +210,18 @@ export class ImportService {
       if (traineeIds.length === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
       const enrol = await this.enrollments.enrol(sessionId, traineeIds, user.id, m);
       const result: CommitResult = { created: created.size, matched: traineeIds.length - created.size, enrolled: enrol.added + enrol.reactivated, skipped: s.error };
-      await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result } }, m);
+      await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result, ...(directoryErrors.length ? { directoryErrors } : {}) } }, m);
       await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
       return { ...result, sessionId };
     });
   }
 
   /**
-   * One slice of the commit: its rows are matched against the directory (inside the transaction: another
-   * import may have just added these people; not against the trainees this commit created from earlier
-   * rows), the new people are written, and each row's trainee is appended to `traineeIds` in file order.
+   * One slice of the commit, its rows already matched against the directory: the new people are written,
+   * and each row's trainee is appended to `traineeIds` in file order.
    */
   private async writeSlice(rows: ValidatedRow[], created: Set<string>, traineeIds: string[], audit: { actorId: string; note: string }, m: EntityManager): Promise<void> {
     if (rows.length === 0) return;
-    await this.validation.matchDirectory(rows, m, created);
     const toCreate = rows.filter((r) => !r.existing);
     const ids = await this.trainees.insertMany(toCreate.map((r) => r.fields), audit.actorId, audit.note, m);
     ids.forEach((tid) => created.add(tid));
@@ -219,11 +229,23 @@ export class ImportService {
     for (const r of rows) traineeIds.push(r.existing?.id ?? ids[next++]);
   }
 
-  /** The row-level report (row, column, value, problem) as an XLSX workbook. */
+  /**
+   * The row-level report (row, column, value, problem) as an XLSX workbook. Before the commit, with each row
+   * matched against the directory as the preview shows it. Once committed, the directory holds the people the
+   * import itself created, so the rows are not matched again (every one would read "already in the directory"):
+   * the report gives the file's own problems, and a second sheet what the commit did.
+   */
   async errorReport(id: string, user: AuthUser): Promise<{ fileName: string; buffer: Buffer }> {
     const b = await this.get(id, user, true);
     const rows = await this.validation.validate(b);
-    await this.validation.matchDirectory(rows);
+    if (b.status !== 'committed') await this.validation.matchDirectory(rows);
+    else {
+      const refused = new Map((b.result?.directoryErrors ?? []).map((e) => [e.n, e]));
+      for (const r of rows) {
+        const e = refused.get(r.n);
+        if (e) r.problems.push({ column: e.column, value: e.value, message: e.message, severity: 'error' });
+      }
+    }
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Lỗi nhập');
     ws.columns = [
@@ -240,6 +262,20 @@ export class ImportService {
       if (r.status === 'review') ws.addRow({ row: r.n, column: FIELD_LABELS.workplace, value: r.placeText, message: r.communeNote, severity: 'Cần chọn' });
     }
     ws.views = [{ state: 'frozen', ySplit: 1 }];
+    if (b.status === 'committed') {
+      const done = wb.addWorksheet('Kết quả nhập');
+      done.columns = [{ width: 40 }, { width: 30 }];
+      const r = b.result;
+      done.addRows([
+        ['Tệp', b.fileName],
+        ['Đã nhập lúc', b.committedAt ? formatDateTime(b.committedAt) : ''],
+        ['Học viên mới (hồ sơ tạo từ tệp)', r?.created ?? 0],
+        ['Học viên đã có trong danh bạ', r?.matched ?? 0],
+        ['Được thêm vào lớp', r?.enrolled ?? 0],
+        ['Dòng lỗi bị bỏ qua', r?.skipped ?? 0],
+        ['Ghi chú', 'Lượt nhập đã thực hiện: trang "Lỗi nhập" liệt kê vấn đề của tệp như lúc nhập, không so lại với danh bạ (danh bạ nay có cả những người do lượt nhập này tạo).'],
+      ]);
+    }
     const buffer = Buffer.from(await wb.xlsx.writeBuffer());
     return { fileName: `loi-nhap-${b.fileName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-')}.xlsx`, buffer };
   }

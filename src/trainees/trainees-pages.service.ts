@@ -4,6 +4,7 @@ import { formatDate } from '../common/view-engine';
 import { ListTraineesDto } from './dto/list-trainees.dto';
 import { GENDER_LABELS, Trainee } from './trainee.entity';
 import { TraineesService } from './trainees.service';
+import { describeMatch, MatchKind } from './duplicate-rule';
 
 const ACTION_LABELS: Record<string, string> = {
   'trainee.create': 'Tạo hồ sơ',
@@ -11,6 +12,12 @@ const ACTION_LABELS: Record<string, string> = {
   'trainee.import': 'Nhập từ tệp',
   'trainee.merge': 'Gộp hồ sơ trùng',
   'trainee.merged-into': 'Được gộp vào hồ sơ khác',
+};
+
+const MATCH_LABELS: Record<MatchKind, string> = {
+  same: 'Nhiều khả năng là cùng một người',
+  conflict: 'Trùng số CCCD nhưng khác họ tên và ngày sinh: kiểm tra lại số CCCD',
+  possible: 'Có điểm chung, có thể là người khác',
 };
 
 /** What the directory pages show: the data plus the choices of the filters and forms. */
@@ -46,7 +53,7 @@ export class TraineesPagesService {
     const [provinces, ethnicGroups] = await Promise.all([this.reference.provinces(), this.reference.ethnicGroups()]);
     return {
       title: trainee ? `Sửa hồ sơ ${trainee.fullName}` : 'Thêm học viên',
-      trainee: trainee ? { ...trainee, communeName: trainee.commune?.name ?? '' } : null,
+      trainee: trainee ? { ...trainee, communeName: trainee.commune?.name ?? '', birthYearOnly: trainee.dateOfBirth ? '' : (trainee.birthYear ?? '') } : null,
       action: trainee ? `/trainees/${trainee.id}` : '/trainees',
       provinces,
       ethnicGroups,
@@ -63,7 +70,7 @@ export class TraineesPagesService {
       title: p.trainee.fullName,
       trainee: row(p.trainee),
       mergedInto: p.mergedInto,
-      duplicates: p.duplicates.map((d) => ({ ...row(d.trainee), reasons: d.reasons.join(', ') })),
+      duplicates: p.duplicates.map((d) => ({ ...row(d.trainee), verdict: MATCH_LABELS[d.kind], reasons: describeMatch(d) })),
       history: p.history.map((h) => ({ ...h, label: ACTION_LABELS[h.action] ?? h.action, mergedRecord: h.entityId !== id })),
     };
   }

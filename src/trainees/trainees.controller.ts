@@ -9,14 +9,23 @@ import { SaveTraineeDto } from './dto/save-trainee.dto';
 import { MergeSearchDto, MergeTraineesDto } from './dto/merge-trainees.dto';
 import { TraineesPagesService } from './trainees-pages.service';
 import { TraineesService } from './trainees.service';
+import { describeMatch, DuplicateMatch, MatchKind } from './duplicate-rule';
 
 const PAGE_SIZE = 50;
 
-function duplicateFlash(req: AppRequest, name: string, verb: string, duplicates: { trainee: { fullName: string }; reasons: string[] }[]) {
+function duplicateFlash(req: AppRequest, name: string, verb: string, duplicates: DuplicateMatch<{ fullName: string }>[]) {
   flash(req, 'success', `Đã ${verb} học viên ${name}.`);
-  if (duplicates.length) {
-    flash(req, 'error', `Có thể trùng lặp với: ${duplicates.map((d) => `${d.trainee.fullName} (${d.reasons.join(', ')})`).join('; ')}. Xem hồ sơ để gộp nếu là cùng một người.`);
-  }
+  const list = (kind: MatchKind) =>
+    duplicates
+      .filter((d) => d.kind === kind)
+      .map((d) => `${d.trainee.fullName} (${describeMatch(d)})`)
+      .join('; ');
+  const same = list('same');
+  const conflict = list('conflict');
+  const possible = list('possible');
+  if (same) flash(req, 'error', `Có thể trùng lặp với: ${same}. Xem hồ sơ để gộp nếu là cùng một người.`);
+  if (conflict) flash(req, 'error', `Số CCCD đã có ở hồ sơ khác họ tên và ngày sinh: ${conflict}. Kiểm tra lại số CCCD.`);
+  if (possible) flash(req, 'info', `Có điểm chung với: ${possible}. Có thể là người khác (ví dụ dùng chung số điện thoại của xã); gộp hồ sơ nếu là cùng một người.`);
 }
 
 @ApiExcludeController()

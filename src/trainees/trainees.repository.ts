@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { Gender, Trainee } from './trainee.entity';
+import type { DuplicateKeys } from './duplicate-rule';
 
 export interface TraineeListFilter {
   provinceCode?: string;
@@ -13,16 +14,6 @@ export interface TraineeListFilter {
   q?: string;
   offset: number;
   limit: number;
-}
-
-/** The keys two records are compared on to flag a probable duplicate. */
-export interface DuplicateKeys {
-  nationalId?: string | null;
-  phone?: string | null;
-  nameSearch: string;
-  dateOfBirth?: string | null;
-  birthYear?: number | null;
-  communeCode?: string | null;
 }
 
 @Injectable()
@@ -69,7 +60,10 @@ export class TraineesRepository {
     return rows.map((r) => ({ id: r.id, hasEmail: r.has_email }));
   }
 
-  /** Active trainees matching any of the keys (same national ID, same phone, or same name + birth date + commune). */
+  /**
+   * Candidates for the duplicates of one record: active trainees sharing its national ID, its phone or its
+   * folded name, oldest first (the duplicate rule, `compareKeys`, then decides which are related and how).
+   */
   async findDuplicates(keys: DuplicateKeys, excludeId?: string, manager?: EntityManager): Promise<Trainee[]> {
     const qb = this.r(manager)
       .createQueryBuilder('t')
@@ -77,21 +71,13 @@ export class TraineesRepository {
       .where('t.merged_into_id IS NULL')
       .andWhere(
         new Brackets((w) => {
-          w.where('false');
+          w.where('t.name_search = :ns', { ns: keys.nameSearch });
           if (keys.nationalId) w.orWhere('t.national_id = :nid', { nid: keys.nationalId });
           if (keys.phone) w.orWhere('t.phone = :phone', { phone: keys.phone });
-          if (keys.communeCode && (keys.dateOfBirth || keys.birthYear)) {
-            w.orWhere(
-              new Brackets((x) => {
-                x.where('t.name_search = :ns AND t.commune_code = :cc', { ns: keys.nameSearch, cc: keys.communeCode });
-                if (keys.dateOfBirth) x.andWhere('t.date_of_birth = :dob', { dob: keys.dateOfBirth });
-                else x.andWhere('t.birth_year = :by AND t.date_of_birth IS NULL', { by: keys.birthYear });
-              }),
-            );
-          }
         }),
       )
-      .orderBy('t.created_at', 'ASC');
+      .orderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC');
     if (excludeId) qb.andWhere('t.id <> :ex', { ex: excludeId });
     return qb.getMany();
   }

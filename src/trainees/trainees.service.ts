@@ -8,68 +8,9 @@ import { cleanText, foldForSearch, stripUnitType } from '../common/text/vietname
 import { ReferenceService } from '../reference/reference.service';
 import { SaveTraineeDto } from './dto/save-trainee.dto';
 import { Gender, Trainee } from './trainee.entity';
-import { DuplicateKeys, TraineesRepository } from './trainees.repository';
+import { TraineesRepository } from './trainees.repository';
 import { TraineeMergeHooks } from './trainee-merge-hooks';
-
-/** Why two records look like the same person. */
-export function duplicateReasons(a: DuplicateKeys, b: Trainee): string[] {
-  const out: string[] = [];
-  if (a.nationalId && a.nationalId === b.nationalId) out.push('cùng số CCCD');
-  if (a.phone && a.phone === b.phone) out.push('cùng số điện thoại');
-  if (a.communeCode && a.nameSearch === b.nameSearch && a.communeCode === b.communeCode && ((a.dateOfBirth && a.dateOfBirth === b.dateOfBirth) || (!a.dateOfBirth && a.birthYear && a.birthYear === b.birthYear))) {
-    out.push('cùng họ tên, ngày sinh và xã');
-  }
-  return out;
-}
-
-/** The keys a record or a row is looked up by: every reason of `duplicateReasons` needs one of them equal. */
-function lookupKeys(x: Pick<DuplicateKeys, 'nationalId' | 'phone' | 'nameSearch'>): string[] {
-  const keys = [`nm:${x.nameSearch}`];
-  if (x.nationalId) keys.push(`id:${x.nationalId}`);
-  if (x.phone) keys.push(`ph:${x.phone}`);
-  return keys;
-}
-
-export interface DirectoryMatch {
-  trainee: Trainee;
-  reasons: string[];
-}
-
-/**
- * Directory records looked up by the keys that make two records the same person (national ID, phone,
- * folded name), so that matching a 10,000-row list against 10,000 records is 10,000 look-ups, not 10^8 comparisons.
- */
-export class DuplicateIndex {
-  private readonly byKey = new Map<string, number[]>();
-
-  constructor(private readonly records: readonly Trainee[]) {
-    records.forEach((t, i) => {
-      for (const key of lookupKeys(t)) {
-        const list = this.byKey.get(key);
-        if (list) list.push(i);
-        else this.byKey.set(key, [i]);
-      }
-    });
-  }
-
-  /** The records that look like `k`, each with its reasons, in the order they were given. */
-  matches(k: DuplicateKeys): DirectoryMatch[] {
-    const at = new Set<number>();
-    for (const key of lookupKeys(k)) for (const i of this.byKey.get(key) ?? []) at.add(i);
-    const out: DirectoryMatch[] = [];
-    for (const i of [...at].sort((x, y) => x - y)) {
-      const reasons = duplicateReasons(k, this.records[i]);
-      if (reasons.length) out.push({ trainee: this.records[i], reasons });
-    }
-    return out;
-  }
-
-  /** The record an imported row stands for: the one with the same national ID, else the first that matches. */
-  best(k: DuplicateKeys): DirectoryMatch | undefined {
-    const hits = this.matches(k);
-    return hits.find((h) => h.reasons.includes('cùng số CCCD')) ?? hits[0];
-  }
-}
+import { DuplicateKeys, DuplicateMatch, keysOf, matchAll } from './duplicate-rule';
 
 export interface TraineeFields {
   fullName: string;
@@ -86,7 +27,7 @@ export interface TraineeFields {
   nationalId: string | null;
 }
 
-const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
+const AUDITED: (keyof TraineeFields)[] = ['fullName', 'gender', 'dateOfBirth', 'birthYear', 'ethnicGroupCode', 'position', 'workplace', 'communeCode', 'provinceCode', 'phone', 'email', 'nationalId'];
 
 /** The address fields, filled together on a merge. */
 const ADDRESS: (keyof TraineeFields)[] = ['communeCode', 'provinceCode'];
@@ -127,7 +68,7 @@ export class TraineesService {
     const trainee = await this.get(id);
     const mergedInto = trainee.mergedIntoId ? await this.trainees.findById(trainee.mergedIntoId) : null;
     const keys = keysOf(trainee);
-    const duplicates = trainee.mergedIntoId ? [] : (await this.trainees.findDuplicates(keys, trainee.id)).map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) }));
+    const duplicates = trainee.mergedIntoId ? [] : await this.duplicatesOf(keys, trainee.id);
     const ids = [trainee.id, ...(await this.trainees.mergedIds(trainee.id))];
     const history = (await Promise.all(ids.map((i) => this.audit.findForEntity('trainee', i)))).flat().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     return { trainee, mergedInto, duplicates, history };
@@ -137,20 +78,25 @@ export class TraineesService {
     return this.trainees.activeContacts(ids, manager);
   }
 
-  /** Creates a trainee; probable duplicates are returned (flagged), not refused. */
-  async create(dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: { trainee: Trainee; reasons: string[] }[] }> {
-    const fields = await this.fieldsFromForm(dto);
-    const keys = keysOf(fields);
-    const found = await this.trainees.findDuplicates(keys);
-    const trainee = await this.ds.transaction(async (m) => {
-      const t = await this.trainees.save({ ...fields, nameSearch: keys.nameSearch }, m);
-      await this.audit.record({ actorId, action: 'trainee.create', entity: 'trainee', entityId: t.id, newValue: pick(fields), note: found.length ? `Có thể trùng với ${found.map((d) => d.id).join(', ')}` : null }, m);
-      return t;
-    });
-    return { trainee, duplicates: found.map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) })) };
+  /** The active records related to `keys` by the duplicate rule (`compareKeys`): the same person, a national ID conflict, or a possible duplicate. */
+  private async duplicatesOf(keys: DuplicateKeys, excludeId?: string): Promise<DuplicateMatch<Trainee>[]> {
+    return matchAll(keys, await this.trainees.findDuplicates(keys, excludeId));
   }
 
-  async update(id: string, dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: { trainee: Trainee; reasons: string[] }[] }> {
+  /** Creates a trainee; records that look like the same person, or share a key with it, are returned (flagged), not refused. */
+  async create(dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: DuplicateMatch<Trainee>[] }> {
+    const fields = await this.fieldsFromForm(dto);
+    const keys = keysOf(fields);
+    const found = await this.duplicatesOf(keys);
+    const trainee = await this.ds.transaction(async (m) => {
+      const t = await this.trainees.save({ ...fields, nameSearch: keys.nameSearch }, m);
+      await this.audit.record({ actorId, action: 'trainee.create', entity: 'trainee', entityId: t.id, newValue: pick(fields), note: found.length ? `Có thể trùng với ${found.map((d) => d.trainee.id).join(', ')}` : null }, m);
+      return t;
+    });
+    return { trainee, duplicates: found };
+  }
+
+  async update(id: string, dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: DuplicateMatch<Trainee>[] }> {
     const before = await this.get(id);
     if (before.mergedIntoId) throw new ConflictException('Hồ sơ này đã được gộp vào hồ sơ khác.');
     const fields = await this.fieldsFromForm(dto);
@@ -167,8 +113,7 @@ export class TraineesService {
       await this.trainees.update(id, { ...fields, nameSearch: keys.nameSearch }, m);
       if (Object.keys(newValue).length) await this.audit.record({ actorId, action: 'trainee.update', entity: 'trainee', entityId: id, oldValue, newValue }, m);
     });
-    const found = await this.trainees.findDuplicates(keys, id);
-    return { trainee: await this.get(id), duplicates: found.map((d) => ({ trainee: d, reasons: duplicateReasons(keys, d) })) };
+    return { trainee: await this.get(id), duplicates: await this.duplicatesOf(keys, id) };
   }
 
   /**
@@ -260,6 +205,10 @@ export class TraineesService {
       if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== dto.dateOfBirth) errors.dateOfBirth = ['Ngày sinh không tồn tại.'];
       else if (d.getTime() > Date.now()) errors.dateOfBirth = ['Ngày sinh ở tương lai.'];
       else if (d.getUTCFullYear() < 1920) errors.dateOfBirth = ['Năm sinh không hợp lệ.'];
+      else if (dto.birthYear && Number(dto.birthYear) !== d.getUTCFullYear()) errors.birthYear = ['Năm sinh khác với năm của ngày sinh.'];
+    } else if (dto.birthYear) {
+      const y = Number(dto.birthYear);
+      if (y < 1920 || y > new Date().getUTCFullYear()) errors.birthYear = ['Năm sinh không hợp lệ.'];
     }
     if (dto.ethnicGroupCode && !(await this.reference.ethnicGroups()).some((g) => g.code === dto.ethnicGroupCode)) errors.ethnicGroupCode = ['Dân tộc không có trong danh mục.'];
     let communeCode: string | null = null;
@@ -279,7 +228,8 @@ export class TraineesService {
       fullName: dto.fullName,
       gender: dto.gender ?? null,
       dateOfBirth: dto.dateOfBirth ?? null,
-      birthYear: dto.dateOfBirth ? Number(dto.dateOfBirth.slice(0, 4)) : null,
+      // A record with only a year of birth keeps it (the form shows it when there is no date).
+      birthYear: dto.dateOfBirth ? Number(dto.dateOfBirth.slice(0, 4)) : dto.birthYear ? Number(dto.birthYear) : null,
       ethnicGroupCode: dto.ethnicGroupCode ?? null,
       position: dto.position ?? null,
       workplace: dto.workplace ?? null,
@@ -290,10 +240,6 @@ export class TraineesService {
       nationalId: dto.nationalId ?? null,
     };
   }
-}
-
-export function keysOf(t: Pick<TraineeFields, 'fullName' | 'nationalId' | 'phone' | 'dateOfBirth' | 'birthYear' | 'communeCode'>): DuplicateKeys {
-  return { nameSearch: foldForSearch(t.fullName), nationalId: t.nationalId, phone: t.phone, dateOfBirth: t.dateOfBirth, birthYear: t.birthYear, communeCode: t.communeCode };
 }
 
 /** Rows written per statement by the import. */

@@ -23,6 +23,12 @@ export class SaveTraineeDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Ngày sinh không hợp lệ.' })
   dateOfBirth?: string;
 
+  /** Year of birth, for a trainee whose full date is not known (an imported "Năm sinh"). */
+  @Transform(optional)
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'Năm sinh gồm 4 chữ số.' })
+  birthYear?: string;
+
   @Transform(optional)
   @IsOptional()
   @Matches(/^\d{2}$/, { message: 'Dân tộc không hợp lệ.' })
