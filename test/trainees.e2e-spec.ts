@@ -285,7 +285,8 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(one.body.trainee.fullName).toBe('Mùa Thị Sênh');
     const bad = await agent.get('/api/v1/trainees?gender=x').expect(400);
     expect(bad.body).toMatchObject({ statusCode: 400, message: 'Giới tính không hợp lệ.' });
-    await agent.get('/api/v1/trainees/not-a-uuid').expect(400);
+    const cut = await agent.get('/api/v1/trainees/not-a-uuid').expect(404); // a malformed id names nothing
+    expect(cut.body.message).toMatch(/^Không tìm thấy/);
   });
 
   it('keeps trainees and lecturers out of the directory', async () => {
