@@ -377,6 +377,42 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     const refused = await other.post('/api/v1/attendance/self').set('x-csrf-token', await csrfToken(other, '/attendance/me')).send({ sessionId: fx.session.id, code: current }).expect(403);
     expect(refused.body.message).toContain('không có tên trong danh sách');
   });
+
+  it('self check-in: a trainee gets 5 codes in 5 minutes, then 429 (counted per account, not per address), also on the portal form', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    const agents: Agent[] = [];
+    for (const tr of fx.trainees) {
+      const account = await createUser(t, 'trainee');
+      await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [tr.id, account.user.id]);
+      const agent = t.agent();
+      await login(agent, account.login, account.password);
+      agents.push(agent);
+    }
+    const [guesser, neighbour] = agents;
+    clock.set(at('07:40:20'));
+    const code = (await organiser.get(`/sessions/${fx.session.id}/self-checkin/display`).expect(200)).text.match(/id="self-code">(\d{6})</)![1];
+    const wrongCodes = ['000000', '000001', '000002', '000003', '000004', '000005'].filter((c) => c !== code).slice(0, 5);
+    const csrf = await csrfToken(guesser, '/attendance/me');
+    const send = (agent: Agent, token: string, c: string) => agent.post('/api/v1/attendance/self').set('x-csrf-token', token).send({ sessionId: fx.session.id, code: c });
+    for (const c of wrongCodes) expect((await send(guesser, csrf, c)).status).toBe(422);
+    // The sixth attempt is refused before the code is compared, even the right one.
+    const blocked = await send(guesser, csrf, code).expect(429);
+    expect(blocked.body.message).toContain('Bạn đã nhập mã quá 5 lần trong 5 phút. Vui lòng thử lại sau 5 phút');
+    const form = await submitForm(guesser, '/attendance/me', '/attendance/me/self-checkin', { sessionId: fx.session.id, code });
+    expect(form.status).toBe(303);
+    expect(form.headers.location).toBe('/attendance/me');
+    expect(pageText((await guesser.get('/attendance/me').expect(200)).text)).toContain('Bạn đã nhập mã quá 5 lần');
+    expect(await marks(morning.id)).toHaveLength(0);
+    // Another trainee behind the same address is not affected.
+    const other = await send(neighbour, await csrfToken(neighbour, '/attendance/me'), code).expect(200);
+    expect(other.body).toMatchObject({ outcome: 'recorded', trainee: { enrollmentId: fx.enrollments[1].id } });
+    // Once the window is over, the trainee may try again.
+    await t.query(`UPDATE rate_limits SET window_ends_at = now() - interval '1 second' WHERE key LIKE 'self-checkin:%'`);
+    await send(guesser, csrf, code).expect(200);
+    expect((await marks(morning.id)).map((m) => m.enrollment_id).sort()).toEqual(fx.enrollments.map((e) => e.id).sort());
+  });
 });
 
 describe('attendance: summary, exports, badges and sign-in sheets', () => {
