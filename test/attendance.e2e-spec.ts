@@ -49,6 +49,8 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     await t.close();
   });
 
+  /** Session settings as an organiser changes them: the API's partial edit (the edit form is tested on its own). */
+  const setSession = (sessionId: string, body: Record<string, unknown>) => organiser.patch(`/api/v1/sessions/${sessionId}`).set('x-csrf-token', organiserCsrf).send(body).expect(200);
   const scan = (agent: Agent, csrf: string, body: Record<string, unknown>) => agent.post('/api/v1/attendance/scan').set('x-csrf-token', csrf).send(body);
   const marks = (sittingId: string) =>
     t.query<{ enrollment_id: string; status: string; method: string; marked_at: Date; marked_by_id: string | null; reason: string | null }>(
@@ -87,7 +89,30 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     clock.set(at('07:46:00'));
     const late = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(200);
     expect(late.body.status).toBe('late');
-    await t.query('UPDATE training_sessions SET late_grace_minutes = 30 WHERE id = $1', [fx.session.id]);
+    // The organiser sets 30 minutes on the session's edit form.
+    const editUrl = `/sessions/${fx.session.id}/edit`;
+    const edit = await organiser.get(editUrl).expect(200);
+    expect(pageText(edit.text)).toContain('Để trống để dùng mức chung của hệ thống (15 phút)');
+    const s = fx.session;
+    const fields = { title: s.title, organisingUnit: s.organisingUnit, hostProvinceCode: s.hostProvinceCode, venue: s.venue, startDate: s.startDate, endDate: s.endDate };
+    const tooLong = await submitForm(organiser, editUrl, `/sessions/${s.id}`, { ...fields, lateGraceMinutes: '90' });
+    expect(tooLong.status).toBe(303);
+    const refusedPage = (await organiser.get(tooLong.headers.location).expect(200)).text;
+    expect(pageText(refusedPage)).toContain('Số phút được phép đến muộn từ 0 đến 60.');
+    expect(refusedPage).toMatch(/id="lateGraceMinutes" name="lateGraceMinutes"[^>]*value="90"/);
+    const saved = await submitForm(organiser, editUrl, `/sessions/${s.id}`, { ...fields, lateGraceMinutes: '30', selfCheckinEnabled: 'on' });
+    expect(saved.headers.location).toBe(`/sessions/${s.id}`);
+    const show = pageText((await organiser.get(saved.headers.location).expect(200)).text);
+    expect(show).toContain('Tự điểm danh Có (mã trên màn chiếu)');
+    expect(show).toContain('Được phép đến muộn 30 phút sau giờ bắt đầu buổi');
+    const [row] = await t.query<{ late_grace_minutes: number; self_checkin_enabled: boolean }>('SELECT late_grace_minutes, self_checkin_enabled FROM training_sessions WHERE id = $1', [s.id]);
+    expect(row).toEqual({ late_grace_minutes: 30, self_checkin_enabled: true });
+    const [audit] = await t.query<{ old_value: Record<string, unknown>; new_value: Record<string, unknown> }>(
+      `SELECT old_value, new_value FROM audit_log WHERE action = 'session.update' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+      [s.id],
+    );
+    expect(audit.old_value).toMatchObject({ lateGraceMinutes: null, selfCheckinEnabled: false });
+    expect(audit.new_value).toMatchObject({ lateGraceMinutes: 30, selfCheckinEnabled: true });
     const onTime = await scan(organiser, organiserCsrf, { token: fx.enrollments[1].checkinToken, sittingId: morning.id }).expect(200);
     expect(onTime.body.status).toBe('present');
   });
@@ -339,7 +364,14 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
   it('self check-in: a trainee enters the projector code within its minute', async () => {
     const fx = await createEnrolledSessionFixture(t, 2);
     const [morning] = fx.sittings;
-    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    // Off by default: the trainee is refused until the organiser switches it on through the API.
+    const off = await organiser.get(`/api/v1/sessions/${fx.session.id}`).expect(200);
+    expect(off.body).toMatchObject({ selfCheckinEnabled: false, lateGraceMinutes: null });
+    const bad = await organiser.patch(`/api/v1/sessions/${fx.session.id}`).set('x-csrf-token', organiserCsrf).send({ selfCheckinEnabled: 'maybe', lateGraceMinutes: -5 }).expect(400);
+    expect(bad.body.message).toContain('Tự điểm danh chỉ nhận giá trị có hoặc không.');
+    expect(bad.body.details.lateGraceMinutes).toEqual(['Số phút được phép đến muộn từ 0 đến 60.']);
+    const on = await setSession(fx.session.id, { selfCheckinEnabled: true });
+    expect(on.body).toMatchObject({ selfCheckinEnabled: true, lateGraceMinutes: null, title: fx.session.title });
     const account = await createUser(t, 'trainee');
     await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [fx.trainees[0].id, account.user.id]);
     const trainee = t.agent();
@@ -381,7 +413,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
   it('self check-in: a trainee gets 5 codes in 5 minutes, then 429 (counted per account, not per address), also on the portal form', async () => {
     const fx = await createEnrolledSessionFixture(t, 2);
     const [morning] = fx.sittings;
-    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    await setSession(fx.session.id, { selfCheckinEnabled: true });
     const agents: Agent[] = [];
     for (const tr of fx.trainees) {
       const account = await createUser(t, 'trainee');
