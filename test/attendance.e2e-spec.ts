@@ -500,7 +500,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
     expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
     const header = ws.getRow(7).values as unknown[];
-    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
     const rows: unknown[][] = [];
     for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
     const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;
@@ -535,6 +535,42 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(text).toContain('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
     expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(có mặt dưới 75% số buổi\): 8/);
+  });
+
+  it('with excused absences counted for the certificate, calls only present and late "có mặt" and shows the counted sittings apart, in XLSX, CSV and PDF alike', async () => {
+    const ex = await createEnrolledSessionFixture(t, 2, { title: 'Lớp tính vắng có phép', minAttendancePercent: 100 });
+    // Trainee 0: excused, then present three times (P,x,x,x); trainee 1: present once, absent three times.
+    for (const [e, sIdx, status] of [[0, 0, 'excused'], [0, 1, 'present'], [0, 2, 'present'], [0, 3, 'late'], [1, 0, 'present'], [1, 1, 'absent'], [1, 2, 'absent'], [1, 3, 'absent']] as const) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method, reason) VALUES ($1, $2, $3, now(), 'roster', $4)`, [ex.enrollments[e].id, ex.sittings[sIdx].id, status, status === 'excused' ? 'Họp xã' : null]);
+    }
+    // The organiser ticks "excused absences count" on the certificates page.
+    const settings = { minAttendancePercent: '100', excusedCounts: 'on', issuerParent: 'Bộ Nội vụ', issuerName: 'Vụ Chính quyền địa phương', issuerCode: 'BNV-CQDP', serialFormat: '{n}/{year}/GCN-BNV', wording: 'Đã hoàn thành khóa tập huấn', placeName: 'Lai Châu', signerTitle: 'Vụ trưởng', signerName: 'Nguyễn Văn Ký' };
+    const saved = await submitForm(organiser, `/sessions/${ex.session.id}/certificates`, `/sessions/${ex.session.id}/certificates/settings`, settings);
+    expect(saved.status).toBe(303);
+    const [{ excused_counts }] = await t.query<{ excused_counts: boolean }>('SELECT excused_counts FROM training_sessions WHERE id = $1', [ex.session.id]);
+    expect(excused_counts).toBe(true);
+    const name = ex.trainees[0].fullName;
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`/sessions/${ex.session.id}/attendance/export.xlsx`)).body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    const header = (ws.getRow(7).values as unknown[]).slice(1);
+    expect(header.slice(9)).toEqual(['Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Buổi được tính cấp GCN (gồm vắng có phép)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
+    const xrow = [8, 9].map((r) => (ws.getRow(r).values as unknown[]).slice(1)).find((r) => r[1] === name)!;
+    expect(xrow.slice(5, 13)).toEqual(['P', 'x', 'x', 'M', 3, 75, 4, 'Đạt']);
+    // The totals row counts the same "có mặt": present and late only (the excused one is not in it).
+    expect([6, 7, 8, 9].map((c) => ws.getRow(10).getCell(c).value)).toEqual([1, 1, 1, 1]);
+    expect(ws.getRow(10).getCell(2).value).toBe('Tổng số có mặt');
+
+    const records: string[][] = parse((await get(`/sessions/${ex.session.id}/attendance/export.csv`)).body.toString('utf8'), { bom: true });
+    expect(records[0].slice(9)).toEqual(['Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Buổi được tính cấp GCN (gồm vắng có phép)', 'Đủ điều kiện cấp GCN']);
+    expect(records.find((r) => r[1] === name)!.slice(5)).toEqual(['P', 'x', 'x', 'M', '3', '75.0', '4', 'Đạt']);
+
+    const text = await pdfText((await get(`/sessions/${ex.session.id}/attendance/export.pdf`)).body);
+    expect(text).toMatch(new RegExp(`${name}[\\s\\S]*?P\\s*x\\s*x\\s*M\\s*3/4\\s*75\\.0\\s*4/4`));
+    expect(text).not.toContain('4/4 100.0');
+    expect(text).toContain('Buổi được tính cấp GCN (gồm vắng có phép): số buổi tính cho giấy chứng nhận');
+    expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(tham dự \(tính cả vắng có phép\) dưới 100% số buổi\): 1\./);
   });
 
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {
@@ -705,7 +741,8 @@ describe('attendance: marks entered back from a file', () => {
     const file = await filledExport((ws, rowOf) => {
       ws.getRow(rowOf(fx.enrollments[2].id)).getCell(6).value = 'x';
       ws.getRow(rowOf(fx.enrollments[3].id)).getCell(7).value = 'Q';
-      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(13).value = '00000000-0000-4000-8000-000000000000';
+      const idCol = (ws.getRow(7).values as unknown[]).indexOf('Mã đăng ký (không sửa)');
+      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(idCol).value = '00000000-0000-4000-8000-000000000000';
     });
     const res = await upload(organiser, file, 'diem-danh.xlsx');
     expect(res.status).toBe(303);

@@ -44,8 +44,23 @@ function slug(data: SessionAttendance): string {
   return data.session.startDate;
 }
 
+/**
+ * "Có mặt" is always present or late. When excused absences count for the certificate, the sittings
+ * counted for it are a column of their own, so that the file never calls an excused absence "có mặt".
+ */
+export const COUNTED_HEADER = 'Buổi được tính cấp GCN (gồm vắng có phép)';
+
+function countsExcused(data: SessionAttendance): boolean {
+  return data.session.excusedCounts;
+}
+
 function headerColumns(data: SessionAttendance): string[] {
-  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đủ điều kiện cấp GCN'];
+  return ['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', ...data.sittings.map((s) => s.label), 'Số buổi có mặt', 'Tỷ lệ có mặt (%)', ...(countsExcused(data) ? [COUNTED_HEADER] : []), 'Đủ điều kiện cấp GCN'];
+}
+
+/** The per-trainee figures after the sitting columns: present, its share, [counted for the certificate], result. */
+function figures(data: SessionAttendance, t: SessionAttendance['trainees'][number], percent: (p: number) => number | string = (p) => p): (number | string)[] {
+  return [t.present, percent(t.presentPercent), ...(countsExcused(data) ? [t.attended] : []), t.meetsRule ? 'Đạt' : 'Không đạt'];
 }
 
 function placeLine(data: SessionAttendance): string {
@@ -58,7 +73,8 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
   wb.creator = 'Tập huấn';
   const ws = wb.addWorksheet('Điểm danh', { views: [{ state: 'frozen', ySplit: 7, xSplit: 2 }] });
   const n = data.sittings.length;
-  ws.columns = [{ width: 6 }, { width: 28 }, { width: 26 }, { width: 22 }, { width: 18 }, ...data.sittings.map(() => ({ width: 13 })), { width: 10 }, { width: 10 }, { width: 12 }, { width: 38 }];
+  const extra = countsExcused(data) ? [{ width: 16 }] : [];
+  ws.columns = [{ width: 6 }, { width: 28 }, { width: 26 }, { width: 22 }, { width: 18 }, ...data.sittings.map(() => ({ width: 13 })), { width: 10 }, { width: 10 }, ...extra, { width: 12 }, { width: 38 }];
   const bold = { bold: true };
   ws.addRow([data.session.title]).getCell(1).font = { bold: true, size: 14 };
   ws.addRow([`Thời gian: ${dmy(data.session.startDate)} – ${dmy(data.session.endDate)}`]).commit();
@@ -75,14 +91,15 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
     t.cells.forEach((c, j) => {
       if (c === 'present' || c === 'late') totals[j]++;
     });
-    const row = ws.addRow([i + 1, t.fullName, t.position ?? '', t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), t.attended, t.percent, t.meetsRule ? 'Đạt' : 'Không đạt', t.enrollmentId]);
+    const row = ws.addRow([i + 1, t.fullName, t.position ?? '', t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), ...figures(data, t), t.enrollmentId]);
     row.getCell(7 + n).numFmt = '0.0';
     row.commit();
   }
-  const total = ws.addRow(['', 'Tổng số có mặt', '', '', '', ...totals, '', '', '']);
+  const blanks = headerColumns(data).length - 5 - n;
+  const total = ws.addRow(['', 'Tổng số có mặt', '', '', '', ...totals, ...Array(blanks).fill('')]);
   total.font = bold;
   total.commit();
-  const rate = ws.addRow(['', 'Tỷ lệ có mặt (%)', '', '', '', ...totals.map((x) => (data.trainees.length ? Math.round((x * 1000) / data.trainees.length) / 10 : 0)), '', '', '']);
+  const rate = ws.addRow(['', 'Tỷ lệ có mặt (%)', '', '', '', ...totals.map((x) => (data.trainees.length ? Math.round((x * 1000) / data.trainees.length) / 10 : 0)), ...Array(blanks).fill('')]);
   rate.font = bold;
   rate.commit();
   ws.commit();
@@ -91,7 +108,7 @@ export async function writeXlsx(data: SessionAttendance, out: Writable): Promise
 
 /** CSV for Excel (UTF-8 with BOM, see writeCsvRows). */
 export function writeCsv(data: SessionAttendance, out: Writable): Promise<void> {
-  const rows = data.trainees.map((t, i) => [i + 1, t.fullName, t.position, t.communeName, t.provinceName, ...t.cells.map(code), t.attended, t.percent.toFixed(1), t.meetsRule ? 'Đạt' : 'Không đạt']);
+  const rows = data.trainees.map((t, i) => [i + 1, t.fullName, t.position, t.communeName, t.provinceName, ...t.cells.map(code), ...figures(data, t, (p) => p.toFixed(1))]);
   return writeCsvRows(out, [headerColumns(data), ...rows]);
 }
 
@@ -109,10 +126,11 @@ export async function writePdf(data: SessionAttendance, out: Writable): Promise<
   doc.text(`Ký hiệu: ${LEGEND}`, { align: 'center' });
   doc.moveDown(0.5);
   const fixed = [24, 130, 100, 80];
-  const tail = [40, 40];
+  const counted = countsExcused(data);
+  const tail = counted ? [40, 40, 48] : [40, 40];
   const cellW = Math.max(28, (width - fixed.reduce((a, b) => a + b, 0) - tail.reduce((a, b) => a + b, 0)) / Math.max(1, data.sittings.length));
   const widths = [...fixed, ...data.sittings.map(() => cellW), ...tail];
-  const headers = ['STT', 'Họ và tên', 'Xã/phường', 'Tỉnh', ...data.sittings.map((s) => s.label), 'Có mặt', '%'];
+  const headers = ['STT', 'Họ và tên', 'Xã/phường', 'Tỉnh', ...data.sittings.map((s) => s.label), 'Có mặt', '%', ...(counted ? ['Được tính*'] : [])];
   const rowH = 16;
   const drawRow = (cells: string[], font: string, height = rowH) => {
     if (doc.y + height > doc.page.height - 30) {
@@ -131,9 +149,10 @@ export async function writePdf(data: SessionAttendance, out: Writable): Promise<
     doc.y = y + height;
   };
   drawRow(headers, 'sans-bold', 26);
-  data.trainees.forEach((t, i) => drawRow([String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), `${t.attended}/${data.sittings.length}`, t.percent.toFixed(1)], 'sans'));
+  data.trainees.forEach((t, i) => drawRow([String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), `${t.present}/${data.sittings.length}`, t.presentPercent.toFixed(1), ...(counted ? [`${t.attended}/${data.sittings.length}`] : [])], 'sans'));
   doc.moveDown(0.5);
-  const rule = `có mặt dưới ${data.session.minAttendancePercent}% số buổi${data.requiredTopics ? ' hoặc vắng chuyên đề bắt buộc' : ''}`;
+  if (counted) doc.font('sans').fontSize(9).text(`* ${COUNTED_HEADER}: số buổi tính cho giấy chứng nhận (có mặt, đến muộn và vắng có phép).`, left);
+  const rule = `${counted ? 'tham dự (tính cả vắng có phép)' : 'có mặt'} dưới ${data.session.minAttendancePercent}% số buổi${data.requiredTopics ? ' hoặc vắng chuyên đề bắt buộc' : ''}`;
   doc.font('sans').fontSize(9).text(`Tổng số học viên: ${data.trainees.length}. Chưa đủ điều kiện cấp giấy chứng nhận (${rule}): ${data.trainees.filter((t) => !t.meetsRule).length}.`, left);
   doc.end();
   await done;

@@ -20,6 +20,10 @@ export interface TraineeAttendance {
   provinceName: string | null;
   /** One cell per sitting, in sitting order. */
   cells: (MarkStatus | null)[];
+  /** Sittings the trainee was there (present or late), and their share of the sittings. */
+  present: number;
+  presentPercent: number;
+  /** Sittings counted for the certificate rule (present and late, plus excused ones when the rule says so), and their share. */
   attended: number;
   percent: number;
   /** Meets the session's certificate rule: the share of sittings and every scheduled required topic. */
@@ -95,6 +99,7 @@ export class AttendanceReportService {
       const judged = evaluateEligibility({ sittings: sittings.length, present: count('present'), late: count('late'), excused: count('excused'), marks }, rule);
       const { attended } = judged;
       const percent = pct(attended, sittings.length);
+      const present = count('present') + count('late');
       return {
         enrollmentId: e.enrollmentId,
         fullName: e.fullName,
@@ -102,6 +107,8 @@ export class AttendanceReportService {
         communeName: e.communeName,
         provinceName: e.provinceName,
         cells,
+        present,
+        presentPercent: pct(present, sittings.length),
         attended,
         percent,
         meetsRule: judged.eligible,
