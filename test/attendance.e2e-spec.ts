@@ -4,7 +4,7 @@ import request from 'supertest';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
-import { createEnrolledSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { createEnrolledSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
 import { DataSource } from 'typeorm';
 import { Clock } from '../src/attendance/clock';
@@ -28,6 +28,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
   let organiserId: string;
   let lecturer: Agent;
   let lecturerCsrf: string;
+  let lecturerUser: Awaited<ReturnType<typeof createUser>>['user'];
 
   const at = (local: string, date = '2025-09-25') => `${date}T${local}+07:00`;
 
@@ -40,6 +41,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     await login(organiser, org.login, org.password);
     organiserCsrf = await csrfToken(organiser);
     const lec = await createUser(t, 'lecturer');
+    lecturerUser = lec.user;
     lecturer = t.agent();
     await login(lecturer, lec.login, lec.password);
     lecturerCsrf = await csrfToken(lecturer);
@@ -226,11 +228,36 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
       .send({ entries: [{ clientScanId: 'lecturer-scan-1', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('07:31:00') }] })
       .expect(403);
     const rosterUrl = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
-    const page = await lecturer.get(rosterUrl).expect(200); // may look
+    await createTopicFixture(t, fx.session.id, { sittingId: morning.id, lecturers: [lecturerUser] });
+    const page = await lecturer.get(rosterUrl).expect(200); // teaches here: may look
     expect(page.text).not.toContain('name="enrollmentIds"');
     const res = await lecturer.post(rosterUrl).type('form').send({ _csrf: lecturerCsrf, scope: 'selected', status: 'absent', enrollmentIds: fx.enrollments[0].id });
     expect(res.status).toBe(403);
     expect(await marks(morning.id)).toHaveLength(0);
+  });
+
+  it('shows a session’s attendance and trainee list to a lecturer only where they teach a topic', async () => {
+    const fx = await createEnrolledSessionFixture(t, 1);
+    const [morning] = fx.sittings;
+    const urls = [
+      `/sessions/${fx.session.id}/attendance`,
+      `/sessions/${fx.session.id}/sittings/${morning.id}/roster`,
+      `/sessions/${fx.session.id}/attendance/export.csv`,
+      `/sessions/${fx.session.id}/attendance/export.xlsx`,
+      `/sessions/${fx.session.id}/attendance/export.pdf`,
+    ];
+    // Another lecturer's topic is not enough.
+    const other = await createUser(t, 'lecturer');
+    await createTopicFixture(t, fx.session.id, { sittingId: morning.id, lecturers: [other.user] });
+    for (const url of urls) {
+      const res = await lecturer.get(url);
+      expect([url, res.status]).toEqual([url, 403]);
+      expect(res.text).not.toContain(fx.trainees[0].fullName);
+    }
+    expect(pageText((await lecturer.get(urls[0])).text)).toContain('Báo cáo viên chỉ xem được điểm danh của lớp có chuyên đề mình giảng dạy.');
+    await createTopicFixture(t, fx.session.id, { sittingId: fx.sittings[1].id, lecturers: [lecturerUser] });
+    for (const url of urls) expect([url, (await lecturer.get(url)).status]).toEqual([url, 200]);
+    expect(pageText((await lecturer.get(urls[1])).text)).toContain(fx.trainees[0].fullName);
   });
 
   it('accepts an offline batch idempotently: the retry creates nothing, scan times are kept, bad entries are answered one by one', async () => {

@@ -9,6 +9,7 @@ import { currentSitting, localClock, sittingLabel } from './attendance-rules';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { evaluateEligibility, ruleOf } from './eligibility';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
+import { AgendaService } from '../training-sessions/agenda.service';
 
 const STAFF = ['admin', 'organiser', 'lecturer'];
 
@@ -50,6 +51,7 @@ export class AttendanceReportService {
     private readonly summary: AttendanceSummaryService,
     private readonly marking: AttendanceMarkingService,
     private readonly sessions: TrainingSessionsService,
+    private readonly agenda: AgendaService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,6 +60,10 @@ export class AttendanceReportService {
     if (!STAFF.includes(user.role)) throw new ForbiddenException('Bạn không có quyền xem điểm danh của lớp này.');
     const s = await this.repo.findSession(sessionId);
     if (!s) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    // A lecturer sees the attendance (and so the trainee list) of the sessions they teach in, as for enrolments.
+    if (user.role === 'lecturer' && !(await this.agenda.topicIdsTaughtBy(sessionId, user.id)).length) {
+      throw new ForbiddenException('Báo cáo viên chỉ xem được điểm danh của lớp có chuyên đề mình giảng dạy.');
+    }
     return s;
   }
 
