@@ -299,6 +299,48 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     expect(notArray.body.message).toBe('Danh sách lượt quét phải là một mảng.');
   });
 
+  it('lets an earlier on-time scan synced from an offline phone replace a later "late" scan, audited, but never a mark set by hand', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3);
+    const [morning] = fx.sittings;
+    const [scanned, handMarked, bothLate] = fx.enrollments;
+    // Phone B is online: the trainees are scanned at 07:50 (late after 07:45).
+    clock.set(at('07:50:00'));
+    for (const e of [scanned, bothLate]) expect((await scan(organiser, organiserCsrf, { token: e.checkinToken, sittingId: morning.id }).expect(200)).body.status).toBe('late');
+    // An organiser marks the second trainee late by hand on the roster.
+    const url = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
+    expect((await submitForm(organiser, url, url, { scope: 'selected', status: 'late', enrollmentIds: [handMarked.id] })).status).toBe(303);
+    // Phone A was offline and scanned them on time at 07:40 (the third one at 07:47, late anyway); it syncs at 08:10.
+    clock.set(at('08:10:00'));
+    const entries = [
+      { clientScanId: 'offline-a-0001', token: scanned.checkinToken, sittingId: morning.id, scannedAt: at('07:40:00') },
+      { clientScanId: 'offline-a-0002', token: handMarked.checkinToken, sittingId: morning.id, scannedAt: at('07:40:30') },
+      { clientScanId: 'offline-a-0003', token: bothLate.checkinToken, sittingId: morning.id, scannedAt: at('07:47:00') },
+    ];
+    const sync = () => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries }).expect(200);
+    const first = await sync();
+    expect(first.body.results.map((r: { result: { outcome: string; status: string; markedAtLocal: string } }) => [r.result.outcome, r.result.status, r.result.markedAtLocal])).toEqual([
+      ['recorded', 'present', '07:40'],
+      ['already', 'late', '07:50'],
+      ['already', 'late', '07:50'],
+    ]);
+    const again = await sync(); // a retried batch answers the same and changes nothing
+    expect(again.body.results.map((r: { result: { outcome: string } }) => r.result.outcome)).toEqual(['recorded', 'already', 'already']);
+    const rows = Object.fromEntries((await marks(morning.id)).map((m) => [m.enrollment_id, m]));
+    expect(rows[scanned.id]).toMatchObject({ status: 'present', method: 'qr' });
+    expect(new Date(rows[scanned.id].marked_at).toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(rows[handMarked.id]).toMatchObject({ status: 'late', method: 'roster' });
+    expect(rows[bothLate.id]).toMatchObject({ status: 'late', method: 'qr' });
+    expect(new Date(rows[bothLate.id].marked_at).toISOString()).toBe('2025-09-25T00:50:00.000Z');
+    const trail = await t.query<{ old_value: { status: string; markedAt: string } | null; new_value: { status: string; markedAt: string } }>(
+      `SELECT old_value, new_value FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1 ORDER BY id`,
+      [scanned.id],
+    );
+    expect(trail.map((x) => [x.old_value?.status ?? null, x.old_value?.markedAt ?? null, x.new_value.status, x.new_value.markedAt])).toEqual([
+      [null, null, 'late', '2025-09-25T00:50:00.000Z'],
+      ['late', '2025-09-25T00:50:00.000Z', 'present', '2025-09-25T00:40:00.000Z'],
+    ]);
+  });
+
   it('compresses the phone’s roster and a large batch answer, not the short scan answer, and sends the security headers on each', async () => {
     const fx = await createEnrolledSessionFixture(t, 12);
     const [morning] = fx.sittings;
