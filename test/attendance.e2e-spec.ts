@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../src/attendance/clock';
 import { AttendanceRepository } from '../src/attendance/attendance.repository';
 import { poolOf } from '../src/database/prepared-query';
+import { sittingLabel } from '../src/attendance/attendance-rules';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -640,6 +641,26 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(text).not.toContain('4/4 100.0');
     expect(text).toContain('Buổi được tính cấp GCN (gồm vắng có phép): số buổi tính cho giấy chứng nhận');
     expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(tham dự \(tính cả vắng có phép\) dưới 100% số buổi\): 1\./);
+  });
+
+  it('fits the PDF of an 8-day course (16 sittings) on A4 landscape: every sitting’s whole label and every trainee’s totals, tables split across pages', async () => {
+    const long = await createEnrolledSessionFixture(t, 2, { title: 'Lớp tám ngày', days: 8 });
+    expect(long.sittings).toHaveLength(16);
+    for (const [sIdx, sitting] of long.sittings.entries()) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, 'present', now(), 'roster')`, [long.enrollments[0].id, sitting.id]);
+      if (sIdx < 12) await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, $3, now(), 'roster')`, [long.enrollments[1].id, sitting.id, sIdx === 11 ? 'late' : 'present']);
+    }
+    const res = await get(`/sessions/${long.session.id}/attendance/export.pdf`);
+    const text = await pdfText(res.body);
+    for (const sitting of long.sittings) expect(text).toContain(sittingLabel(sitting)); // "Chiều 02/10/2025", not "Chiều 02/1…"
+    expect(text).not.toContain('…');
+    for (const [k, range] of ['1–4', '5–8', '9–12', '13–16'].entries()) expect(text).toContain(`Bảng ${k + 1}/4: buổi ${range} trên 16 buổi`);
+    // Each table repeats the trainees with their totals over the whole course.
+    expect(text.match(/16\/16\s+100\.0/g)).toHaveLength(4);
+    expect(text.match(/12\/16\s+75\.0/g)).toHaveLength(4);
+    const boxes = [...res.body.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    expect(boxes.length).toBeGreaterThanOrEqual(4);
+    for (const b of boxes) expect(b).toEqual([842, 595]);
   });
 
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {

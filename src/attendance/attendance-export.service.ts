@@ -112,7 +112,11 @@ export function writeCsv(data: SessionAttendance, out: Writable): Promise<void> 
   return writeCsvRows(out, [headerColumns(data), ...rows]);
 }
 
-/** A4 landscape table, repeated header on each page. */
+/**
+ * A4 landscape, the header repeated on each page. Every sitting column is wide enough for its whole label
+ * ("Chiều 25/09/2025"); when the sittings do not fit across the page, they are split over several tables
+ * (each on its own pages, with the trainees and their totals again), never cut at the page's edge.
+ */
 export async function writePdf(data: SessionAttendance, out: Writable): Promise<void> {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 30, info: { Title: `Điểm danh – ${data.session.title}`, Author: 'Tập huấn' } });
   registerFonts(doc);
@@ -120,36 +124,57 @@ export async function writePdf(data: SessionAttendance, out: Writable): Promise<
   doc.pipe(out);
   const left = 30;
   const width = doc.page.width - 60;
+  const fontSize = 7.5;
   doc.font('sans-bold').fontSize(13).text('BẢNG TỔNG HỢP ĐIỂM DANH', { align: 'center' });
   doc.font('sans-bold').fontSize(11).text(data.session.title, { align: 'center' });
   doc.font('sans').fontSize(9).text(`Thời gian: ${dmy(data.session.startDate)} – ${dmy(data.session.endDate)} · Địa điểm: ${placeLine(data)}`, { align: 'center' });
   doc.text(`Ký hiệu: ${LEGEND}`, { align: 'center' });
   doc.moveDown(0.5);
-  const fixed = [24, 130, 100, 80];
+  const n = data.sittings.length;
   const counted = countsExcused(data);
+  const fixed = [24, 130, 100, 80];
+  const tailHeaders = ['Có mặt', '%', ...(counted ? ['Được tính*'] : [])];
   const tail = counted ? [40, 40, 48] : [40, 40];
-  const cellW = Math.max(28, (width - fixed.reduce((a, b) => a + b, 0) - tail.reduce((a, b) => a + b, 0)) / Math.max(1, data.sittings.length));
-  const widths = [...fixed, ...data.sittings.map(() => cellW), ...tail];
-  const headers = ['STT', 'Họ và tên', 'Xã/phường', 'Tỉnh', ...data.sittings.map((s) => s.label), 'Có mặt', '%', ...(counted ? ['Được tính*'] : [])];
+  const room = width - [...fixed, ...tail].reduce((a, b) => a + b, 0);
+  doc.font('sans-bold').fontSize(fontSize);
+  const minCell = Math.max(28, ...data.sittings.map((x) => doc.widthOfString(x.label) + 6));
+  const perTable = Math.max(1, Math.floor(room / minCell));
+  const tables = Math.max(1, Math.ceil(n / perTable));
+  const size = Math.ceil(n / tables) || 0;
   const rowH = 16;
-  const drawRow = (cells: string[], font: string, height = rowH) => {
-    if (doc.y + height > doc.page.height - 30) {
-      doc.addPage();
-      drawRow(headers, 'sans-bold', 26);
-    }
-    const y = doc.y;
-    let x = left;
-    doc.font(font).fontSize(7.5);
-    cells.forEach((c, i) => {
-      doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke('#555');
-      doc.fillColor('#000').text(c, x + 2, y + 3, { width: widths[i] - 4, height: height - 4, align: i >= 4 ? 'center' : 'left', ellipsis: true });
-      x += widths[i];
-    });
-    doc.x = left;
-    doc.y = y + height;
-  };
-  drawRow(headers, 'sans-bold', 26);
-  data.trainees.forEach((t, i) => drawRow([String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.map(code), `${t.present}/${data.sittings.length}`, t.presentPercent.toFixed(1), ...(counted ? [`${t.attended}/${data.sittings.length}`] : [])], 'sans'));
+  const headerH = 20;
+  for (let k = 0; k < tables; k++) {
+    const part = data.sittings.slice(k * size, (k + 1) * size);
+    const from = k * size;
+    const cellW = part.length ? room / part.length : 0;
+    const widths = [...fixed, ...part.map(() => cellW), ...tail];
+    const headers = ['STT', 'Họ và tên', 'Xã/phường', 'Tỉnh', ...part.map((x) => x.label), ...tailHeaders];
+    const drawRow = (cells: string[], font: string, height = rowH) => {
+      if (doc.y + height > doc.page.height - 30) {
+        doc.addPage();
+        drawRow(headers, 'sans-bold', headerH);
+      }
+      const y = doc.y;
+      let x = left;
+      doc.font(font).fontSize(fontSize);
+      cells.forEach((c, i) => {
+        doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke('#555');
+        doc.fillColor('#000').text(c, x + 2, y + (height - fontSize) / 2 - 1, { width: widths[i] - 4, height: height - 4, align: i >= 4 ? 'center' : 'left', lineBreak: false, ellipsis: true });
+        x += widths[i];
+      });
+      doc.x = left;
+      doc.y = y + height;
+    };
+    if (k > 0) doc.addPage();
+    if (tables > 1) doc.font('sans-bold').fontSize(9).text(`Bảng ${k + 1}/${tables}: buổi ${from + 1}–${from + part.length} trên ${n} buổi`, left);
+    drawRow(headers, 'sans-bold', headerH);
+    data.trainees.forEach((t, i) =>
+      drawRow(
+        [String(i + 1), t.fullName, t.communeName ?? '', t.provinceName ?? '', ...t.cells.slice(from, from + part.length).map(code), `${t.present}/${n}`, t.presentPercent.toFixed(1), ...(counted ? [`${t.attended}/${n}`] : [])],
+        'sans',
+      ),
+    );
+  }
   doc.moveDown(0.5);
   if (counted) doc.font('sans').fontSize(9).text(`* ${COUNTED_HEADER}: số buổi tính cho giấy chứng nhận (có mặt, đến muộn và vắng có phép).`, left);
   const rule = `${counted ? 'tham dự (tính cả vắng có phép)' : 'có mặt'} dưới ${data.session.minAttendancePercent}% số buổi${data.requiredTopics ? ' hoặc vắng chuyên đề bắt buộc' : ''}`;
