@@ -54,6 +54,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
 
   /** Session settings as an organiser changes them: the API's partial edit (the edit form is tested on its own). */
   const setSession = (sessionId: string, body: Record<string, unknown>) => organiser.patch(`/api/v1/sessions/${sessionId}`).set('x-csrf-token', organiserCsrf).send(body).expect(200);
+  const sendBatch = (entries: unknown[]) => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries });
   const scan = (agent: Agent, csrf: string, body: Record<string, unknown>) => agent.post('/api/v1/attendance/scan').set('x-csrf-token', csrf).send(body);
   const marks = (sittingId: string) =>
     t.query<{ enrollment_id: string; status: string; method: string; marked_at: Date; marked_by_id: string | null; reason: string | null }>(
@@ -317,7 +318,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
       { clientScanId: 'offline-a-0002', token: handMarked.checkinToken, sittingId: morning.id, scannedAt: at('07:40:30') },
       { clientScanId: 'offline-a-0003', token: bothLate.checkinToken, sittingId: morning.id, scannedAt: at('07:47:00') },
     ];
-    const sync = () => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries }).expect(200);
+    const sync = () => sendBatch(entries).expect(200);
     const first = await sync();
     expect(first.body.results.map((r: { result: { outcome: string; status: string; markedAtLocal: string } }) => [r.result.outcome, r.result.status, r.result.markedAtLocal])).toEqual([
       ['recorded', 'present', '07:40'],
@@ -340,6 +341,20 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
       [null, null, 'late', '2025-09-25T00:50:00.000Z'],
       ['late', '2025-09-25T00:50:00.000Z', 'present', '2025-09-25T00:40:00.000Z'],
     ]);
+  });
+
+  it('reads a queued scan time without a UTC offset as Vietnam time, and refuses one without a time of day', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    clock.set(at('09:00:00'));
+    const res = await sendBatch([
+      { clientScanId: 'local-time-0001', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: '2025-09-25T07:40:00' },
+      { clientScanId: 'local-time-0002', token: fx.enrollments[1].checkinToken, sittingId: morning.id, scannedAt: '2025-09-25' },
+    ]).expect(200);
+    expect(res.body.results[0]).toMatchObject({ ok: true, result: { outcome: 'recorded', status: 'present', markedAtLocal: '07:40' } });
+    expect(res.body.results[1]).toMatchObject({ ok: false, statusCode: 400, message: 'Thời điểm quét phải có cả ngày và giờ (ví dụ 2025-09-25T07:40:00+07:00).' });
+    const rows = await marks(morning.id);
+    expect(rows.map((m) => [m.enrollment_id, new Date(m.marked_at).toISOString()])).toEqual([[fx.enrollments[0].id, '2025-09-25T00:40:00.000Z']]);
   });
 
   it('compresses the phone’s roster and a large batch answer, not the short scan answer, and sends the security headers on each', async () => {
@@ -568,7 +583,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     const ws = wb.getWorksheet('Điểm danh')!;
     expect(ws.getCell('A1').value).toBe('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
-    expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
+    expect(ws.getCell('A3').value).toBe('Địa điểm: Hội trường tỉnh Lai Châu'); // the venue names the province: not twice
     const header = ws.getRow(7).values as unknown[];
     expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
     const rows: unknown[][] = [];
@@ -605,6 +620,7 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(text).toContain('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
     expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(có mặt dưới 75% số buổi\): 8/);
+    expect(text).toContain('Địa điểm: Hội trường tỉnh Lai Châu\n');
   });
 
   it('with excused absences counted for the certificate, calls only present and late "có mặt" and shows the counted sittings apart, in XLSX, CSV and PDF alike', async () => {
@@ -661,6 +677,36 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     const boxes = [...res.body.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
     expect(boxes.length).toBeGreaterThanOrEqual(4);
     for (const b of boxes) expect(b).toEqual([842, 595]);
+  });
+
+  it('orders provinces and communes by name without "Tỉnh"/"Xã"/"Phường", diacritics folded, in exports, rosters and sign-in sheets; names the province once', async () => {
+    const sorted = await createEnrolledSessionFixture(t, 0, { title: 'Lớp sắp xếp theo địa bàn' });
+    await t.query(`UPDATE training_sessions SET venue = 'Hội trường UBND phường Đoàn Kết' WHERE id = $1`, [sorted.session.id]);
+    // Expected order: Tỉnh Điện Biên, then Tỉnh Lai Châu (Xã Bình Lư, Phường Đoàn Kết, Xã Sin Suối Hồ), then Tỉnh Tuyên Quang.
+    const people = [
+      ['Quàng Văn Tuyên', '01234'],
+      ['Lò Thị Sìn', '03394'],
+      ['Tòng Văn Đoàn', '03388'],
+      ['Lường Thị Bình', '03390'],
+      ['Cà Văn Điện', '03127'],
+    ] as const;
+    for (const [fullName, communeCode] of people) await enrollFixture(t, sorted.session.id, (await createTraineeFixture(t, { fullName, communeCode })).id);
+    const expected = ['Cà Văn Điện', 'Lường Thị Bình', 'Tòng Văn Đoàn', 'Lò Thị Sìn', 'Quàng Văn Tuyên'];
+    const order = (text: string, names: readonly string[]) => [...names].sort((a, b) => text.indexOf(a) - text.indexOf(b));
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`/sessions/${sorted.session.id}/attendance/export.xlsx`)).body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    expect([8, 9, 10, 11, 12].map((r) => ws.getRow(r).getCell(2).value)).toEqual(expected);
+    expect(ws.getCell('A3').value).toBe('Địa điểm: Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu');
+    const sheet = await pdfText((await get(`/sessions/${sorted.session.id}/sittings/${sorted.sittings[0].id}/sign-in-sheet.pdf`)).body);
+    expect(sheet).toContain('Địa điểm: Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu\n');
+    const list = sheet.slice(sheet.indexOf('Ký tên'));
+    expect(order(list, expected)).toEqual(expected);
+    const headings = ['Tỉnh Điện Biên', 'Phường Điện Biên Phủ', 'Tỉnh Lai Châu', 'Xã Bình Lư', 'Phường Đoàn Kết', 'Xã Sin Suối Hồ', 'Tỉnh Tuyên Quang', 'Xã Yên Thành'];
+    expect(order(list, headings)).toEqual(headings);
+    const byCommune = pageText((await organiser.get(`/sessions/${sorted.session.id}/sittings/${sorted.sittings[0].id}/roster?sort=commune`).expect(200)).text);
+    expect(order(byCommune, expected)).toEqual(['Lường Thị Bình', 'Cà Văn Điện', 'Tòng Văn Đoàn', 'Lò Thị Sìn', 'Quàng Văn Tuyên']); // binh lu, dien bien phu, doan ket, sin suoi ho, yen thanh
   });
 
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {

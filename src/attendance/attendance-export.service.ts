@@ -6,7 +6,7 @@ import { AuthUser } from '../common/request-context';
 import { registerFonts } from '../pdf/pdf-fonts';
 import { MarkStatus } from './attendance-mark.entity';
 import { AttendanceReportService, SessionAttendance } from './attendance-report.service';
-import { dmy } from './attendance-rules';
+import { dmy, venueWithProvince } from './attendance-rules';
 import { FileOut, finished } from '../common/file-out';
 import { writeCsvRows } from '../common/csv';
 
@@ -64,7 +64,7 @@ function figures(data: SessionAttendance, t: SessionAttendance['trainees'][numbe
 }
 
 function placeLine(data: SessionAttendance): string {
-  return [data.session.venue, data.session.hostProvinceName].filter(Boolean).join(', ');
+  return venueWithProvince(data.session.venue, data.session.hostProvinceName);
 }
 
 /** Streams the workbook row by row (WorkbookWriter): memory stays flat for large sessions. */

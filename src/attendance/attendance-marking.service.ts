@@ -10,7 +10,7 @@ import { cleanText } from '../common/text/vietnamese';
 import { Clock } from './clock';
 import { MARK_STATUS_LABELS, MarkMethod, MarkStatus } from './attendance-mark.entity';
 import { AttendanceRepository, EnrollmentInfo, MarkRow, NewMark, SessionCheckinRules, SessionInfo, SittingInfo } from './attendance.repository';
-import { arrivalStatus, CheckinPolicy, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
+import { arrivalStatus, CheckinPolicy, dmy, localClock, scanTime, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
 import { BatchEntryDto } from './dto/batch-checkin.dto';
 
 export interface CheckinResult {
@@ -95,7 +95,11 @@ export class AttendanceMarkingService {
         results.push({ index, clientScanId, ok: false, statusCode: 400, message });
         continue;
       }
-      const at = new Date(entry.scannedAt);
+      const at = scanTime(entry.scannedAt);
+      if (!at) {
+        results.push({ index, clientScanId, ok: false, statusCode: 400, message: 'Thời điểm quét phải có cả ngày và giờ (ví dụ 2025-09-25T07:40:00+07:00).' });
+        continue;
+      }
       if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
         results.push({ index, clientScanId, ok: false, statusCode: 422, message: 'Thời điểm quét ở tương lai: kiểm tra lại đồng hồ của điện thoại.' });
         continue;

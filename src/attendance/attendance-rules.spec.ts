@@ -1,4 +1,4 @@
-import { arrivalStatus, currentSitting, localClock, tokenFromScan, windowProblem } from './attendance-rules';
+import { arrivalStatus, currentSitting, localClock, scanTime, tokenFromScan, venueWithProvince, windowProblem } from './attendance-rules';
 
 const sitting = { date: '2025-09-25', startsAt: '07:30:00', endsAt: '11:30:00' };
 const policy = { lateGraceMinutes: 15, windowBeforeMinutes: 60, windowAfterMinutes: 30 };
@@ -36,5 +36,19 @@ describe('attendance rules', () => {
 
   it('shows local clock times', () => {
     expect(localClock(new Date('2025-09-25T00:58:00Z'))).toBe('07:58');
+  });
+
+  it('reads a scan time without an offset as Vietnam time and refuses a date without a time', () => {
+    expect(scanTime('2025-09-25T07:40:00')?.toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(scanTime('2025-09-25T07:40:00.250Z')?.toISOString()).toBe('2025-09-25T07:40:00.250Z');
+    expect(scanTime('2025-09-25T07:40+07:00')?.toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(scanTime('2025-09-25')).toBeNull();
+    expect(scanTime('2025-09-25T25:99:00')).toBeNull();
+  });
+
+  it('names the host province once', () => {
+    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu');
+    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu');
+    expect(venueWithProvince('Trung tâm Hội nghị', null)).toBe('Trung tâm Hội nghị');
   });
 });

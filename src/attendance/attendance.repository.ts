@@ -97,10 +97,16 @@ const ENROLLMENT_JOINS = `JOIN trainees t ON t.id = e.trainee_id
 
 /** Name order for Vietnamese: by given name (last word), then the full name, on the folded key. */
 const NAME_ORDER = `regexp_replace(t.name_search, '^.* ', ''), t.name_search`;
+/**
+ * Provinces and communes by their folded name without "Tỉnh", "Thành phố", "Xã", "Phường", "Đặc khu" (as a reader
+ * expects: Điện Biên before Tuyên Quang), each unit kept together by its code.
+ */
+const PROVINCE_ORDER = `p.name_search NULLS LAST, p.code`;
+const COMMUNE_ORDER = `regexp_replace(c.name_search, '^(xa|phuong|dac khu) ', '') NULLS LAST, c.code`;
 const SORTS: Record<RosterSort, string> = {
-  province: `p.full_name NULLS LAST, c.full_name NULLS LAST, ${NAME_ORDER}`,
-  commune: `c.full_name NULLS LAST, ${NAME_ORDER}`,
-  name: `${NAME_ORDER}, c.full_name NULLS LAST`,
+  province: `${PROVINCE_ORDER}, ${COMMUNE_ORDER}, ${NAME_ORDER}`,
+  commune: `${COMMUNE_ORDER}, ${NAME_ORDER}`,
+  name: `${NAME_ORDER}, ${COMMUNE_ORDER}`,
 };
 
 /** The audit trail's old/new value of a mark row (same shape as AttendanceMarkingService writes through AuditService). */
