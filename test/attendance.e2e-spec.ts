@@ -803,6 +803,8 @@ describe('attendance: marks entered back from a file', () => {
     lecturer = t.agent();
     await login(lecturer, lec.login, lec.password);
     fx = await createEnrolledSessionFixture(t, 4, { title: 'Lớp nhập điểm danh từ tệp' });
+    // The lecturer teaches here (so may open the attendance page) but may not enter marks.
+    await createTopicFixture(t, fx.session.id, { sittingId: fx.sittings[0].id, lecturers: [lec.user] });
   });
   afterAll(async () => {
     await t.close();
