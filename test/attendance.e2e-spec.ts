@@ -4,12 +4,13 @@ import request from 'supertest';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
-import { createEnrolledSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { createEnrolledSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
 import { DataSource } from 'typeorm';
 import { Clock } from '../src/attendance/clock';
 import { AttendanceRepository } from '../src/attendance/attendance.repository';
 import { poolOf } from '../src/database/prepared-query';
+import { sittingLabel } from '../src/attendance/attendance-rules';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -28,6 +29,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
   let organiserId: string;
   let lecturer: Agent;
   let lecturerCsrf: string;
+  let lecturerUser: Awaited<ReturnType<typeof createUser>>['user'];
 
   const at = (local: string, date = '2025-09-25') => `${date}T${local}+07:00`;
 
@@ -40,6 +42,7 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     await login(organiser, org.login, org.password);
     organiserCsrf = await csrfToken(organiser);
     const lec = await createUser(t, 'lecturer');
+    lecturerUser = lec.user;
     lecturer = t.agent();
     await login(lecturer, lec.login, lec.password);
     lecturerCsrf = await csrfToken(lecturer);
@@ -49,6 +52,9 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     await t.close();
   });
 
+  /** Session settings as an organiser changes them: the API's partial edit (the edit form is tested on its own). */
+  const setSession = (sessionId: string, body: Record<string, unknown>) => organiser.patch(`/api/v1/sessions/${sessionId}`).set('x-csrf-token', organiserCsrf).send(body).expect(200);
+  const sendBatch = (entries: unknown[]) => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries });
   const scan = (agent: Agent, csrf: string, body: Record<string, unknown>) => agent.post('/api/v1/attendance/scan').set('x-csrf-token', csrf).send(body);
   const marks = (sittingId: string) =>
     t.query<{ enrollment_id: string; status: string; method: string; marked_at: Date; marked_by_id: string | null; reason: string | null }>(
@@ -87,7 +93,30 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     clock.set(at('07:46:00'));
     const late = await scan(organiser, organiserCsrf, { token: fx.enrollments[0].checkinToken, sittingId: morning.id }).expect(200);
     expect(late.body.status).toBe('late');
-    await t.query('UPDATE training_sessions SET late_grace_minutes = 30 WHERE id = $1', [fx.session.id]);
+    // The organiser sets 30 minutes on the session's edit form.
+    const editUrl = `/sessions/${fx.session.id}/edit`;
+    const edit = await organiser.get(editUrl).expect(200);
+    expect(pageText(edit.text)).toContain('Để trống để dùng mức chung của hệ thống (15 phút)');
+    const s = fx.session;
+    const fields = { title: s.title, organisingUnit: s.organisingUnit, hostProvinceCode: s.hostProvinceCode, venue: s.venue, startDate: s.startDate, endDate: s.endDate };
+    const tooLong = await submitForm(organiser, editUrl, `/sessions/${s.id}`, { ...fields, lateGraceMinutes: '90' });
+    expect(tooLong.status).toBe(303);
+    const refusedPage = (await organiser.get(tooLong.headers.location).expect(200)).text;
+    expect(pageText(refusedPage)).toContain('Số phút được phép đến muộn từ 0 đến 60.');
+    expect(refusedPage).toMatch(/id="lateGraceMinutes" name="lateGraceMinutes"[^>]*value="90"/);
+    const saved = await submitForm(organiser, editUrl, `/sessions/${s.id}`, { ...fields, lateGraceMinutes: '30', selfCheckinEnabled: 'on' });
+    expect(saved.headers.location).toBe(`/sessions/${s.id}`);
+    const show = pageText((await organiser.get(saved.headers.location).expect(200)).text);
+    expect(show).toContain('Tự điểm danh Có (mã trên màn chiếu)');
+    expect(show).toContain('Được phép đến muộn 30 phút sau giờ bắt đầu buổi');
+    const [row] = await t.query<{ late_grace_minutes: number; self_checkin_enabled: boolean }>('SELECT late_grace_minutes, self_checkin_enabled FROM training_sessions WHERE id = $1', [s.id]);
+    expect(row).toEqual({ late_grace_minutes: 30, self_checkin_enabled: true });
+    const [audit] = await t.query<{ old_value: Record<string, unknown>; new_value: Record<string, unknown> }>(
+      `SELECT old_value, new_value FROM audit_log WHERE action = 'session.update' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+      [s.id],
+    );
+    expect(audit.old_value).toMatchObject({ lateGraceMinutes: null, selfCheckinEnabled: false });
+    expect(audit.new_value).toMatchObject({ lateGraceMinutes: 30, selfCheckinEnabled: true });
     const onTime = await scan(organiser, organiserCsrf, { token: fx.enrollments[1].checkinToken, sittingId: morning.id }).expect(200);
     expect(onTime.body.status).toBe('present');
   });
@@ -201,11 +230,36 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
       .send({ entries: [{ clientScanId: 'lecturer-scan-1', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: at('07:31:00') }] })
       .expect(403);
     const rosterUrl = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
-    const page = await lecturer.get(rosterUrl).expect(200); // may look
+    await createTopicFixture(t, fx.session.id, { sittingId: morning.id, lecturers: [lecturerUser] });
+    const page = await lecturer.get(rosterUrl).expect(200); // teaches here: may look
     expect(page.text).not.toContain('name="enrollmentIds"');
     const res = await lecturer.post(rosterUrl).type('form').send({ _csrf: lecturerCsrf, scope: 'selected', status: 'absent', enrollmentIds: fx.enrollments[0].id });
     expect(res.status).toBe(403);
     expect(await marks(morning.id)).toHaveLength(0);
+  });
+
+  it('shows a session’s attendance and trainee list to a lecturer only where they teach a topic', async () => {
+    const fx = await createEnrolledSessionFixture(t, 1);
+    const [morning] = fx.sittings;
+    const urls = [
+      `/sessions/${fx.session.id}/attendance`,
+      `/sessions/${fx.session.id}/sittings/${morning.id}/roster`,
+      `/sessions/${fx.session.id}/attendance/export.csv`,
+      `/sessions/${fx.session.id}/attendance/export.xlsx`,
+      `/sessions/${fx.session.id}/attendance/export.pdf`,
+    ];
+    // Another lecturer's topic is not enough.
+    const other = await createUser(t, 'lecturer');
+    await createTopicFixture(t, fx.session.id, { sittingId: morning.id, lecturers: [other.user] });
+    for (const url of urls) {
+      const res = await lecturer.get(url);
+      expect([url, res.status]).toEqual([url, 403]);
+      expect(res.text).not.toContain(fx.trainees[0].fullName);
+    }
+    expect(pageText((await lecturer.get(urls[0])).text)).toContain('Báo cáo viên chỉ xem được điểm danh của lớp có chuyên đề mình giảng dạy.');
+    await createTopicFixture(t, fx.session.id, { sittingId: fx.sittings[1].id, lecturers: [lecturerUser] });
+    for (const url of urls) expect([url, (await lecturer.get(url)).status]).toEqual([url, 200]);
+    expect(pageText((await lecturer.get(urls[1])).text)).toContain(fx.trainees[0].fullName);
   });
 
   it('accepts an offline batch idempotently: the retry creates nothing, scan times are kept, bad entries are answered one by one', async () => {
@@ -245,6 +299,62 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
 
     const notArray = await organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries: 'x' }).expect(400);
     expect(notArray.body.message).toBe('Danh sách lượt quét phải là một mảng.');
+  });
+
+  it('lets an earlier on-time scan synced from an offline phone replace a later "late" scan, audited, but never a mark set by hand', async () => {
+    const fx = await createEnrolledSessionFixture(t, 3);
+    const [morning] = fx.sittings;
+    const [scanned, handMarked, bothLate] = fx.enrollments;
+    // Phone B is online: the trainees are scanned at 07:50 (late after 07:45).
+    clock.set(at('07:50:00'));
+    for (const e of [scanned, bothLate]) expect((await scan(organiser, organiserCsrf, { token: e.checkinToken, sittingId: morning.id }).expect(200)).body.status).toBe('late');
+    // An organiser marks the second trainee late by hand on the roster.
+    const url = `/sessions/${fx.session.id}/sittings/${morning.id}/roster`;
+    expect((await submitForm(organiser, url, url, { scope: 'selected', status: 'late', enrollmentIds: [handMarked.id] })).status).toBe(303);
+    // Phone A was offline and scanned them on time at 07:40 (the third one at 07:47, late anyway); it syncs at 08:10.
+    clock.set(at('08:10:00'));
+    const entries = [
+      { clientScanId: 'offline-a-0001', token: scanned.checkinToken, sittingId: morning.id, scannedAt: at('07:40:00') },
+      { clientScanId: 'offline-a-0002', token: handMarked.checkinToken, sittingId: morning.id, scannedAt: at('07:40:30') },
+      { clientScanId: 'offline-a-0003', token: bothLate.checkinToken, sittingId: morning.id, scannedAt: at('07:47:00') },
+    ];
+    const sync = () => sendBatch(entries).expect(200);
+    const first = await sync();
+    expect(first.body.results.map((r: { result: { outcome: string; status: string; markedAtLocal: string } }) => [r.result.outcome, r.result.status, r.result.markedAtLocal])).toEqual([
+      ['recorded', 'present', '07:40'],
+      ['already', 'late', '07:50'],
+      ['already', 'late', '07:50'],
+    ]);
+    const again = await sync(); // a retried batch answers the same and changes nothing
+    expect(again.body.results.map((r: { result: { outcome: string } }) => r.result.outcome)).toEqual(['recorded', 'already', 'already']);
+    const rows = Object.fromEntries((await marks(morning.id)).map((m) => [m.enrollment_id, m]));
+    expect(rows[scanned.id]).toMatchObject({ status: 'present', method: 'qr' });
+    expect(new Date(rows[scanned.id].marked_at).toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(rows[handMarked.id]).toMatchObject({ status: 'late', method: 'roster' });
+    expect(rows[bothLate.id]).toMatchObject({ status: 'late', method: 'qr' });
+    expect(new Date(rows[bothLate.id].marked_at).toISOString()).toBe('2025-09-25T00:50:00.000Z');
+    const trail = await t.query<{ old_value: { status: string; markedAt: string } | null; new_value: { status: string; markedAt: string } }>(
+      `SELECT old_value, new_value FROM audit_log WHERE action = 'attendance.mark' AND new_value->>'enrollmentId' = $1 ORDER BY id`,
+      [scanned.id],
+    );
+    expect(trail.map((x) => [x.old_value?.status ?? null, x.old_value?.markedAt ?? null, x.new_value.status, x.new_value.markedAt])).toEqual([
+      [null, null, 'late', '2025-09-25T00:50:00.000Z'],
+      ['late', '2025-09-25T00:50:00.000Z', 'present', '2025-09-25T00:40:00.000Z'],
+    ]);
+  });
+
+  it('reads a queued scan time without a UTC offset as Vietnam time, and refuses one without a time of day', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    clock.set(at('09:00:00'));
+    const res = await sendBatch([
+      { clientScanId: 'local-time-0001', token: fx.enrollments[0].checkinToken, sittingId: morning.id, scannedAt: '2025-09-25T07:40:00' },
+      { clientScanId: 'local-time-0002', token: fx.enrollments[1].checkinToken, sittingId: morning.id, scannedAt: '2025-09-25' },
+    ]).expect(200);
+    expect(res.body.results[0]).toMatchObject({ ok: true, result: { outcome: 'recorded', status: 'present', markedAtLocal: '07:40' } });
+    expect(res.body.results[1]).toMatchObject({ ok: false, statusCode: 400, message: 'Thời điểm quét phải có cả ngày và giờ (ví dụ 2025-09-25T07:40:00+07:00).' });
+    const rows = await marks(morning.id);
+    expect(rows.map((m) => [m.enrollment_id, new Date(m.marked_at).toISOString()])).toEqual([[fx.enrollments[0].id, '2025-09-25T00:40:00.000Z']]);
   });
 
   it('compresses the phone’s roster and a large batch answer, not the short scan answer, and sends the security headers on each', async () => {
@@ -339,7 +449,14 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
   it('self check-in: a trainee enters the projector code within its minute', async () => {
     const fx = await createEnrolledSessionFixture(t, 2);
     const [morning] = fx.sittings;
-    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    // Off by default: the trainee is refused until the organiser switches it on through the API.
+    const off = await organiser.get(`/api/v1/sessions/${fx.session.id}`).expect(200);
+    expect(off.body).toMatchObject({ selfCheckinEnabled: false, lateGraceMinutes: null });
+    const bad = await organiser.patch(`/api/v1/sessions/${fx.session.id}`).set('x-csrf-token', organiserCsrf).send({ selfCheckinEnabled: 'maybe', lateGraceMinutes: -5 }).expect(400);
+    expect(bad.body.message).toContain('Tự điểm danh chỉ nhận giá trị có hoặc không.');
+    expect(bad.body.details.lateGraceMinutes).toEqual(['Số phút được phép đến muộn từ 0 đến 60.']);
+    const on = await setSession(fx.session.id, { selfCheckinEnabled: true });
+    expect(on.body).toMatchObject({ selfCheckinEnabled: true, lateGraceMinutes: null, title: fx.session.title });
     const account = await createUser(t, 'trainee');
     await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [fx.trainees[0].id, account.user.id]);
     const trainee = t.agent();
@@ -376,6 +493,42 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     const current = (await organiser.get(`/sessions/${fx.session.id}/self-checkin/display`)).text.match(/id="self-code">(\d{6})</)![1];
     const refused = await other.post('/api/v1/attendance/self').set('x-csrf-token', await csrfToken(other, '/attendance/me')).send({ sessionId: fx.session.id, code: current }).expect(403);
     expect(refused.body.message).toContain('không có tên trong danh sách');
+  });
+
+  it('self check-in: a trainee gets 5 codes in 5 minutes, then 429 (counted per account, not per address), also on the portal form', async () => {
+    const fx = await createEnrolledSessionFixture(t, 2);
+    const [morning] = fx.sittings;
+    await setSession(fx.session.id, { selfCheckinEnabled: true });
+    const agents: Agent[] = [];
+    for (const tr of fx.trainees) {
+      const account = await createUser(t, 'trainee');
+      await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [tr.id, account.user.id]);
+      const agent = t.agent();
+      await login(agent, account.login, account.password);
+      agents.push(agent);
+    }
+    const [guesser, neighbour] = agents;
+    clock.set(at('07:40:20'));
+    const code = (await organiser.get(`/sessions/${fx.session.id}/self-checkin/display`).expect(200)).text.match(/id="self-code">(\d{6})</)![1];
+    const wrongCodes = ['000000', '000001', '000002', '000003', '000004', '000005'].filter((c) => c !== code).slice(0, 5);
+    const csrf = await csrfToken(guesser, '/attendance/me');
+    const send = (agent: Agent, token: string, c: string) => agent.post('/api/v1/attendance/self').set('x-csrf-token', token).send({ sessionId: fx.session.id, code: c });
+    for (const c of wrongCodes) expect((await send(guesser, csrf, c)).status).toBe(422);
+    // The sixth attempt is refused before the code is compared, even the right one.
+    const blocked = await send(guesser, csrf, code).expect(429);
+    expect(blocked.body.message).toContain('Bạn đã nhập mã quá 5 lần trong 5 phút. Vui lòng thử lại sau 5 phút');
+    const form = await submitForm(guesser, '/attendance/me', '/attendance/me/self-checkin', { sessionId: fx.session.id, code });
+    expect(form.status).toBe(303);
+    expect(form.headers.location).toBe('/attendance/me');
+    expect(pageText((await guesser.get('/attendance/me').expect(200)).text)).toContain('Bạn đã nhập mã quá 5 lần');
+    expect(await marks(morning.id)).toHaveLength(0);
+    // Another trainee behind the same address is not affected.
+    const other = await send(neighbour, await csrfToken(neighbour, '/attendance/me'), code).expect(200);
+    expect(other.body).toMatchObject({ outcome: 'recorded', trainee: { enrollmentId: fx.enrollments[1].id } });
+    // Once the window is over, the trainee may try again.
+    await t.query(`UPDATE rate_limits SET window_ends_at = now() - interval '1 second' WHERE key LIKE 'self-checkin:%'`);
+    await send(guesser, csrf, code).expect(200);
+    expect((await marks(morning.id)).map((m) => m.enrollment_id).sort()).toEqual(fx.enrollments.map((e) => e.id).sort());
   });
 });
 
@@ -430,9 +583,9 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     const ws = wb.getWorksheet('Điểm danh')!;
     expect(ws.getCell('A1').value).toBe('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     expect(ws.getCell('A2').value).toBe('Thời gian: 25/09/2025 – 26/09/2025');
-    expect(String(ws.getCell('A3').value)).toContain('Hội trường tỉnh Lai Châu');
+    expect(ws.getCell('A3').value).toBe('Địa điểm: Hội trường tỉnh Lai Châu'); // the venue names the province: not twice
     const header = ws.getRow(7).values as unknown[];
-    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
+    expect(header.slice(1)).toEqual(['STT', 'Họ và tên', 'Chức vụ', 'Xã/phường', 'Tỉnh/thành phố', 'Sáng 25/09/2025', 'Chiều 25/09/2025', 'Sáng 26/09/2025', 'Chiều 26/09/2025', 'Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
     const rows: unknown[][] = [];
     for (let r = 8; r <= 16; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
     const row0 = rows.find((r) => r[1] === fx.trainees[0].fullName)!;
@@ -467,6 +620,93 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(text).toContain('Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ xã');
     for (const tr of fx.trainees) expect(text).toContain(tr.fullName);
     expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(có mặt dưới 75% số buổi\): 8/);
+    expect(text).toContain('Địa điểm: Hội trường tỉnh Lai Châu\n');
+  });
+
+  it('with excused absences counted for the certificate, calls only present and late "có mặt" and shows the counted sittings apart, in XLSX, CSV and PDF alike', async () => {
+    const ex = await createEnrolledSessionFixture(t, 2, { title: 'Lớp tính vắng có phép', minAttendancePercent: 100 });
+    // Trainee 0: excused, then present three times (P,x,x,x); trainee 1: present once, absent three times.
+    for (const [e, sIdx, status] of [[0, 0, 'excused'], [0, 1, 'present'], [0, 2, 'present'], [0, 3, 'late'], [1, 0, 'present'], [1, 1, 'absent'], [1, 2, 'absent'], [1, 3, 'absent']] as const) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method, reason) VALUES ($1, $2, $3, now(), 'roster', $4)`, [ex.enrollments[e].id, ex.sittings[sIdx].id, status, status === 'excused' ? 'Họp xã' : null]);
+    }
+    // The organiser ticks "excused absences count" on the certificates page.
+    const settings = { minAttendancePercent: '100', excusedCounts: 'on', issuerParent: 'Bộ Nội vụ', issuerName: 'Vụ Chính quyền địa phương', issuerCode: 'BNV-CQDP', serialFormat: '{n}/{year}/GCN-BNV', wording: 'Đã hoàn thành khóa tập huấn', placeName: 'Lai Châu', signerTitle: 'Vụ trưởng', signerName: 'Nguyễn Văn Ký' };
+    const saved = await submitForm(organiser, `/sessions/${ex.session.id}/certificates`, `/sessions/${ex.session.id}/certificates/settings`, settings);
+    expect(saved.status).toBe(303);
+    const [{ excused_counts }] = await t.query<{ excused_counts: boolean }>('SELECT excused_counts FROM training_sessions WHERE id = $1', [ex.session.id]);
+    expect(excused_counts).toBe(true);
+    const name = ex.trainees[0].fullName;
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`/sessions/${ex.session.id}/attendance/export.xlsx`)).body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    const header = (ws.getRow(7).values as unknown[]).slice(1);
+    expect(header.slice(9)).toEqual(['Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Buổi được tính cấp GCN (gồm vắng có phép)', 'Đủ điều kiện cấp GCN', 'Mã đăng ký (không sửa)']);
+    const xrow = [8, 9].map((r) => (ws.getRow(r).values as unknown[]).slice(1)).find((r) => r[1] === name)!;
+    expect(xrow.slice(5, 13)).toEqual(['P', 'x', 'x', 'M', 3, 75, 4, 'Đạt']);
+    // The totals row counts the same "có mặt": present and late only (the excused one is not in it).
+    expect([6, 7, 8, 9].map((c) => ws.getRow(10).getCell(c).value)).toEqual([1, 1, 1, 1]);
+    expect(ws.getRow(10).getCell(2).value).toBe('Tổng số có mặt');
+
+    const records: string[][] = parse((await get(`/sessions/${ex.session.id}/attendance/export.csv`)).body.toString('utf8'), { bom: true });
+    expect(records[0].slice(9)).toEqual(['Số buổi có mặt', 'Tỷ lệ có mặt (%)', 'Buổi được tính cấp GCN (gồm vắng có phép)', 'Đủ điều kiện cấp GCN']);
+    expect(records.find((r) => r[1] === name)!.slice(5)).toEqual(['P', 'x', 'x', 'M', '3', '75.0', '4', 'Đạt']);
+
+    const text = await pdfText((await get(`/sessions/${ex.session.id}/attendance/export.pdf`)).body);
+    expect(text).toMatch(new RegExp(`${name}[\\s\\S]*?P\\s*x\\s*x\\s*M\\s*3/4\\s*75\\.0\\s*4/4`));
+    expect(text).not.toContain('4/4 100.0');
+    expect(text).toContain('Buổi được tính cấp GCN (gồm vắng có phép): số buổi tính cho giấy chứng nhận');
+    expect(text).toMatch(/Chưa đủ điều kiện cấp giấy chứng nhận \(tham dự \(tính cả vắng có phép\) dưới 100% số buổi\): 1\./);
+  });
+
+  it('fits the PDF of an 8-day course (16 sittings) on A4 landscape: every sitting’s whole label and every trainee’s totals, tables split across pages', async () => {
+    const long = await createEnrolledSessionFixture(t, 2, { title: 'Lớp tám ngày', days: 8 });
+    expect(long.sittings).toHaveLength(16);
+    for (const [sIdx, sitting] of long.sittings.entries()) {
+      await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, 'present', now(), 'roster')`, [long.enrollments[0].id, sitting.id]);
+      if (sIdx < 12) await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, $3, now(), 'roster')`, [long.enrollments[1].id, sitting.id, sIdx === 11 ? 'late' : 'present']);
+    }
+    const res = await get(`/sessions/${long.session.id}/attendance/export.pdf`);
+    const text = await pdfText(res.body);
+    for (const sitting of long.sittings) expect(text).toContain(sittingLabel(sitting)); // "Chiều 02/10/2025", not "Chiều 02/1…"
+    expect(text).not.toContain('…');
+    for (const [k, range] of ['1–4', '5–8', '9–12', '13–16'].entries()) expect(text).toContain(`Bảng ${k + 1}/4: buổi ${range} trên 16 buổi`);
+    // Each table repeats the trainees with their totals over the whole course.
+    expect(text.match(/16\/16\s+100\.0/g)).toHaveLength(4);
+    expect(text.match(/12\/16\s+75\.0/g)).toHaveLength(4);
+    const boxes = [...res.body.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    expect(boxes.length).toBeGreaterThanOrEqual(4);
+    for (const b of boxes) expect(b).toEqual([842, 595]);
+  });
+
+  it('orders provinces and communes by name without "Tỉnh"/"Xã"/"Phường", diacritics folded, in exports, rosters and sign-in sheets; names the province once', async () => {
+    const sorted = await createEnrolledSessionFixture(t, 0, { title: 'Lớp sắp xếp theo địa bàn' });
+    await t.query(`UPDATE training_sessions SET venue = 'Hội trường UBND phường Đoàn Kết' WHERE id = $1`, [sorted.session.id]);
+    // Expected order: Tỉnh Điện Biên, then Tỉnh Lai Châu (Xã Bình Lư, Phường Đoàn Kết, Xã Sin Suối Hồ), then Tỉnh Tuyên Quang.
+    const people = [
+      ['Quàng Văn Tuyên', '01234'],
+      ['Lò Thị Sìn', '03394'],
+      ['Tòng Văn Đoàn', '03388'],
+      ['Lường Thị Bình', '03390'],
+      ['Cà Văn Điện', '03127'],
+    ] as const;
+    for (const [fullName, communeCode] of people) await enrollFixture(t, sorted.session.id, (await createTraineeFixture(t, { fullName, communeCode })).id);
+    const expected = ['Cà Văn Điện', 'Lường Thị Bình', 'Tòng Văn Đoàn', 'Lò Thị Sìn', 'Quàng Văn Tuyên'];
+    const order = (text: string, names: readonly string[]) => [...names].sort((a, b) => text.indexOf(a) - text.indexOf(b));
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`/sessions/${sorted.session.id}/attendance/export.xlsx`)).body);
+    const ws = wb.getWorksheet('Điểm danh')!;
+    expect([8, 9, 10, 11, 12].map((r) => ws.getRow(r).getCell(2).value)).toEqual(expected);
+    expect(ws.getCell('A3').value).toBe('Địa điểm: Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu');
+    const sheet = await pdfText((await get(`/sessions/${sorted.session.id}/sittings/${sorted.sittings[0].id}/sign-in-sheet.pdf`)).body);
+    expect(sheet).toContain('Địa điểm: Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu\n');
+    const list = sheet.slice(sheet.indexOf('Ký tên'));
+    expect(order(list, expected)).toEqual(expected);
+    const headings = ['Tỉnh Điện Biên', 'Phường Điện Biên Phủ', 'Tỉnh Lai Châu', 'Xã Bình Lư', 'Phường Đoàn Kết', 'Xã Sin Suối Hồ', 'Tỉnh Tuyên Quang', 'Xã Yên Thành'];
+    expect(order(list, headings)).toEqual(headings);
+    const byCommune = pageText((await organiser.get(`/sessions/${sorted.session.id}/sittings/${sorted.sittings[0].id}/roster?sort=commune`).expect(200)).text);
+    expect(order(byCommune, expected)).toEqual(['Lường Thị Bình', 'Cà Văn Điện', 'Tòng Văn Đoàn', 'Lò Thị Sìn', 'Quàng Văn Tuyên']); // binh lu, dien bien phu, doan ket, sin suoi ho, yen thanh
   });
 
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {
@@ -563,6 +803,8 @@ describe('attendance: marks entered back from a file', () => {
     lecturer = t.agent();
     await login(lecturer, lec.login, lec.password);
     fx = await createEnrolledSessionFixture(t, 4, { title: 'Lớp nhập điểm danh từ tệp' });
+    // The lecturer teaches here (so may open the attendance page) but may not enter marks.
+    await createTopicFixture(t, fx.session.id, { sittingId: fx.sittings[0].id, lecturers: [lec.user] });
   });
   afterAll(async () => {
     await t.close();
@@ -637,7 +879,8 @@ describe('attendance: marks entered back from a file', () => {
     const file = await filledExport((ws, rowOf) => {
       ws.getRow(rowOf(fx.enrollments[2].id)).getCell(6).value = 'x';
       ws.getRow(rowOf(fx.enrollments[3].id)).getCell(7).value = 'Q';
-      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(13).value = '00000000-0000-4000-8000-000000000000';
+      const idCol = (ws.getRow(7).values as unknown[]).indexOf('Mã đăng ký (không sửa)');
+      ws.getRow(rowOf(fx.enrollments[3].id)).getCell(idCol).value = '00000000-0000-4000-8000-000000000000';
     });
     const res = await upload(organiser, file, 'diem-danh.xlsx');
     expect(res.status).toBe(303);

@@ -10,7 +10,7 @@ import { cleanText } from '../common/text/vietnamese';
 import { Clock } from './clock';
 import { MARK_STATUS_LABELS, MarkMethod, MarkStatus } from './attendance-mark.entity';
 import { AttendanceRepository, EnrollmentInfo, MarkClash, MarkRow, NewMark, SessionCheckinRules, SessionInfo, SittingInfo } from './attendance.repository';
-import { arrivalStatus, CheckinPolicy, MARK_WEIGHT, dmy, localClock, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
+import { arrivalStatus, CheckinPolicy, MARK_WEIGHT, dmy, localClock, scanTime, sittingStart, sittingEnd, tokenFromScan, windowProblem } from './attendance-rules';
 import { BatchEntryDto } from './dto/batch-checkin.dto';
 
 /** A sitting both records of a merged person had a mark for: the mark that stayed and the one dropped. */
@@ -51,6 +51,11 @@ export interface RosterMarkInput {
 const STAFF_MARKERS = ['admin', 'organiser'];
 /** A later scan does change these (someone marked absent before the trainee arrived). */
 const UPGRADABLE: MarkStatus[] = ['absent', 'excused'];
+/**
+ * Marks made by a scan (phone or self check-in). A "late" one of these gives way to an earlier scan that was
+ * on time (an offline phone syncing after an online one); a mark an organiser set by hand (roster, file) does not.
+ */
+const SCANNED: MarkMethod[] = ['qr', 'self'];
 /** Offline phones' clocks drift: a scan time this far in the future is refused. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -97,7 +102,11 @@ export class AttendanceMarkingService {
         results.push({ index, clientScanId, ok: false, statusCode: 400, message });
         continue;
       }
-      const at = new Date(entry.scannedAt);
+      const at = scanTime(entry.scannedAt);
+      if (!at) {
+        results.push({ index, clientScanId, ok: false, statusCode: 400, message: 'Thời điểm quét phải có cả ngày và giờ (ví dụ 2025-09-25T07:40:00+07:00).' });
+        continue;
+      }
       if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
         results.push({ index, clientScanId, ok: false, statusCode: 422, message: 'Thời điểm quét ở tương lai: kiểm tra lại đồng hồ của điện thoại.' });
         continue;
@@ -251,8 +260,12 @@ export class AttendanceMarkingService {
     if (!existing) throw new ConflictException('Mã lượt quét đã được dùng cho một lượt khác.');
     // A retried offline batch: this very scan made the mark, so it gets the same answer again.
     if (clientScanId && existing.clientScanId === clientScanId) return this.result('recorded', existing, enrollment, clientScanId);
-    if (UPGRADABLE.includes(existing.status)) {
-      const updated = await this.repo.upgradeAudited(existing.id, values, UPGRADABLE);
+    // The guard is checked again in the update: a mark changed meanwhile is reported as it now is.
+    const earlierOnTime = existing.status === 'late' && status === 'present' && SCANNED.includes(existing.method) && at.getTime() < new Date(existing.markedAt).getTime();
+    if (UPGRADABLE.includes(existing.status) || earlierOnTime) {
+      const updated = UPGRADABLE.includes(existing.status)
+        ? await this.repo.upgradeAudited(existing.id, values, UPGRADABLE)
+        : await this.repo.upgradeAudited(existing.id, values, ['late'], { methods: SCANNED, markedAfter: at });
       if (updated) return this.result('recorded', updated, enrollment, clientScanId);
       return this.result('already', (await this.repo.findMark(enrollment.enrollmentId, sitting.id))!, enrollment, clientScanId);
     }

@@ -8,7 +8,7 @@ import { registerFonts } from '../pdf/pdf-fonts';
 import { AttendanceRepository, EnrollmentInfo } from './attendance.repository';
 import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceMarkingService } from './attendance-marking.service';
-import { dmy, localClock, sittingLabel, sittingStart } from './attendance-rules';
+import { dmy, localClock, sittingLabel, sittingStart, venueWithProvince } from './attendance-rules';
 import { FileOut, finished } from '../common/file-out';
 
 const ORGANISERS = ['admin', 'organiser'];
@@ -99,7 +99,7 @@ export class AttendancePrintService {
         const widths = [30, 170, 150, 173];
         doc.font('sans-bold').fontSize(13).text('DANH SÁCH HỌC VIÊN KÝ TÊN', { align: 'center' });
         doc.font('sans-bold').fontSize(11).text(session.title, { align: 'center' });
-        doc.font('sans').fontSize(10).text(`Buổi: ${sittingLabel(sitting)} (từ ${localClock(sittingStart(sitting))}) · Địa điểm: ${[session.venue, session.hostProvinceName].filter(Boolean).join(', ')}`, { align: 'center' });
+        doc.font('sans').fontSize(10).text(`Buổi: ${sittingLabel(sitting)} (từ ${localClock(sittingStart(sitting))}) · Địa điểm: ${venueWithProvince(session.venue, session.hostProvinceName)}`, { align: 'center' });
         doc.moveDown(0.8);
         const row = (cells: string[], font: string, height: number, fill?: string) => {
           if (doc.y + height > doc.page.height - 50) {

@@ -9,6 +9,7 @@ import { currentSitting, localClock, sittingLabel } from './attendance-rules';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { evaluateEligibility, ruleOf } from './eligibility';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
+import { AgendaService } from '../training-sessions/agenda.service';
 
 const STAFF = ['admin', 'organiser', 'lecturer'];
 
@@ -20,6 +21,10 @@ export interface TraineeAttendance {
   provinceName: string | null;
   /** One cell per sitting, in sitting order. */
   cells: (MarkStatus | null)[];
+  /** Sittings the trainee was there (present or late), and their share of the sittings. */
+  present: number;
+  presentPercent: number;
+  /** Sittings counted for the certificate rule (present and late, plus excused ones when the rule says so), and their share. */
   attended: number;
   percent: number;
   /** Meets the session's certificate rule: the share of sittings and every scheduled required topic. */
@@ -46,6 +51,7 @@ export class AttendanceReportService {
     private readonly summary: AttendanceSummaryService,
     private readonly marking: AttendanceMarkingService,
     private readonly sessions: TrainingSessionsService,
+    private readonly agenda: AgendaService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -54,6 +60,10 @@ export class AttendanceReportService {
     if (!STAFF.includes(user.role)) throw new ForbiddenException('Bạn không có quyền xem điểm danh của lớp này.');
     const s = await this.repo.findSession(sessionId);
     if (!s) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    // A lecturer sees the attendance (and so the trainee list) of the sessions they teach in, as for enrolments.
+    if (user.role === 'lecturer' && !(await this.agenda.topicIdsTaughtBy(sessionId, user.id)).length) {
+      throw new ForbiddenException('Báo cáo viên chỉ xem được điểm danh của lớp có chuyên đề mình giảng dạy.');
+    }
     return s;
   }
 
@@ -95,6 +105,7 @@ export class AttendanceReportService {
       const judged = evaluateEligibility({ sittings: sittings.length, present: count('present'), late: count('late'), excused: count('excused'), marks }, rule);
       const { attended } = judged;
       const percent = pct(attended, sittings.length);
+      const present = count('present') + count('late');
       return {
         enrollmentId: e.enrollmentId,
         fullName: e.fullName,
@@ -102,6 +113,8 @@ export class AttendanceReportService {
         communeName: e.communeName,
         provinceName: e.provinceName,
         cells,
+        present,
+        presentPercent: pct(present, sittings.length),
         attended,
         percent,
         meetsRule: judged.eligible,

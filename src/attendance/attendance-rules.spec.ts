@@ -1,4 +1,4 @@
-import { arrivalStatus, currentSitting, localClock, MARK_WEIGHT, tokenFromScan, windowProblem } from './attendance-rules';
+import { arrivalStatus, currentSitting, localClock, MARK_WEIGHT, scanTime, tokenFromScan, venueWithProvince, windowProblem } from './attendance-rules';
 import { countsAsAttended } from './eligibility';
 import type { MarkStatus } from './attendance-mark.entity';
 
@@ -48,5 +48,19 @@ describe('attendance rules', () => {
       }
     }
     expect([...all].sort((a, b) => MARK_WEIGHT[b] - MARK_WEIGHT[a])).toEqual(['present', 'late', 'excused', 'absent']);
+  });
+
+  it('reads a scan time without an offset as Vietnam time and refuses a date without a time', () => {
+    expect(scanTime('2025-09-25T07:40:00')?.toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(scanTime('2025-09-25T07:40:00.250Z')?.toISOString()).toBe('2025-09-25T07:40:00.250Z');
+    expect(scanTime('2025-09-25T07:40+07:00')?.toISOString()).toBe('2025-09-25T00:40:00.000Z');
+    expect(scanTime('2025-09-25')).toBeNull();
+    expect(scanTime('2025-09-25T25:99:00')).toBeNull();
+  });
+
+  it('names the host province once', () => {
+    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu');
+    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu');
+    expect(venueWithProvince('Trung tâm Hội nghị', null)).toBe('Trung tâm Hội nghị');
   });
 });

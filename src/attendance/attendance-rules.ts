@@ -1,5 +1,6 @@
 import type { MarkStatus } from './attendance-mark.entity';
 import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
+import { foldForSearch } from '../common/text/vietnamese';
 
 /** Vietnam has no daylight saving time: local times are UTC+07:00 all year. */
 const VN_OFFSET = '+07:00';
@@ -88,4 +89,22 @@ export function tokenFromScan(raw: string): string | null {
   const m = text.match(/\/checkin\/t\/([A-Za-z0-9_-]+)\/?(?:[?#].*)?$/);
   const token = m ? m[1] : text;
   return /^[A-Za-z0-9_-]{16,64}$/.test(token) ? token : null;
+}
+
+/** "Hội trường …, Tỉnh Lai Châu", without naming the province twice when the venue already says it ("…, tỉnh Lai Châu"). */
+export function venueWithProvince(venue: string, provinceFullName: string | null): string {
+  if (!provinceFullName) return venue;
+  const bare = foldForSearch(provinceFullName.replace(/^(Tỉnh|Thành phố) /i, ''));
+  return foldForSearch(venue).includes(bare) ? venue : `${venue}, ${provinceFullName}`;
+}
+
+/**
+ * A queued scan's time. ISO 8601 with an offset is taken as it is; a date and time without one is the phone's
+ * local time at the venue, Vietnam (UTC+7, no daylight saving); a date without a time is refused (null).
+ */
+export function scanTime(raw: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(raw.trim());
+  if (!m) return null;
+  const at = new Date(`${m[1]}T${m[2]}${m[3] ?? '+07:00'}`);
+  return Number.isNaN(at.getTime()) ? null : at;
 }

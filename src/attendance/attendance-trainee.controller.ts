@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, HttpStatus, Param, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
@@ -34,7 +34,15 @@ export class AttendanceTraineeController {
   @Post('attendance/me/self-checkin')
   @Roles('trainee')
   async self(@Body() dto: SelfCheckinDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const r = await this.selfCheckin.checkIn(user, dto.sessionId, dto.code);
+    let r;
+    try {
+      r = await this.selfCheckin.checkIn(user, dto.sessionId, dto.code);
+    } catch (e) {
+      // Too many codes: back to the form with the message (other refusals go back through the exception filter).
+      if (!(e instanceof HttpException) || e.getStatus() !== HttpStatus.TOO_MANY_REQUESTS) throw e;
+      flash(req, 'error', String(e.getResponse()));
+      return res.redirect(303, '/attendance/me');
+    }
     flash(req, 'success', r.outcome === 'already' ? `Bạn đã điểm danh lúc ${r.markedAtLocal}.` : `Đã điểm danh: ${r.statusLabel.toLowerCase()} lúc ${r.markedAtLocal}.`);
     res.redirect(303, '/attendance/me');
   }

@@ -106,10 +106,16 @@ const ENROLLMENT_JOINS = `JOIN trainees t ON t.id = e.trainee_id
 
 /** Name order for Vietnamese: by given name (last word), then the full name, on the folded key. */
 const NAME_ORDER = `regexp_replace(t.name_search, '^.* ', ''), t.name_search`;
+/**
+ * Provinces and communes by their folded name without "Tỉnh", "Thành phố", "Xã", "Phường", "Đặc khu" (as a reader
+ * expects: Điện Biên before Tuyên Quang), each unit kept together by its code.
+ */
+const PROVINCE_ORDER = `p.name_search NULLS LAST, p.code`;
+const COMMUNE_ORDER = `regexp_replace(c.name_search, '^(xa|phuong|dac khu) ', '') NULLS LAST, c.code`;
 const SORTS: Record<RosterSort, string> = {
-  province: `p.full_name NULLS LAST, c.full_name NULLS LAST, ${NAME_ORDER}`,
-  commune: `c.full_name NULLS LAST, ${NAME_ORDER}`,
-  name: `${NAME_ORDER}, c.full_name NULLS LAST`,
+  province: `${PROVINCE_ORDER}, ${COMMUNE_ORDER}, ${NAME_ORDER}`,
+  commune: `${COMMUNE_ORDER}, ${NAME_ORDER}`,
+  name: `${NAME_ORDER}, ${COMMUNE_ORDER}`,
 };
 
 /** The audit trail's old/new value of a mark row (same shape as AttendanceMarkingService writes through AuditService). */
@@ -346,11 +352,16 @@ export class AttendanceRepository {
     return rows[0] ?? null;
   }
 
-  /** A scan over an "absent"/"excused" mark: changes it and audits old → new in one statement; null if it was not in `onlyFrom`. */
-  async upgradeAudited(id: string, values: Omit<NewMark, 'enrollmentId' | 'sittingId'>, onlyFrom: MarkStatus[]): Promise<MarkRow | null> {
+  /**
+   * A scan over an existing mark: changes it and audits old → new in one statement; null if the mark no longer
+   * matches the guard (a status in `onlyFrom`; with `onlyIf`, also made by one of `methods` and later than `markedAfter`).
+   */
+  async upgradeAudited(id: string, values: Omit<NewMark, 'enrollmentId' | 'sittingId'>, onlyFrom: MarkStatus[], onlyIf: { methods?: MarkMethod[]; markedAfter?: Date } = {}): Promise<MarkRow | null> {
     const rows = await this.ds.query(
       `WITH old AS (
-         SELECT * FROM attendance_marks WHERE id = $1 AND status = ANY($8::varchar[]) FOR UPDATE
+         SELECT * FROM attendance_marks WHERE id = $1 AND status = ANY($8::varchar[])
+            AND ($9::varchar[] IS NULL OR method = ANY($9::varchar[])) AND ($10::timestamptz IS NULL OR marked_at > $10::timestamptz)
+            FOR UPDATE
        ), upd AS (
          UPDATE attendance_marks m SET status = $2, reason = $3, marked_at = $4, method = $5, marked_by_id = $6,
                 client_scan_id = COALESCE($7, m.client_scan_id), updated_at = now()
@@ -362,7 +373,7 @@ export class AttendanceRepository {
        )
        SELECT id, enrollment_id AS "enrollmentId", sitting_id AS "sittingId", status, reason, marked_at AS "markedAt",
               method, marked_by_id AS "markedById", client_scan_id AS "clientScanId" FROM upd`,
-      [id, values.status, values.reason, values.markedAt, values.method, values.markedById, values.clientScanId, onlyFrom],
+      [id, values.status, values.reason, values.markedAt, values.method, values.markedById, values.clientScanId, onlyFrom, onlyIf.methods ?? null, onlyIf.markedAfter ?? null],
     );
     return rows[0] ?? null;
   }

@@ -1,6 +1,7 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AuthUser } from '../common/request-context';
+import { PgThrottlerStorage } from '../common/pg-throttler.storage';
 import { SetupService } from '../setup/setup.service';
 import { Clock } from './clock';
 import { AttendanceRepository, SessionInfo } from './attendance.repository';
@@ -8,6 +9,15 @@ import { AttendanceMarkingService, CheckinResult } from './attendance-marking.se
 import { currentSitting, sittingLabel } from './attendance-rules';
 
 const MINUTE = 60_000;
+
+/**
+ * Code attempts a trainee may make for one session per window. Two codes out of a million are valid at
+ * a time, so without a limit a script finds one within minutes; counted per account (in PostgreSQL,
+ * shared by every instance), never per address: a whole venue shares one NAT address.
+ */
+export const SELF_CHECKIN_ATTEMPTS = 5;
+export const SELF_CHECKIN_WINDOW_SECONDS = 5 * 60;
+const SELF_CHECKIN_THROTTLER = 'self-checkin';
 
 /** Self check-in: a 6-digit code per session and minute, shown on the projector, entered by trainees. */
 @Injectable()
@@ -19,6 +29,7 @@ export class SelfCheckinService {
     private readonly marking: AttendanceMarkingService,
     private readonly setup: SetupService,
     private readonly clock: Clock,
+    private readonly attempts: PgThrottlerStorage,
   ) {}
 
   /** The code of a minute (minutes since the epoch), derived from the app secret: nothing to store. */
@@ -56,11 +67,23 @@ export class SelfCheckinService {
     const sittings = await this.repo.listSittings(sessionId);
     const sitting = currentSitting(sittings, now, this.marking.policyFor(session));
     if (!sitting) throw new UnprocessableEntityException('Hiện không có buổi học nào đang mở điểm danh.');
+    await this.countAttempt(user, sessionId);
     const code = rawCode.trim();
     const minute = Math.floor(now.getTime() / MINUTE);
     const valid = await Promise.all([minute, minute - 1].map(async (m) => safeEqual(await this.codeFor(sessionId, m), code)));
     if (!valid.some(Boolean)) throw new UnprocessableEntityException('Mã điểm danh không đúng hoặc đã hết hạn. Vui lòng nhập mã đang hiển thị.');
     return this.marking.selfCheckIn(user, sessionId, sitting);
+  }
+
+  /** Every code entered counts (a right one too): while the trainee is over the limit no code is even compared. */
+  private async countAttempt(user: AuthUser, sessionId: string): Promise<void> {
+    const r = await this.attempts.increment(`${user.id}|${sessionId}`, SELF_CHECKIN_WINDOW_SECONDS * 1000, SELF_CHECKIN_ATTEMPTS, 0, SELF_CHECKIN_THROTTLER);
+    if (!r.isBlocked) return;
+    const minutes = Math.max(1, Math.ceil(r.timeToBlockExpire / 60));
+    throw new HttpException(
+      `Bạn đã nhập mã quá ${SELF_CHECKIN_ATTEMPTS} lần trong ${SELF_CHECKIN_WINDOW_SECONDS / 60} phút. Vui lòng thử lại sau ${minutes} phút hoặc nhờ ban tổ chức điểm danh.`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private async requireSession(sessionId: string): Promise<SessionInfo> {

@@ -18,6 +18,8 @@ export const toSessionResponse = (s: TrainingSession): SessionResponse => ({
   description: s.description,
   status: s.status,
   cancelReason: s.cancelReason,
+  selfCheckinEnabled: s.selfCheckinEnabled,
+  lateGraceMinutes: s.lateGraceMinutes,
 });
 
 export const toSittingResponse = (s: Sitting): SittingResponse => ({ id: s.id, sessionId: s.sessionId, date: s.date, part: s.part, startsAt: s.startsAt, endsAt: s.endsAt });

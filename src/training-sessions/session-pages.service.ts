@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthUser } from '../common/request-context';
 import { ReferenceService } from '../reference/reference.service';
 import { SESSION_STATUS_LABELS, SessionStatus } from './training-session.entity';
@@ -26,6 +27,7 @@ export class SessionPagesService {
     private readonly agenda: AgendaService,
     private readonly materials: MaterialsService,
     private readonly reference: ReferenceService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listPage(user: AuthUser, q: string | undefined, page: number, pageSize: number) {
@@ -36,7 +38,7 @@ export class SessionPagesService {
   async formPage(id?: string, user?: AuthUser) {
     const session = id ? await this.sessions.get(id, user) : undefined;
     if (session) this.sessions.assertEditable(session);
-    return { session, provinces: await this.reference.provinces() };
+    return { session, provinces: await this.reference.provinces(), defaultLateGraceMinutes: this.config.checkin.lateGraceMinutes };
   }
 
   async showPage(id: string, user: AuthUser) {
@@ -47,6 +49,7 @@ export class SessionPagesService {
       session,
       statusLabel: SESSION_STATUS_LABELS[session.status],
       manager,
+      lateGrace: { minutes: session.lateGraceMinutes ?? this.config.checkin.lateGraceMinutes, isDefault: session.lateGraceMinutes === null },
       editable,
       transitions: manager ? STATUS_TRANSITIONS[session.status].filter((s) => s !== 'cancelled').map((s) => ({ value: s, label: STATUS_ACTION_LABELS[s] })) : [],
       canCancel: manager && STATUS_TRANSITIONS[session.status].includes('cancelled'),

@@ -200,6 +200,8 @@ export class TrainingSessionsService {
       endDate: s.endDate,
       capacity: s.capacity ?? undefined,
       description: s.description ?? undefined,
+      selfCheckinEnabled: s.selfCheckinEnabled,
+      lateGraceMinutes: s.lateGraceMinutes ?? undefined,
     };
     const given = Object.fromEntries(Object.entries(dto).map(([k, v]) => [k, v ?? undefined]));
     return this.update(id, { ...current, ...given }, actor);
@@ -362,5 +364,8 @@ function sessionFields(dto: CreateSessionDto) {
     endDate: dto.endDate,
     capacity: dto.capacity ?? null,
     description: dto.description ?? null,
+    // A form leaves an unticked box out: no value is "off"; no grace time is the configured default.
+    selfCheckinEnabled: dto.selfCheckinEnabled ?? false,
+    lateGraceMinutes: dto.lateGraceMinutes ?? null,
   };
 }

@@ -15,6 +15,8 @@ export type Access = 'public' | 'signed-in' | Role[] | { roles: Role[]; objectLe
 const STAFF: Role[] = ['organiser', 'lecturer'];
 const ORG: Role[] = ['organiser'];
 const ADMIN: Role[] = ['admin'];
+/** Organisers; lecturers only for sessions where they teach a topic (403 otherwise). */
+const TEACHING: Access = { roles: STAFF, objectLevel: true };
 
 export const POLICY: Record<string, Access> = {
   // API documentation (served by @nestjs/swagger)
@@ -140,15 +142,15 @@ export const POLICY: Record<string, Access> = {
   'GET /api/v1/attendance/sessions/:sessionId/sittings/:sittingId/roster': ORG,
   'GET /api/v1/attendance/sessions/:sessionId/self-code': ORG,
   'POST /api/v1/attendance/self': { roles: ['trainee'], objectLevel: true },
-  'GET /sessions/:id/attendance': STAFF,
-  'GET /sessions/:id/sittings/:sittingId/roster': STAFF,
+  'GET /sessions/:id/attendance': TEACHING,
+  'GET /sessions/:id/sittings/:sittingId/roster': TEACHING,
   'POST /sessions/:id/sittings/:sittingId/roster': ORG,
   'POST /sessions/:id/attendance/import': ORG,
   'GET /sessions/:id/checkin': ORG,
   'GET /sessions/:id/self-checkin/display': ORG,
-  'GET /sessions/:id/attendance/export.xlsx': STAFF,
-  'GET /sessions/:id/attendance/export.csv': STAFF,
-  'GET /sessions/:id/attendance/export.pdf': STAFF,
+  'GET /sessions/:id/attendance/export.xlsx': TEACHING,
+  'GET /sessions/:id/attendance/export.csv': TEACHING,
+  'GET /sessions/:id/attendance/export.pdf': TEACHING,
   'GET /sessions/:id/badges.pdf': ORG,
   'GET /sessions/:id/sittings/:sittingId/sign-in-sheet.pdf': ORG,
   'GET /attendance/me': { roles: ['trainee'], objectLevel: true }, // an account not linked to a trainee record gets 403

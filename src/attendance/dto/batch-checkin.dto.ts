@@ -20,7 +20,7 @@ export class BatchEntryDto {
   @IsUUID('all', { message: 'Buổi học không hợp lệ.' })
   sittingId: string;
 
-  @ApiProperty({ description: 'When the phone scanned the code (ISO 8601).' })
+  @ApiProperty({ description: 'When the phone scanned the code: ISO 8601 date and time; without an offset, Vietnam time (UTC+7).', example: '2025-09-25T07:40:00+07:00' })
   @IsDefined({ message: 'Thiếu thời điểm quét.' })
   @IsISO8601({ strict: true }, { message: 'Thời điểm quét không hợp lệ.' })
   scannedAt: string;

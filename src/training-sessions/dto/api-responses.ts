@@ -15,6 +15,8 @@ export class SessionResponse {
   @ApiPropertyOptional({ nullable: true }) description: string | null;
   @ApiProperty({ enum: ['draft', 'published', 'ongoing', 'completed', 'cancelled'] }) status: string;
   @ApiPropertyOptional({ nullable: true }) cancelReason: string | null;
+  @ApiProperty() selfCheckinEnabled: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'null: the configured default' }) lateGraceMinutes: number | null;
 }
 
 export class SessionListResponse {

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { clean, cleanMultiline, cleanOptional, toIntOptional } from './transforms';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { clean, cleanMultiline, cleanOptional, toBooleanOptional, toIntOptional } from './transforms';
 import { IsCalendarDate } from '../../common/calendar-validators';
 
+/** Late grace time a session may set: up to an hour after a sitting starts. */
+export const MAX_LATE_GRACE_MINUTES = 60;
 
 /** Fields of a training session (create and edit). */
 export class CreateSessionDto {
@@ -68,4 +70,18 @@ export class CreateSessionDto {
   @IsString({ message: 'Mô tả phải là chuỗi ký tự.' })
   @MaxLength(10000, { message: 'Mô tả tối đa 10.000 ký tự.' })
   description?: string;
+
+  @ApiPropertyOptional({ description: 'Học viên tự điểm danh bằng mã trên màn chiếu (mặc định: không). A form sends "on" when ticked.' })
+  @Transform(toBooleanOptional)
+  @IsOptional()
+  @IsBoolean({ message: 'Tự điểm danh chỉ nhận giá trị có hoặc không.' })
+  selfCheckinEnabled?: boolean;
+
+  @ApiPropertyOptional({ example: 15, nullable: true, description: 'Số phút sau giờ bắt đầu buổi học vẫn tính là có mặt; để trống: theo cấu hình chung (CHECKIN_LATE_GRACE_MINUTES).' })
+  @Transform(toIntOptional)
+  @IsOptional()
+  @IsInt({ message: 'Số phút được phép đến muộn phải là số nguyên.' })
+  @Min(0, { message: `Số phút được phép đến muộn từ 0 đến ${MAX_LATE_GRACE_MINUTES}.` })
+  @Max(MAX_LATE_GRACE_MINUTES, { message: `Số phút được phép đến muộn từ 0 đến ${MAX_LATE_GRACE_MINUTES}.` })
+  lateGraceMinutes?: number;
 }
