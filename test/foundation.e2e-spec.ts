@@ -45,15 +45,17 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(pageText(users.text)).toContain(ADMIN.email);
   });
 
-  it('refuses a state-changing POST without a CSRF token (403)', async () => {
+  it('refuses a state-changing POST without a CSRF token: 403 to an API client, back to the form (input kept) for a page', async () => {
     const agent = t.agent();
     await login(agent, ADMIN.email, ADMIN.password);
-    const res = await agent.post('/admin/users').type('form').send({ fullName: 'Không có token', email: 'x@test.local', role: 'organiser' });
-    expect(res.status).toBe(403);
-    const rows = await t.query(`SELECT id FROM users WHERE email = 'x@test.local'`);
-    expect(rows).toHaveLength(0);
-    const wrong = await agent.post('/admin/users').type('form').send({ fullName: 'Sai token', email: 'y@test.local', role: 'organiser', _csrf: 'abc' });
-    expect(wrong.status).toBe(403);
+    const api = await agent.post('/admin/users').set('Accept', 'application/json').type('form').send({ fullName: 'Không có token', email: 'x@test.local', role: 'organiser' });
+    expect(api.status).toBe(403);
+    expect(api.body.message).toContain('mã bảo mật (CSRF) không hợp lệ');
+    const page = await agent.post('/admin/users').set('Referer', 'http://127.0.0.1/admin/users/new').type('form').send({ fullName: 'Sai token', email: 'y@test.local', role: 'organiser', _csrf: 'abc' });
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/admin/users/new');
+    expect(pageText((await agent.get('/admin/users/new').expect(200)).text)).toContain('mã bảo mật hết hạn');
+    expect(await t.query(`SELECT id FROM users WHERE email IN ('x@test.local', 'y@test.local')`)).toHaveLength(0);
   });
 
   it('rate-limits repeated wrong passwords (429)', async () => {

@@ -155,6 +155,41 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect(audit).toHaveLength(1);
     });
 
+    it('keeps what a trainee typed when their sign-in expired before they sent it: sign in again, the question is still there', async () => {
+      const tr = await createTraineeFixture(t, { fullName: 'Sùng A Hết' });
+      await enrollFixture(t, sessionId, tr.id, 'confirmed');
+      const u = await createUser(t, 'trainee');
+      await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [tr.id, u.user.id]);
+      const phone = t.agent();
+      await login(phone, u.login, u.password);
+      const token = csrfFrom((await phone.get(portal()).expect(200)).text);
+      // The page stayed open on the phone; meanwhile the sign-in expired.
+      await t.query(`DELETE FROM http_sessions WHERE sess->>'userId' = $1`, [u.user.id]);
+      const text = 'Thôn tôi chưa có nhà văn hóa, xin hỏi nguồn vốn nào hỗ trợ xây dựng?';
+      const sent = await phone.post(portal()).type('form').set('Referer', `http://127.0.0.1${portal()}`).send({ _csrf: token, text, anonymous: '1' });
+      expect(sent.status).toBe(303);
+      expect(sent.headers.location).toBe(`/login?next=${encodeURIComponent(portal())}`);
+      expect(pageText((await phone.get(sent.headers.location).expect(200)).text)).toContain('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; nội dung bạn vừa nhập vẫn được giữ để gửi lại.');
+      expect(await t.query(`SELECT 1 FROM questions WHERE text = $1`, [text])).toHaveLength(0);
+      const signIn = await phone.post('/login').type('form').send({ _csrf: csrfFrom((await phone.get(sent.headers.location)).text), login: u.login, password: u.password, next: portal() });
+      expect(signIn.headers.location).toBe(portal());
+      const form = (await phone.get(portal()).expect(200)).text;
+      expect(form).toContain(`>${text}</textarea>`);
+      expect(form).toMatch(/name="anonymous" value="1" checked/);
+      await postAndFollow(phone, portal(), portal(), { text });
+      expect(await t.query(`SELECT 1 FROM questions WHERE text = $1 AND trainee_id = $2`, [text, tr.id])).toHaveLength(1);
+      // Still signed in, but the page's token is stale (another tab signed in again): back to the form, text kept.
+      const later = 'Xin hỏi thủ tục đề nghị hỗ trợ làm đường vào bản?';
+      const stale = await phone.post(portal()).type('form').set('Referer', `http://127.0.0.1${portal()}`).send({ _csrf: 'cu-qua-roi', text: later });
+      expect(stale.headers.location).toBe(portal());
+      const again = (await phone.get(portal()).expect(200)).text;
+      expect(pageText(again)).toContain('Nội dung bạn nhập vẫn còn: vui lòng bấm gửi lại.');
+      expect(again).toContain(`>${later}</textarea>`);
+      // Signing out after the sign-in expired just lands on the sign-in page.
+      await t.query(`DELETE FROM http_sessions WHERE sess->>'userId' = $1`, [u.user.id]);
+      expect((await phone.post('/logout').type('form').send({ _csrf: 'cu-qua-roi' })).headers.location).toBe('/login');
+    });
+
     it('keeps one question when the same text is sent twice (a double tap, a resend after a lost answer)', async () => {
       const text = 'Đề nghị hướng dẫn cách lập dự toán kinh phí hoạt động của thôn, bản.';
       const count = async () => (await t.query(`SELECT id FROM questions WHERE trainee_id = $1 AND text = $2`, [traineeId, text])).length;

@@ -37,12 +37,16 @@ export class AuthController {
       req.session.form = { errors: {}, input: { login: dto.login } };
       return res.redirect(303, `/login${dto.next ? `?next=${encodeURIComponent(dto.next)}` : ''}`);
     }
-    // A new session id on login (no session fixation).
+    // A new session id on login (no session fixation). A form posted after the last sign-in expired comes
+    // along, filled in again on its page when that is where the sign-in leads.
+    const pending = req.session.pendingForm;
+    const next = safeNext(dto.next);
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
+    if (pending && pending.path === next) req.session.form = { errors: {}, input: pending.input };
     flash(req, 'success', `Xin chào ${user.fullName}.`);
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-    res.redirect(303, safeNext(dto.next) ?? homeFor(user.role));
+    res.redirect(303, next ?? homeFor(user.role));
   }
 
   @Public()

@@ -4,6 +4,7 @@ import { AppRequest, isApiRequest } from './request-context';
 import { QueryFailedError } from 'typeorm';
 import { ThrottlerException } from '@nestjs/throttler';
 import { StorageUnavailableError } from '../storage/storage.service';
+import { CsrfRejectedException } from './csrf.guard';
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'Dữ liệu không hợp lệ',
@@ -104,6 +105,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, error: ERROR_TITLES[status] ?? HttpStatus[status] ?? 'Error', message, ...(details ? { details } : {}) });
       return;
     }
+    if (req.method === 'POST' && req.session && req.is('urlencoded') && (status === 401 || exception instanceof CsrfRejectedException)) {
+      this.keepExpiredForm(req, res);
+      return;
+    }
     if (status === 401) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       res.redirect(303, `/login${next}`);
@@ -119,6 +124,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
+  }
+
+  /**
+   * A form posted after the sign-in expired (or from a page left open so long that its CSRF token no longer
+   * matches): what was typed (a trainee's question, say) is kept in the session, and the user goes back to
+   * the form, through the sign-in page when they are no longer signed in (the sign-in keeps it too).
+   */
+  private keepExpiredForm(req: AppRequest, res: Response): void {
+    const back = safeBack(req);
+    if (req.path === '/logout') {
+      res.redirect(303, '/login');
+      return;
+    }
+    const input = sanitiseInput(req.body);
+    // The session, not req.user: the CSRF check runs before the sign-in guard has set it.
+    if (req.session.userId) {
+      req.session.form = { errors: {}, input };
+      (req.session.flash ??= []).push({ type: 'error', text: 'Trang đã mở quá lâu nên mã bảo mật hết hạn. Nội dung bạn nhập vẫn còn: vui lòng bấm gửi lại.' });
+      res.redirect(303, back);
+      return;
+    }
+    // Not `form`: the sign-in page would show (and use up) it.
+    req.session.pendingForm = { path: back, input };
+    (req.session.flash ??= []).push({ type: 'error', text: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; nội dung bạn vừa nhập vẫn được giữ để gửi lại.' });
+    res.redirect(303, `/login?next=${encodeURIComponent(back)}`);
   }
 }
 
@@ -185,7 +215,7 @@ function sanitiseInput(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
     if (/password|_csrf/i.test(k)) continue;
-    if (typeof v === 'string') out[k] = v.slice(0, 5000);
+    if (typeof v === 'string') out[k] = v.slice(0, 10000);
     else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string').slice(0, 200);
   }
   return out;

@@ -22,6 +22,8 @@ declare module 'express-session' {
     flash?: FlashMessage[];
     /** Field errors and input of the last rejected form, shown once. */
     form?: { errors: Record<string, string[]>; input: Record<string, unknown> };
+    /** What was typed in a form posted after the sign-in expired, for its page once the user signs in again. */
+    pendingForm?: { path: string; input: Record<string, unknown> };
   }
 }
 
