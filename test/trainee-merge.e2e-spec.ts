@@ -299,6 +299,24 @@ describe('trainee merge: what follows the person', () => {
     expect(pageText((await moving.agent.get('/portal').expect(200)).text)).toContain('Lớp của hồ sơ giữ lại');
   });
 
+  it('moves the questions the dropped record asked: the kept person finds them as their own', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Lớp hỏi đáp gộp hồ sơ', status: 'published' });
+    const keep = await createTraineeFixture(t, { fullName: 'Lò Thị Hỏi' });
+    const other = await createTraineeFixture(t, { fullName: 'Lo Thi Hoi' });
+    await enrollFixture(t, session.id, keep.id);
+    await enrollFixture(t, session.id, other.id);
+    const asker = await portalOf(other, 'hoi.lo@example.vn');
+    const portal = `/portal/sessions/${session.id}/questions`;
+    const text = 'Xin hỏi chế độ phụ cấp cho cán bộ thôn bản kiêm nhiệm?';
+    expect((await submitForm(asker.agent, portal, portal, { text })).status).toBe(303);
+    expect((await merge(keep, other)).status).toBe(303);
+    expect(await t.query(`SELECT trainee_id FROM questions WHERE text = $1`, [text])).toEqual([{ trainee_id: keep.id }]);
+    expect(await mergeAudit(keep.id)).toMatchObject({ questionsMoved: 1 });
+    // The account moved to the kept record (it had none): its "my questions" still lists the question.
+    const mine = pageText((await asker.agent.get(portal).expect(200)).text);
+    expect(mine.slice(mine.indexOf('Câu hỏi của tôi'))).toContain(text);
+  });
+
   it('never takes a full session over its capacity: the combined enrolment takes the place of two', async () => {
     const { session } = await createSessionFixture(t, { title: 'Lớp đã đủ chỗ', capacity: 2 });
     const keep = await createTraineeFixture(t, { fullName: 'Lầu Thị Chi', nationalId: '012190100007' });

@@ -1,8 +1,9 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { AuditService } from '../audit/audit.service';
+import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 import { ReferenceService } from '../reference/reference.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { TrainingSession } from '../training-sessions/training-session.entity';
@@ -33,7 +34,7 @@ export const SIMILAR_MIN_SCORE = 0.25;
 const REPEAT_MINUTES = 10;
 
 @Injectable()
-export class QaQuestionsService {
+export class QaQuestionsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: QaRepository,
@@ -41,7 +42,13 @@ export class QaQuestionsService {
     private readonly sessions: TrainingSessionsService,
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
+    private readonly mergeHooks: TraineeMergeHooks,
   ) {}
+
+  /** The questions a trainee asked follow them when their record is merged into another. */
+  onModuleInit(): void {
+    this.mergeHooks.register('questions', async (fromId, toId, m) => ({ questionsMoved: await this.repo.moveQuestionsOfTrainee(fromId, toId, m) }));
+  }
 
   /**
    * A trainee asks in a session they are enrolled in (not cancelled). The same text sent again within

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TrainingSessionsModule } from '../training-sessions/training-sessions.module';
+import { TraineesModule } from '../trainees/trainees.module';
 import { Question } from './question.entity';
 import { Answer } from './answer.entity';
 import { QuestionCategory } from './question-category.entity';
@@ -21,7 +22,7 @@ import { QuestionCategoriesController } from './question-categories.controller';
 
 /** Q&A log: questions raised by trainees, answered by lecturers, compiled into a booklet. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Question, Answer, QuestionCategory]), TrainingSessionsModule],
+  imports: [TypeOrmModule.forFeature([Question, Answer, QuestionCategory]), TrainingSessionsModule, TraineesModule],
   controllers: [QaBookletController, QuestionCategoriesController, QaController, QaPortalController, QaApiController],
   providers: [QaRepository, QuestionCategoriesRepository, QuestionCategoriesService, QaQuestionsService, QaReviewService, QaBookletService, QaBookletRenderer, QaPagesService, QaApiService],
   exports: [QaQuestionsService, QaReviewService, QaBookletService, QuestionCategoriesService],

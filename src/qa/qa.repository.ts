@@ -118,6 +118,12 @@ export class QaRepository {
       .getOne();
   }
 
+  /** A merged trainee's questions become the kept record's. */
+  async moveQuestionsOfTrainee(fromId: string, toId: string, m: EntityManager): Promise<number> {
+    const [, count] = (await m.query(`UPDATE questions SET trainee_id = $2 WHERE trainee_id = $1`, [fromId, toId])) as [unknown, number];
+    return count;
+  }
+
   findQuestion(id: string, manager?: EntityManager): Promise<Question | null> {
     return this.m(manager).getRepository(Question).findOneBy({ id });
   }
