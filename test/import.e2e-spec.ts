@@ -150,6 +150,13 @@ describe('import of commune lists (XLSX, CSV)', () => {
     res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
     back = await agent.get(res.headers.location).expect(200);
     expect(pageText(back.text)).toContain('Lượt nhập này đã được thực hiện.');
+    // The preview of a committed batch tells what the commit did; its rows are not matched again (the directory
+    // now holds the people it created, who would all read "already in the directory").
+    const [{ result }] = await t.query<{ result: { created: number; matched: number; enrolled: number; skipped: number } }>(`SELECT result FROM import_batches WHERE id = $1`, [batchId]);
+    const done = pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(done).toContain(`${result.created} hồ sơ mới, ${result.matched} người đã có trong danh bạ, ${result.enrolled} người được thêm vào lớp, bỏ qua ${result.skipped} dòng lỗi.`);
+    expect(done).not.toContain('Nhập vào lớp');
+    expect(done).not.toContain('sẽ dùng hồ sơ này');
   });
 
   it('commits all or nothing: a capacity failure after the trainees were written leaves no trace', async () => {
