@@ -4,12 +4,13 @@ import { createUser } from '../support/factories';
 import { createEnrolledSessionFixture } from '../support/fixtures';
 import { foldForSearch } from '../../src/common/text/vietnamese';
 import { todayInVietnam } from '../../src/certificates/certificate-rules';
+import { Clock } from '../../src/attendance/clock';
 
 type CheckinWindow = { taphuanCheckin: { ready: Promise<void>; submitScan(s: string): Promise<{ ok: boolean; queued?: boolean; online?: boolean }>; sync(): Promise<void> } };
 const submitScan = (page: Page, raw: string) => page.evaluate((s) => (window as unknown as CheckinWindow).taphuanCheckin.submitScan(s), raw);
 const queueCount = (page: Page) => page.textContent('#queue-count');
 
-describe('browser: check-in phone (online, offline, sign-in lost, weak link, wrong clock)', () => {
+describe('browser: check-in phone (online, offline, sign-in lost, weak link, wrong clock) and projector page', () => {
   let t: ServedApp;
   let browser: Browser;
   beforeAll(async () => {
@@ -209,6 +210,36 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
     expect(await page.isVisible('#refused')).toBe(false);
     expect(await marksOf(sittingId)).toHaveLength(1);
+    await context.close();
+  });
+
+  it('projector page opened before the sitting shows the code once its window opens, and takes it down when it ends', async () => {
+    const clock = t.app.get(Clock);
+    const fx = await createEnrolledSessionFixture(t, 1);
+    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    const org = await createUser(t, 'organiser');
+    const context = await browser.newContext();
+    const page = await signIn(context, t.baseUrl, org.login, org.password);
+    await page.clock.install();
+    clock.set('2025-09-25T06:00:00+07:00'); // the morning sitting (07:30) opens for check-in at 06:30
+    try {
+      await page.goto(`${t.baseUrl}/sessions/${fx.session.id}/self-checkin/display`);
+      expect(await page.textContent('#self-heading')).toBe('Hiện không có buổi học nào đang mở điểm danh.');
+      expect(await page.isVisible('#self-code')).toBe(false);
+
+      clock.set('2025-09-25T07:10:00+07:00');
+      await page.clock.fastForward(61_000);
+      await page.waitForFunction(() => /^\d{6}$/.test(document.getElementById('self-code')!.textContent!), undefined, { timeout: 5000 });
+      expect(await page.isVisible('#self-code')).toBe(true);
+      expect(await page.textContent('#self-heading')).toMatch(/^Tự điểm danh · /);
+
+      clock.set('2025-09-25T12:10:00+07:00'); // ended 11:30, closed 30 minutes later
+      await page.clock.fastForward(61_000);
+      await page.waitForFunction(() => document.getElementById('self-heading')!.textContent!.startsWith('Hiện không có'), undefined, { timeout: 5000 });
+      expect(await page.isVisible('#self-code')).toBe(false);
+    } finally {
+      clock.set(null);
+    }
     await context.close();
   });
 });
