@@ -46,7 +46,7 @@ export class AttendanceApiController {
   @Roles('organiser')
   @ApiOperation({ summary: 'The current self check-in code (projector page refresh).' })
   selfCode(@Param('sessionId', ParseUUIDPipe) sessionId: string, @CurrentUser() user: AuthUser) {
-    return this.selfCheckin.display(sessionId, user).then((d) => ({ code: d.code, sitting: d.sitting?.label ?? null, expiresAt: d.expiresAt, secondsLeft: d.secondsLeft }));
+    return this.selfCheckin.display(sessionId, user).then((d) => ({ enabled: d.enabled, heading: d.heading, code: d.code, sitting: d.sitting?.label ?? null, expiresAt: d.expiresAt, secondsLeft: d.secondsLeft }));
   }
 
   @Post('self')

@@ -39,6 +39,8 @@ export interface BatchEntryResult {
   ok: boolean;
   statusCode: number;
   message: string;
+  /** 'scan-time': refused for the time the phone stamped on it (outside the sitting's window, or in the future). */
+  reason?: 'scan-time';
   result?: CheckinResult;
 }
 
@@ -58,6 +60,9 @@ const UPGRADABLE: MarkStatus[] = ['absent', 'excused'];
 const SCANNED: MarkMethod[] = ['qr', 'self'];
 /** Offline phones' clocks drift: a scan time this far in the future is refused. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** A scan refused for its time: outside the sitting's window (for a queued scan, often the phone's clock). */
+class ScanTimeRefusedException extends UnprocessableEntityException {}
 
 /** Writes attendance marks: QR scans (online and queued offline), roster, self check-in. Every change is audited. */
 @Injectable()
@@ -108,7 +113,7 @@ export class AttendanceMarkingService {
         continue;
       }
       if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
-        results.push({ index, clientScanId, ok: false, statusCode: 422, message: 'Thời điểm quét ở tương lai: kiểm tra lại đồng hồ của điện thoại.' });
+        results.push({ index, clientScanId, ok: false, statusCode: 422, message: 'Thời điểm quét ở tương lai: kiểm tra lại đồng hồ của điện thoại.', reason: 'scan-time' });
         continue;
       }
       try {
@@ -118,7 +123,7 @@ export class AttendanceMarkingService {
         if (!(e instanceof HttpException)) throw e;
         const body = e.getResponse();
         const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? e.message);
-        results.push({ index, clientScanId, ok: false, statusCode: e.getStatus(), message });
+        results.push({ index, clientScanId, ok: false, statusCode: e.getStatus(), message, ...(e instanceof ScanTimeRefusedException ? { reason: 'scan-time' as const } : {}) });
       }
     }
     return {
@@ -247,10 +252,10 @@ export class AttendanceMarkingService {
     const policy = this.policyFor(session);
     const problem = windowProblem(sitting, at, policy);
     if (problem === 'not-started') {
-      throw new UnprocessableEntityException(`Buổi học chưa đến giờ điểm danh (bắt đầu lúc ${localClock(sittingStart(sitting))} ngày ${dmy(sitting.date)}).`);
+      throw new ScanTimeRefusedException(`Buổi học chưa đến giờ điểm danh (bắt đầu lúc ${localClock(sittingStart(sitting))} ngày ${dmy(sitting.date)}).`);
     }
     if (problem === 'ended') {
-      throw new UnprocessableEntityException(`Buổi học đã kết thúc lúc ${localClock(sittingEnd(sitting))} ngày ${dmy(sitting.date)}, không thể điểm danh.`);
+      throw new ScanTimeRefusedException(`Buổi học đã kết thúc lúc ${localClock(sittingEnd(sitting))} ngày ${dmy(sitting.date)}, không thể điểm danh.`);
     }
     const status = arrivalStatus(sitting, at, policy.lateGraceMinutes);
     const values: NewMark = { enrollmentId: enrollment.enrollmentId, sittingId: sitting.id, status, reason: null, markedAt: at, method, markedById: actor.id, clientScanId };

@@ -18,6 +18,7 @@ const MINUTE = 60_000;
 export const SELF_CHECKIN_ATTEMPTS = 5;
 export const SELF_CHECKIN_WINDOW_SECONDS = 5 * 60;
 const SELF_CHECKIN_THROTTLER = 'self-checkin';
+const NO_OPEN_SITTING = 'Hiện không có buổi học nào đang mở điểm danh.';
 
 /** Self check-in: a 6-digit code per session and minute, shown on the projector, entered by trainees. */
 @Injectable()
@@ -39,7 +40,10 @@ export class SelfCheckinService {
     return String(mac.readUInt32BE(0) % 1_000_000).padStart(6, '0');
   }
 
-  /** The projector page: the current code, the sitting it is for, and when it changes. */
+  /**
+   * The projector page: the current code, the sitting it is for, and when it changes. `heading` says what
+   * the projector shows; the page asks again every minute, so a sitting that opens later shows its code.
+   */
   async display(sessionId: string, user: AuthUser) {
     if (!['admin', 'organiser'].includes(user.role)) throw new ForbiddenException('Chỉ ban tổ chức mới mở được mã tự điểm danh.');
     const session = await this.requireSession(sessionId);
@@ -47,10 +51,12 @@ export class SelfCheckinService {
     const minute = Math.floor(now.getTime() / MINUTE);
     const sittings = await this.repo.listSittings(sessionId);
     const sitting = currentSitting(sittings, now, this.marking.policyFor(session));
+    const label = sitting ? sittingLabel(sitting) : null;
     return {
       session,
       enabled: session.selfCheckinEnabled,
-      sitting: sitting ? { ...sitting, label: sittingLabel(sitting) } : null,
+      heading: !session.selfCheckinEnabled ? 'Lớp này không bật hình thức tự điểm danh.' : label ? `Tự điểm danh · ${label}` : NO_OPEN_SITTING,
+      sitting: sitting ? { ...sitting, label: label! } : null,
       code: session.selfCheckinEnabled && sitting ? await this.codeFor(sessionId, minute) : null,
       expiresAt: new Date((minute + 1) * MINUTE).toISOString(),
       secondsLeft: Math.ceil(((minute + 1) * MINUTE - now.getTime()) / 1000),
@@ -66,7 +72,7 @@ export class SelfCheckinService {
     const now = this.clock.now();
     const sittings = await this.repo.listSittings(sessionId);
     const sitting = currentSitting(sittings, now, this.marking.policyFor(session));
-    if (!sitting) throw new UnprocessableEntityException('Hiện không có buổi học nào đang mở điểm danh.');
+    if (!sitting) throw new UnprocessableEntityException(NO_OPEN_SITTING);
     await this.countAttempt(user, sessionId);
     const code = rawCode.trim();
     const minute = Math.floor(now.getTime() / MINUTE);

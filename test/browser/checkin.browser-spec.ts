@@ -1,12 +1,16 @@
-import { Browser } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveApp, ServedApp, signIn } from '../support/browser';
 import { createUser } from '../support/factories';
 import { createEnrolledSessionFixture } from '../support/fixtures';
 import { foldForSearch } from '../../src/common/text/vietnamese';
 import { todayInVietnam } from '../../src/certificates/certificate-rules';
+import { Clock } from '../../src/attendance/clock';
 
+type CheckinWindow = { taphuanCheckin: { ready: Promise<void>; submitScan(s: string): Promise<{ ok: boolean; queued?: boolean; online?: boolean }>; sync(): Promise<void> } };
+const submitScan = (page: Page, raw: string) => page.evaluate((s) => (window as unknown as CheckinWindow).taphuanCheckin.submitScan(s), raw);
+const queueCount = (page: Page) => page.textContent('#queue-count');
 
-describe('browser: check-in phone, online then offline', () => {
+describe('browser: check-in phone (online, offline, sign-in lost, weak link, wrong clock) and projector page', () => {
   let t: ServedApp;
   let browser: Browser;
   beforeAll(async () => {
@@ -18,24 +22,32 @@ describe('browser: check-in phone, online then offline', () => {
     await t?.close();
   });
 
-  it('checks a trainee in, keeps two scans while offline, and syncs all three when back online', async () => {
-    // The browser stamps scans with its real clock, so the sitting runs today, all day.
-    const fx = await createEnrolledSessionFixture(t, 4, { startDate: todayInVietnam(), days: 1 });
-    const sitting = fx.sittings[0];
-    await t.query(`UPDATE sittings SET starts_at = '00:00:00', ends_at = '23:59:59' WHERE id = $1`, [sitting.id]);
+  /** An organiser's phone on the check-in page of a sitting that runs today, all day (the browser stamps scans with its own clock). */
+  async function openCheckin(count: number, beforeOpen?: (page: Page) => Promise<void>): Promise<{ fx: Awaited<ReturnType<typeof createEnrolledSessionFixture>>; sittingId: string; org: Awaited<ReturnType<typeof createUser>>; context: BrowserContext; page: Page; url: string }> {
+    const fx = await createEnrolledSessionFixture(t, count, { startDate: todayInVietnam(), days: 1 });
+    const sittingId = fx.sittings[0].id;
+    await t.query(`UPDATE sittings SET starts_at = '00:00:00', ends_at = '23:59:59' WHERE id = $1`, [sittingId]);
     const org = await createUser(t, 'organiser');
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await signIn(context, t.baseUrl, org.login, org.password);
-    await page.goto(`${t.baseUrl}/sessions/${fx.session.id}/checkin?sitting=${sitting.id}`);
-    await page.evaluate(() => (window as unknown as { taphuanCheckin: { ready: Promise<void> } }).taphuanCheckin.ready);
-    await page.waitForFunction(() => document.getElementById('roster-state')!.textContent!.includes('4 học viên'));
+    const url = `/sessions/${fx.session.id}/checkin?sitting=${sittingId}`;
+    await beforeOpen?.(page);
+    await page.goto(`${t.baseUrl}${url}`);
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
+    await page.waitForFunction((n) => document.getElementById('roster-state')!.textContent!.includes(`${n} học viên`), count);
+    return { fx, sittingId, org, context, page, url };
+  }
 
+  const marksOf = (sittingId: string) => t.query<{ enrollment_id: string; client_scan_id: string | null }>('SELECT enrollment_id, client_scan_id FROM attendance_marks WHERE sitting_id = $1', [sittingId]);
+
+  it('checks a trainee in, keeps two scans while offline, and syncs all three when back online', async () => {
+    const { fx, sittingId, context, page } = await openCheckin(4);
     // Online: manual search (without diacritics) and the "Điểm danh" button.
     await page.fill('#manual-search', foldForSearch(fx.trainees[0].fullName));
     await page.click(`button[aria-label="Điểm danh ${fx.trainees[0].fullName}"]`);
     await page.waitForFunction((name) => document.getElementById('checkin-result')!.textContent!.startsWith(name), fx.trainees[0].fullName);
     expect(await page.textContent('#checkin-result')).toMatch(/(có mặt|đến muộn) lúc \d\d:\d\d/);
-    expect(await t.query('SELECT id FROM attendance_marks WHERE sitting_id = $1', [sitting.id])).toHaveLength(1);
+    expect(await t.query('SELECT id FROM attendance_marks WHERE sitting_id = $1', [sittingId])).toHaveLength(1);
 
     // Offline: a scanned badge URL and a manual search are kept on the phone.
     await context.setOffline(true);
@@ -50,7 +62,7 @@ describe('browser: check-in phone, online then offline', () => {
     // Scanning the same badge again offline does not queue it twice.
     await page.evaluate((token) => (window as unknown as { taphuanCheckin: { submitScan(s: string): Promise<unknown> } }).taphuanCheckin.submitScan(token), fx.enrollments[1].checkinToken);
     expect(await page.textContent('#queue-count')).toBe('2');
-    expect(await t.query('SELECT id FROM attendance_marks WHERE sitting_id = $1', [sitting.id])).toHaveLength(1);
+    expect(await t.query('SELECT id FROM attendance_marks WHERE sitting_id = $1', [sittingId])).toHaveLength(1);
     const [{ offlineEnd }] = await t.query<{ offlineEnd: Date }>('SELECT now() AS "offlineEnd"');
 
     // Back online: the queue is sent and empties; the server has all three, with the scan times.
@@ -58,12 +70,176 @@ describe('browser: check-in phone, online then offline', () => {
     await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0', undefined, { timeout: 20000 });
     const marks = await t.query<{ enrollment_id: string; method: string; marked_at: Date; client_scan_id: string | null }>(
       'SELECT enrollment_id, method, marked_at, client_scan_id FROM attendance_marks WHERE sitting_id = $1 ORDER BY marked_at',
-      [sitting.id],
+      [sittingId],
     );
     expect(marks.map((m) => m.enrollment_id).sort()).toEqual([fx.enrollments[0].id, fx.enrollments[1].id, fx.enrollments[2].id].sort());
     expect(marks.every((m) => m.method === 'qr' && m.client_scan_id)).toBe(true);
     for (const m of marks) expect(new Date(m.marked_at).getTime()).toBeLessThanOrEqual(new Date(offlineEnd).getTime());
     expect(await page.textContent('#roster-state')).toContain('đã điểm danh 3');
+    await context.close();
+  });
+  it('keeps the scans when the sign-in has expired, tells the operator to sign in again, and sends them once signed in', async () => {
+    const { fx, sittingId, org, context, page, url } = await openCheckin(3);
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await submitScan(page, fx.enrollments[0].checkinToken);
+    expect(await queueCount(page)).toBe('1');
+    expect(await page.isVisible('#checkin-auth')).toBe(false);
+
+    // The sign-in ends while the phone is offline (expired, or signed out elsewhere): the server now answers 403.
+    await t.query('DELETE FROM http_sessions');
+    await context.setOffline(false);
+    await page.waitForSelector('#checkin-auth', { state: 'visible', timeout: 10000 });
+    expect(await page.textContent('#checkin-auth')).toContain('Phiên đăng nhập đã hết hạn');
+    expect(await page.getAttribute('#checkin-login', 'href')).toBe(`/login?next=${encodeURIComponent(url)}`);
+    expect(await queueCount(page)).toBe('1');
+
+    // A scan made meanwhile, online, is kept as well instead of being lost with an error.
+    const r = await submitScan(page, fx.enrollments[1].checkinToken);
+    expect(r).toMatchObject({ ok: true, queued: true });
+    expect(await page.textContent('#checkin-result')).toContain('sẽ gửi sau khi đăng nhập lại');
+    expect(await queueCount(page)).toBe('2');
+    expect(await page.isVisible('#checkin-auth')).toBe(true);
+    expect(await marksOf(sittingId)).toHaveLength(0);
+
+    // The link leads to the sign-in form and back to this page, which sends the queue.
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.click('#checkin-login')]);
+    await page.fill('#login', org.login);
+    await page.fill('#password', org.password);
+    await Promise.all([page.waitForURL((u) => u.pathname + u.search === url), page.click('button[type=submit]')]);
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0', undefined, { timeout: 10000 });
+    expect(await page.isVisible('#checkin-auth')).toBe(false);
+    expect((await marksOf(sittingId)).map((m) => m.enrollment_id).sort()).toEqual([fx.enrollments[0].id, fx.enrollments[1].id].sort());
+    await context.close();
+  });
+
+  it('queues a scan the server does not answer within seconds, and the batch records it once', async () => {
+    const { fx, sittingId, context, page } = await openCheckin(2);
+    // A weak link: the scan reaches nothing and no answer ever comes back.
+    await page.route('**/api/v1/attendance/scan', () => {});
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const r = await Promise.race([submitScan(page, fx.enrollments[0].checkinToken), new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 20000)))]);
+    clearTimeout(timer);
+    const waited = Date.now() - started;
+    expect(r).toMatchObject({ ok: true, queued: true });
+    expect(waited).toBeGreaterThanOrEqual(7500);
+    expect(waited).toBeLessThan(12000);
+    expect(await page.textContent('#checkin-result')).toContain('đã lưu trên máy');
+    expect(await queueCount(page)).toBe('1');
+
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.sync());
+    expect(await queueCount(page)).toBe('0');
+    const marks = await marksOf(sittingId);
+    expect(marks).toHaveLength(1);
+    expect(marks[0].enrollment_id).toBe(fx.enrollments[0].id);
+    await context.close();
+  });
+
+  it('retries a failing server later each time, then sends', async () => {
+    // The page's timers run on a clock the test moves forward.
+    const { fx, sittingId, context, page } = await openCheckin(1, (p) => p.clock.install());
+    let attempts = 0;
+    await page.route('**/api/v1/attendance/batch', (route) => {
+      attempts++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Dịch vụ tạm thời không khả dụng', message: 'Máy chủ đang bận.' }) });
+    });
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await submitScan(page, fx.enrollments[0].checkinToken);
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('sync-state')!.textContent!.includes('15 giây'));
+    expect(attempts).toBe(1);
+    await page.clock.fastForward(10_000);
+    await page.waitForTimeout(300);
+    expect(attempts).toBe(1);
+    await page.clock.fastForward(6_000);
+    await page.waitForFunction(() => document.getElementById('sync-state')!.textContent!.includes('30 giây'));
+    expect(attempts).toBe(2);
+    await page.clock.fastForward(20_000);
+    await page.waitForTimeout(300);
+    expect(attempts).toBe(2);
+    expect(await queueCount(page)).toBe('1');
+
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.clock.fastForward(11_000);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0');
+    expect(await page.textContent('#sync-state')).toBe('');
+    expect(await marksOf(sittingId)).toHaveLength(1);
+    await context.close();
+  });
+
+  it('keeps in sight a queued scan refused for the phone clock, without blocking the others or sending it again', async () => {
+    const { fx, sittingId, context, page, url } = await openCheckin(3);
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await submitScan(page, fx.enrollments[1].checkinToken);
+    await submitScan(page, 'z'.repeat(32)); // not anyone's code: refused on its own
+    // The phone's clock is a day behind when the third trainee is scanned.
+    await page.clock.setFixedTime(new Date(Date.now() - 24 * 3600_000));
+    await submitScan(page, fx.enrollments[0].checkinToken);
+    expect(await queueCount(page)).toBe('3');
+
+    let batches = 0;
+    page.on('request', (req) => { if (req.url().endsWith('/api/v1/attendance/batch')) batches++; });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0', undefined, { timeout: 10000 });
+    expect(batches).toBe(1);
+    expect((await marksOf(sittingId)).map((m) => m.enrollment_id)).toEqual([fx.enrollments[1].id]);
+    expect(await page.textContent('#checkin-result')).toContain('1 lượt quét chưa được ghi');
+    expect(await page.isVisible('#refused')).toBe(true);
+    expect(await page.textContent('#refused-count')).toBe('1');
+    const refused = await page.textContent('#refused-list');
+    expect(refused).toContain(fx.trainees[0].fullName);
+    expect(refused).toContain('chưa đến giờ điểm danh');
+
+    // Not sent again, and still there after the page is opened anew.
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.sync());
+    expect(batches).toBe(1);
+    await page.goto(`${t.baseUrl}${url}`);
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
+    expect(await page.textContent('#refused-list')).toContain(fx.trainees[0].fullName);
+    expect(batches).toBe(1);
+
+    // The operator marks the trainee another way, then clears the entry.
+    await page.click(`button[aria-label="Đã xử lý ${fx.trainees[0].fullName}"]`);
+    await page.waitForSelector('#refused', { state: 'hidden' });
+    await page.goto(`${t.baseUrl}${url}`);
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
+    expect(await page.isVisible('#refused')).toBe(false);
+    expect(await marksOf(sittingId)).toHaveLength(1);
+    await context.close();
+  });
+
+  it('projector page opened before the sitting shows the code once its window opens, and takes it down when it ends', async () => {
+    const clock = t.app.get(Clock);
+    const fx = await createEnrolledSessionFixture(t, 1);
+    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    const org = await createUser(t, 'organiser');
+    const context = await browser.newContext();
+    const page = await signIn(context, t.baseUrl, org.login, org.password);
+    await page.clock.install();
+    clock.set('2025-09-25T06:00:00+07:00'); // the morning sitting (07:30) opens for check-in at 06:30
+    try {
+      await page.goto(`${t.baseUrl}/sessions/${fx.session.id}/self-checkin/display`);
+      expect(await page.textContent('#self-heading')).toBe('Hiện không có buổi học nào đang mở điểm danh.');
+      expect(await page.isVisible('#self-code')).toBe(false);
+
+      clock.set('2025-09-25T07:10:00+07:00');
+      await page.clock.fastForward(61_000);
+      await page.waitForFunction(() => /^\d{6}$/.test(document.getElementById('self-code')!.textContent!), undefined, { timeout: 5000 });
+      expect(await page.isVisible('#self-code')).toBe(true);
+      expect(await page.textContent('#self-heading')).toMatch(/^Tự điểm danh · /);
+
+      clock.set('2025-09-25T12:10:00+07:00'); // ended 11:30, closed 30 minutes later
+      await page.clock.fastForward(61_000);
+      await page.waitForFunction(() => document.getElementById('self-heading')!.textContent!.startsWith('Hiện không có'), undefined, { timeout: 5000 });
+      expect(await page.isVisible('#self-code')).toBe(false);
+    } finally {
+      clock.set(null);
+    }
     await context.close();
   });
 });

@@ -1,24 +1,38 @@
-/* Projector page: keeps the self check-in code current (it changes every minute). */
+/* Projector page: keeps the self check-in code current (it changes every minute), and shows it
+ * once a sitting opens when the page was opened before (or the code goes when the sitting closes). */
 (function () {
   'use strict';
   var root = document.getElementById('self-display');
+  if (!root) return;
+  var headingEl = document.getElementById('self-heading');
+  var openEl = document.getElementById('self-open');
   var codeEl = document.getElementById('self-code');
   var secEl = document.getElementById('self-seconds');
-  if (!root || !codeEl) return;
-  var left = Number(secEl ? secEl.textContent : 60);
+  /* Counted from the clock, not from ticks: a throttled timer (a background tab) does not hold the code back. */
+  var due = Date.now() + (Number(secEl ? secEl.textContent : 60) || 60) * 1000;
+  var busy = false;
   async function refresh() {
+    if (busy) return;
+    busy = true;
+    var ctl = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (ctl) ctl.abort(); }, 10000);
     try {
-      var res = await fetch('/api/v1/attendance/sessions/' + root.dataset.session + '/self-code', { headers: { Accept: 'application/json' } });
-      if (!res.ok) return;
+      var res = await fetch('/api/v1/attendance/sessions/' + root.dataset.session + '/self-code', { headers: { Accept: 'application/json' }, signal: ctl ? ctl.signal : undefined });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
       var body = await res.json();
-      codeEl.textContent = body.code || '—';
-      left = body.secondsLeft;
+      if (headingEl) headingEl.textContent = body.heading;
+      if (codeEl) codeEl.textContent = body.code || '';
+      if (openEl) openEl.hidden = !body.code;
+      due = Date.now() + body.secondsLeft * 1000;
     } catch (e) {
-      /* keep showing the last code */
+      due = Date.now() + 10000; /* keep showing the last code; ask again shortly */
+    } finally {
+      clearTimeout(timer);
+      busy = false;
     }
   }
   setInterval(function () {
-    left -= 1;
+    var left = Math.ceil((due - Date.now()) / 1000);
     if (secEl) secEl.textContent = String(Math.max(0, left));
     if (left <= 0) refresh();
   }, 1000);

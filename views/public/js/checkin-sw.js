@@ -1,7 +1,8 @@
 /* Service worker of the check-in page: keeps the page, its scripts and the roster
  * available without a connection. The scan queue itself lives in IndexedDB (checkin.js). */
 'use strict';
-var CACHE = 'taphuan-checkin-v1';
+/* A new name whenever checkin.js changes: its assets are served cache-first, so phones only get the new script this way. */
+var CACHE = 'taphuan-checkin-v2';
 var ASSETS = ['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js'];
 
 self.addEventListener('install', function (event) {

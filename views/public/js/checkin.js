@@ -1,6 +1,7 @@
 /* Check-in phone: QR scan (jsQR) or manual search, marks the chosen sitting.
  * Offline: the roster is kept in IndexedDB, scans are queued there with their scan time
- * and sent as one idempotent batch when the connection returns. */
+ * and sent as one idempotent batch when the connection returns. A scan the server does not
+ * answer within a few seconds is queued too; a lost sign-in keeps the queue and says so. */
 (function () {
   'use strict';
   var root = document.getElementById('checkin');
@@ -15,6 +16,16 @@
   var byToken = new Map();
   var syncing = false;
   var lastScan = { token: null, at: 0 };
+  /* A weak link must not hold a scan for minutes: past this the scan is queued (the batch is idempotent). */
+  var SCAN_TIMEOUT_MS = 8000;
+  var BATCH_TIMEOUT_MS = 30000;
+  /* Server or network failures: the queue is tried again after 15 s, 30 s, 1 min… up to 5 min. */
+  var RETRY_MIN_MS = 15000;
+  var RETRY_MAX_MS = 300000;
+  var retryDelay = RETRY_MIN_MS;
+  var nextSyncAt = 0;
+  /* The server answered 401/403: the sign-in (or its CSRF token) is gone; only signing in again helps. */
+  var signedOut = false;
 
   var dbPromise = window.idb.openDB('taphuan-checkin', 1, {
     upgrade: function (db) {
@@ -55,6 +66,49 @@
     el.className = navigator.onLine ? 'badge' : 'badge warn';
   }
 
+  /** The sign-in notice stays until a request goes through again (in practice: the page comes back after signing in). */
+  function setSignedOut(on) {
+    signedOut = on;
+    var box = $('checkin-auth');
+    if (box) box.hidden = !on;
+    var link = $('checkin-login');
+    if (link) link.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+  }
+
+  function isAuthProblem(status) {
+    return status === 401 || status === 403;
+  }
+
+  /** Worth sending again later: the server failed or asked to wait. */
+  function isTransient(status) {
+    return status >= 500 || status === 408 || status === 429;
+  }
+
+  /** fetch with a time limit that covers the answer's body too: { status, ok, body }, or a rejection. */
+  function request(url, opts, ms) {
+    var ctl = window.AbortController ? new AbortController() : null;
+    if (ctl) opts.signal = ctl.signal;
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () {
+        if (ctl) ctl.abort();
+        reject(new Error('timeout'));
+      }, ms);
+      fetch(url, opts)
+        .then(function (res) {
+          return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, ok: res.ok, body: body }; });
+        })
+        .then(function (r) { clearTimeout(timer); resolve(r); }, function (e) { clearTimeout(timer); reject(e); });
+    });
+  }
+
+  function postJson(url, data, ms) {
+    return request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify(data),
+    }, ms);
+  }
+
   function indexRoster() {
     byToken = new Map();
     roster.trainees.forEach(function (t) { t.key = fold(t.fullName + ' ' + (t.communeName || '') + ' ' + (t.provinceName || '')); byToken.set(t.token, t); });
@@ -65,9 +119,10 @@
   async function loadRoster() {
     var db = await dbPromise;
     try {
-      var res = await fetch('/api/v1/attendance/sessions/' + sessionId + '/sittings/' + sittingId + '/roster', { headers: { Accept: 'application/json' } });
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      roster = await res.json();
+      var r = await request('/api/v1/attendance/sessions/' + sessionId + '/sittings/' + sittingId + '/roster', { headers: { Accept: 'application/json' } }, SCAN_TIMEOUT_MS);
+      if (isAuthProblem(r.status)) setSignedOut(true);
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      roster = r.body;
       await db.put('rosters', { sittingId: sittingId, data: roster });
     } catch (e) {
       var saved = await db.get('rosters', sittingId);
@@ -82,20 +137,51 @@
     var queued = await db.getAll('queue');
     queued.forEach(function (q) {
       var t = byToken.get(q.token);
-      if (t && !t.status && q.sittingId === sittingId) t.pending = true;
+      if (t && !t.status && !q.refused && q.sittingId === sittingId) t.pending = true;
     });
     renderQueue(queued);
   }
 
+  function scanLabel(q) {
+    var time = new Date(q.scannedAt).toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
+    return (q.fullName || 'Mã ' + q.token.slice(0, 6) + '…') + (q.communeName ? ' – ' + q.communeName : '') + ' (' + time + ')';
+  }
+
+  /** Waiting scans, and apart from them the scans the server refused for their time (kept until the operator dismisses them). */
   function renderQueue(queued) {
-    $('queue-count').textContent = String(queued.length);
+    var waiting = queued.filter(function (q) { return !q.refused; });
+    var refused = queued.filter(function (q) { return q.refused; });
+    $('queue-count').textContent = String(waiting.length);
     var list = $('queue-list');
     list.textContent = '';
-    queued.forEach(function (q) {
+    waiting.forEach(function (q) {
       var li = document.createElement('li');
-      var time = new Date(q.scannedAt).toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
-      li.textContent = (q.fullName || 'Mã ' + q.token.slice(0, 6) + '…') + (q.communeName ? ' – ' + q.communeName : '') + ' (' + time + ')';
+      li.textContent = scanLabel(q);
       list.appendChild(li);
+    });
+    var box = $('refused');
+    if (!box) return;
+    box.hidden = !refused.length;
+    $('refused-count').textContent = String(refused.length);
+    var rl = $('refused-list');
+    rl.textContent = '';
+    refused.forEach(function (q) {
+      var li = document.createElement('li');
+      var label = document.createElement('span');
+      label.textContent = scanLabel(q) + ': ' + q.refused;
+      var btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'small';
+      btn.textContent = 'Đã xử lý';
+      btn.setAttribute('aria-label', 'Đã xử lý ' + (q.fullName || q.token));
+      btn.addEventListener('click', async function () {
+        var db = await dbPromise;
+        await db.delete('queue', q.clientScanId);
+        await refreshQueue();
+      });
+      li.appendChild(label);
+      li.appendChild(btn);
+      rl.appendChild(li);
     });
   }
 
@@ -108,7 +194,7 @@
     return t ? t.fullName + (t.communeName ? ' – ' + t.communeName : '') : '';
   }
 
-  /** One check-in: straight to the server when it answers, else into the queue. */
+  /** One check-in: straight to the server when it answers in time, else into the queue. */
   async function checkIn(raw) {
     var token = tokenOf(raw);
     if (!token) {
@@ -118,26 +204,23 @@
     var known = byToken.get(token);
     var clientScanId = newId();
     var scannedAt = new Date().toISOString();
-    if (navigator.onLine) {
+    if (navigator.onLine && !signedOut) {
       try {
-        var res = await fetch('/api/v1/attendance/scan', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'x-csrf-token': csrf },
-          body: JSON.stringify({ token: token, sittingId: sittingId, clientScanId: clientScanId }),
-        });
-        var body = await res.json().catch(function () { return {}; });
-        if (res.ok) {
+        var r = await postJson('/api/v1/attendance/scan', { token: token, sittingId: sittingId, clientScanId: clientScanId }, SCAN_TIMEOUT_MS);
+        var body = r.body;
+        if (r.ok) {
           if (known) { known.status = body.status; known.markedAtLocal = body.markedAtLocal; }
           show(body.outcome === 'already' ? 'already' : 'ok', body.message + (body.trainee && body.trainee.communeName ? ' · ' + body.trainee.communeName : ''));
           indexRoster();
           return { ok: true, online: true, body: body };
         }
-        if (res.status < 500) {
+        if (isAuthProblem(r.status)) setSignedOut(true);
+        else if (!isTransient(r.status)) {
           show('error', body.message || 'Không điểm danh được.');
           return { ok: false, body: body };
         }
       } catch (e) {
-        /* no connection: queue below */
+        /* no connection, or no answer in time: queue below */
       }
     }
     if (known && (known.status === 'present' || known.status === 'late')) {
@@ -151,47 +234,87 @@
     var db = await dbPromise;
     await db.put('queue', { clientScanId: clientScanId, token: token, sittingId: sittingId, scannedAt: scannedAt, fullName: known ? known.fullName : null, communeName: known ? known.communeName : null });
     if (known) known.pending = true;
-    show('queued', (known ? describe(known) : 'Mã chưa có trong danh sách đã lưu') + ': đã lưu trên máy, sẽ gửi khi có mạng.');
+    show('queued', (known ? describe(known) : 'Mã chưa có trong danh sách đã lưu') + (signedOut ? ': đã lưu trên máy, sẽ gửi sau khi đăng nhập lại.' : ': đã lưu trên máy, sẽ gửi khi có mạng.'));
     await refreshQueue();
     return { ok: true, queued: true };
   }
 
-  /** Sends the queue as batches; entries the server answered (ok or refused) leave the queue. */
-  async function sync() {
+  function setSyncState(text) {
+    var el = $('sync-state');
+    if (el) el.textContent = text;
+  }
+
+  /**
+   * Sends the waiting scans as batches. Answered entries leave the queue, except those refused for
+   * their time (the phone's clock): they stay in sight, apart, until the operator has dealt with them.
+   * 401/403 keeps everything for after signing in; 5xx or no answer is tried again later, each time later.
+   * `force` (button, back online, page opened): now, whatever the back-off or the sign-in notice say.
+   */
+  async function sync(force) {
     if (syncing || !navigator.onLine) return;
+    if (force !== true && (signedOut || Date.now() < nextSyncAt)) return;
     syncing = true;
+    var failed = false;
+    var attempted = false;
     try {
       var db = await dbPromise;
-      var queued = await db.getAll('queue');
+      var queued = (await db.getAll('queue')).filter(function (q) { return !q.refused; });
+      attempted = queued.length > 0;
+      var sent = 0;
+      var problems = [];
+      var refused = 0;
       for (var i = 0; i < queued.length; i += 100) {
         var chunk = queued.slice(i, i + 100);
-        var res = await fetch('/api/v1/attendance/batch', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'x-csrf-token': csrf },
-          body: JSON.stringify({ entries: chunk.map(function (q) { return { clientScanId: q.clientScanId, token: q.token, sittingId: q.sittingId, scannedAt: q.scannedAt }; }) }),
-        });
-        if (!res.ok) break;
-        var body = await res.json();
-        var problems = [];
-        for (var j = 0; j < body.results.length; j++) {
-          var r = body.results[j];
-          var q = chunk[r.index];
-          if (r.statusCode >= 500) continue;
-          await db.delete('queue', q.clientScanId);
+        var r = await postJson('/api/v1/attendance/batch', { entries: chunk.map(function (q) { return { clientScanId: q.clientScanId, token: q.token, sittingId: q.sittingId, scannedAt: q.scannedAt }; }) }, BATCH_TIMEOUT_MS);
+        if (isAuthProblem(r.status)) {
+          setSignedOut(true);
+          break;
+        }
+        if (!r.ok) {
+          failed = true;
+          if (isTransient(r.status)) break;
+          problems.push(r.body.message || 'Máy chủ từ chối gói lượt quét (mã ' + r.status + ').');
+          continue;
+        }
+        setSignedOut(false);
+        for (var j = 0; j < r.body.results.length; j++) {
+          var res = r.body.results[j];
+          var q = chunk[res.index];
+          if (res.statusCode >= 500) { failed = true; continue; }
           var t = byToken.get(q.token);
           if (t) t.pending = false;
-          if (r.ok && t && q.sittingId === sittingId) { t.status = r.result.status; t.markedAtLocal = r.result.markedAtLocal; }
-          if (!r.ok) problems.push((q.fullName || 'Mã ' + q.token.slice(0, 6) + '…') + ': ' + r.message);
+          if (!res.ok && res.reason === 'scan-time') {
+            q.refused = res.message;
+            await db.put('queue', q);
+            refused++;
+            continue;
+          }
+          await db.delete('queue', q.clientScanId);
+          if (res.ok) sent++;
+          if (res.ok && t && q.sittingId === sittingId) { t.status = res.result.status; t.markedAtLocal = res.result.markedAtLocal; }
+          if (!res.ok) problems.push((q.fullName || 'Mã ' + q.token.slice(0, 6) + '…') + ': ' + res.message);
         }
-        if (problems.length) show('error', 'Đồng bộ xong, có lượt không hợp lệ: ' + problems.join('; '));
-        else show('ok', 'Đã đồng bộ ' + body.results.length + ' lượt quét.');
       }
+      if (refused) show('error', refused + ' lượt quét chưa được ghi vì thời điểm quét nằm ngoài giờ của buổi học: kiểm tra đồng hồ điện thoại, xem mục "Chưa ghi được".');
+      else if (problems.length) show('error', 'Đồng bộ xong, có lượt không hợp lệ: ' + problems.join('; '));
+      else if (sent) show('ok', 'Đã đồng bộ ' + sent + ' lượt quét.');
     } catch (e) {
-      /* still offline: try again later */
+      failed = true; /* no connection, or no answer in time */
     } finally {
       syncing = false;
-      indexRoster();
-      await refreshQueue();
+      if (failed) {
+        nextSyncAt = Date.now() + retryDelay;
+        setSyncState('Chưa gửi hết được các lượt đang chờ: tự thử lại sau ' + Math.round(retryDelay / 1000) + ' giây.');
+        retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+      } else {
+        retryDelay = RETRY_MIN_MS;
+        nextSyncAt = 0;
+        setSyncState('');
+      }
+      if (attempted) {
+        indexRoster();
+        await refreshQueue();
+      }
     }
   }
 
@@ -262,12 +385,12 @@
     $('camera-stop').hidden = true;
   });
 
-  $('sync-now').addEventListener('click', sync);
-  window.addEventListener('online', function () { setNet(); sync(); });
+  $('sync-now').addEventListener('click', function () { sync(true); });
+  window.addEventListener('online', function () { setNet(); sync(true); });
   window.addEventListener('offline', setNet);
-  setInterval(sync, 15000);
+  setInterval(sync, 5000);
   setNet();
 
   /* For scanners that type (keyboard wedge) and for tests: the same path as a camera read. */
-  window.taphuanCheckin = { submitScan: checkIn, sync: sync, ready: loadRoster().then(sync) };
+  window.taphuanCheckin = { submitScan: checkIn, sync: function () { return sync(true); }, ready: loadRoster().then(function () { return sync(true); }) };
 })();
