@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
@@ -765,7 +766,10 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     await t.agent().get('/assets/vendor/nothing.js').expect(404);
     const sw = await t.agent().get('/checkin-sw.js').expect(200);
     expect(sw.headers['service-worker-allowed']).toBe('/');
-    expect(sw.text).toContain('taphuan-checkin');
+    // Its cache is named after the content of the assets it keeps cache-first, so a new checkin.js reaches phones.
+    const hash = createHash('sha256');
+    for (const f of ['css/app.css', 'js/checkin.js']) hash.update((await t.agent().get(`/assets/${f}`).expect(200)).text);
+    expect(sw.text).toContain(`var CACHE = 'taphuan-checkin-${hash.digest('hex').slice(0, 16)}';`);
     await t.agent().get('/assets/js/checkin.js').expect(200);
   });
 

@@ -2,11 +2,10 @@ import { Body, Controller, Get, HttpException, HttpStatus, Param, Post, Render, 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { CurrentUser, Public, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
-import { projectRoot } from '../common/view-engine';
 import { SelfCheckinService } from './self-checkin.service';
+import { checkinServiceWorker } from './checkin-service-worker';
 import { TraineeAttendanceService } from './trainee-attendance.service';
 import { SelfCheckinDto } from './dto/self-checkin.dto';
 
@@ -62,7 +61,7 @@ export class AttendanceTraineeController {
     res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Service-Worker-Allowed', '/');
-    createReadStream(join(projectRoot(), 'views', 'public', 'js', 'checkin-sw.js')).pipe(res);
+    res.send(checkinServiceWorker());
   }
 
   /** QR decoder and IndexedDB helper for the check-in page, from node_modules (no CDN). */

@@ -1,8 +1,9 @@
 /* Service worker of the check-in page: keeps the page, its scripts and the roster
  * available without a connection. The scan queue itself lives in IndexedDB (checkin.js). */
 'use strict';
-/* A new name whenever checkin.js changes: its assets are served cache-first, so phones only get the new script this way. */
-var CACHE = 'taphuan-checkin-v2';
+/* Named by the server after the content of the assets below (served cache-first): a changed checkin.js or
+ * stylesheet gives a new worker and a new cache, which is how phones get the new script. */
+var CACHE = 'taphuan-checkin-__ASSETS_HASH__';
 var ASSETS = ['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js'];
 
 self.addEventListener('install', function (event) {
