@@ -395,5 +395,5 @@ function flagDuplicateInFile(r: ValidatedRow, seen: DuplicateIndex<SeenRow>): vo
     // (judge may have refused the row)
     if ((r.status as RowStatus) === 'error') return;
   }
-  seen.add({ ...k, n: r.n, fullName: r.fields.fullName });
+  seen.add(Object.assign(k, { n: r.n, fullName: r.fields.fullName }));
 }

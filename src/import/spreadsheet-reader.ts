@@ -43,9 +43,11 @@ const UNREADABLE_XLSX = 'Không đọc được tệp Excel: tệp bị hỏng h
  * of a range carries the range's value (a province written once for a block of rows).
  */
 async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
-  let sheetXml: Map<string, Buffer>;
+  // The merged ranges of each sheet, taken from its XML at once so that the XML is not held during the read.
+  let merges: Map<string, CellRange[]>;
   try {
-    sheetXml = await inspectOfficeZip(buffer, null, IMPORT_ZIP_LIMITS, SHEET_ENTRY);
+    const sheetXml = await inspectOfficeZip(buffer, null, IMPORT_ZIP_LIMITS, SHEET_ENTRY);
+    merges = new Map([...sheetXml].map(([name, xml]) => [name, mergedRanges(xml)]));
   } catch (e) {
     if (!(e instanceof OfficeZipRefused)) throw e;
     throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
@@ -70,7 +72,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
   // The sheet with the most rows holds the list (others are often instructions or blank).
   const sheet = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled)[0];
   if (!sheet || sheet.filled === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
-  fillMerged(sheet.rows, mergedRanges(sheetXml.get(`xl/worksheets/sheet${sheet.id}.xml`)));
+  fillMerged(sheet.rows, merges.get(`xl/worksheets/sheet${sheet.id}.xml`) ?? []);
   const width = sheet.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
   for (const r of sheet.rows) while (r.cells.length < width) r.cells.push(null);
   return sheet.rows.filter((r) => r.cells.some((c) => c !== null));

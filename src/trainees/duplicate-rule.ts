@@ -106,21 +106,18 @@ export function pickRecord<T>(hits: readonly DuplicateMatch<T>[]): DuplicateMatc
   return hits.find((h) => h.kind === 'same' && h.reasons.includes('cùng số CCCD')) ?? hits.find((h) => h.kind === 'same') ?? hits.find((h) => h.kind === 'conflict');
 }
 
-/** The keys a record or a row is looked up by: every related pair (see `compareKeys`) has one of them equal. */
-function lookupKeys(x: DuplicateKeys): string[] {
-  const keys = [`nm:${x.nameSearch}`];
-  if (x.nationalId) keys.push(`id:${x.nationalId}`);
-  if (x.phone) keys.push(`ph:${x.phone}`);
-  return keys;
-}
+/** The fields a record or a row is looked up by: every related pair (see `compareKeys`) has one of them equal. */
+const LOOKUP_FIELDS = ['nameSearch', 'nationalId', 'phone'] as const;
 
 /**
  * Records looked up by the keys that relate two records (national ID, phone, folded name), so that matching
  * a 10,000-row list against 10,000 records is 10,000 look-ups, not 10^8 comparisons. Records can be added
- * as they come (the rows of a file checked against the rows before them).
+ * as they come (the rows of a file checked against the rows before them). One map per field, holding the
+ * position of the record (most values name one record) or of each record: a 10,000-row file keeps no
+ * more than it must while it is checked.
  */
 export class DuplicateIndex<T extends DuplicateKeys> {
-  private readonly byKey = new Map<string, number[]>();
+  private readonly by = LOOKUP_FIELDS.map(() => new Map<string, number | number[]>());
   private readonly records: T[] = [];
 
   constructor(records: Iterable<T> = []) {
@@ -129,20 +126,28 @@ export class DuplicateIndex<T extends DuplicateKeys> {
 
   add(t: T): void {
     const i = this.records.push(t) - 1;
-    for (const key of lookupKeys(t)) {
-      const list = this.byKey.get(key);
-      if (list) list.push(i);
-      else this.byKey.set(key, [i]);
-    }
+    LOOKUP_FIELDS.forEach((field, f) => {
+      const value = t[field];
+      if (!value) return;
+      const at = this.by[f].get(value);
+      if (at === undefined) this.by[f].set(value, i);
+      else if (typeof at === 'number') this.by[f].set(value, [at, i]);
+      else at.push(i);
+    });
   }
 
   /** The records related to `k`, each with its kind and reasons, in the order they were added (as `matchAll`). */
   matches(k: DuplicateKeys): DuplicateMatch<T>[] {
-    const at = new Set<number>();
-    for (const key of lookupKeys(k)) for (const i of this.byKey.get(key) ?? []) at.add(i);
+    let at: number[] | undefined;
+    LOOKUP_FIELDS.forEach((field, f) => {
+      const value = k[field];
+      const found = value ? this.by[f].get(value) : undefined;
+      if (found !== undefined) (at ??= []).push(...(typeof found === 'number' ? [found] : found));
+    });
+    if (!at) return [];
     return matchAll(
       k,
-      [...at].sort((x, y) => x - y).map((i) => this.records[i]),
+      [...new Set(at)].sort((x, y) => x - y).map((i) => this.records[i]),
     );
   }
 
