@@ -171,6 +171,19 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     await context.close();
   });
 
+  it('warns the operator, from a scan made online, that the phone clock is far from the server, and stops once it is right', async () => {
+    const { fx, context, page } = await openCheckin(2, (p) => p.clock.setFixedTime(new Date(Date.now() - 47 * 60_000)));
+    expect(await page.isVisible('#checkin-clock')).toBe(false);
+    await submitScan(page, fx.enrollments[0].checkinToken);
+    await page.waitForSelector('#checkin-clock', { state: 'visible' });
+    expect(await page.textContent('#checkin-clock')).toMatch(/Đồng hồ của điện thoại đang chậm khoảng 4[78] phút so với máy chủ/);
+    // Set right (the phone takes the network's time): the next answer takes the warning down.
+    await page.clock.setFixedTime(new Date());
+    await submitScan(page, fx.enrollments[1].checkinToken);
+    await page.waitForSelector('#checkin-clock', { state: 'hidden' });
+    await context.close();
+  });
+
   it('keeps in sight a queued scan refused for the phone clock, without blocking the others or sending it again', async () => {
     const { fx, sittingId, context, page, url } = await openCheckin(3);
     await context.setOffline(true);

@@ -84,6 +84,25 @@
     return status >= 500 || status === 408 || status === 429;
   }
 
+  /** Minutes the phone's clock may be off before the operator is warned (offline scans carry the phone's time). */
+  var CLOCK_SKEW_MINUTES = 5;
+
+  /**
+   * Compares the phone's clock with the server's (the Date header of an answer the server just gave, so only
+   * POSTs: a GET may come from the offline cache with an old date) and warns while they are too far apart.
+   */
+  function checkClock(res) {
+    var box = $('checkin-clock');
+    var server = Date.parse(res.headers.get('Date') || '');
+    if (!box || isNaN(server)) return;
+    var minutes = Math.round((Date.now() - server) / 60000);
+    box.hidden = Math.abs(minutes) < CLOCK_SKEW_MINUTES;
+    if (!box.hidden) {
+      box.textContent = 'Đồng hồ của điện thoại đang ' + (minutes > 0 ? 'nhanh' : 'chậm') + ' khoảng ' + Math.abs(minutes) +
+        ' phút so với máy chủ. Lượt quét khi mất mạng sẽ bị ghi sai giờ và có thể bị từ chối: hãy chỉnh lại giờ của điện thoại (tự động theo mạng).';
+    }
+  }
+
   /** fetch with a time limit that covers the answer's body too: { status, ok, body }, or a rejection. */
   function request(url, opts, ms) {
     var ctl = window.AbortController ? new AbortController() : null;
@@ -95,6 +114,7 @@
       }, ms);
       fetch(url, opts)
         .then(function (res) {
+          if (opts.method === 'POST') checkClock(res);
           return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, ok: res.ok, body: body }; });
         })
         .then(function (r) { clearTimeout(timer); resolve(r); }, function (e) { clearTimeout(timer); reject(e); });
