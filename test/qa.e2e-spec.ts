@@ -190,6 +190,16 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect((await phone.post('/logout').type('form').send({ _csrf: 'cu-qua-roi' })).headers.location).toBe('/login');
     });
 
+    it("keeps nothing from another site's form: a cross-site post is refused and sets no cookie", async () => {
+      const planted = { text: 'Nội dung do trang khác cài vào', _csrf: 'x' };
+      for (const headers of [{ Origin: 'https://ke-xau.example' }, { 'Sec-Fetch-Site': 'cross-site', Referer: `http://127.0.0.1${portal()}` }]) {
+        const res = await t.agent().post(portal()).set(headers).type('form').send(planted);
+        expect(res.status).toBe(403);
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+      expect(await t.query(`SELECT 1 FROM http_sessions WHERE sess::text LIKE '%trang khác cài vào%'`)).toHaveLength(0);
+    });
+
     it('keeps one question when the same text is sent twice (a double tap, a resend after a lost answer)', async () => {
       const text = 'Đề nghị hướng dẫn cách lập dự toán kinh phí hoạt động của thôn, bản.';
       const count = async () => (await t.query(`SELECT id FROM questions WHERE trainee_id = $1 AND text = $2`, [traineeId, text])).length;

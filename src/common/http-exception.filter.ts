@@ -105,9 +105,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, error: ERROR_TITLES[status] ?? HttpStatus[status] ?? 'Error', message, ...(details ? { details } : {}) });
       return;
     }
-    if (req.method === 'POST' && req.session && req.is('urlencoded') && (status === 401 || exception instanceof CsrfRejectedException)) {
-      this.keepExpiredForm(req, res);
-      return;
+    if (req.method === 'POST' && (status === 401 || exception instanceof CsrfRejectedException)) {
+      // Signing out after the sign-in expired just lands on the sign-in page.
+      if (req.path === '/logout') {
+        res.redirect(303, '/login');
+        return;
+      }
+      if (req.session && req.is('urlencoded') && fromThisSite(req)) {
+        this.keepExpiredForm(req, res);
+        return;
+      }
     }
     if (status === 401) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
@@ -123,6 +130,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.redirect(303, back);
       return;
     }
+    // An error page has no form for a visitor who is not signed in: no CSRF token, so no new session and no new
+    // cookie (a cross-site post answered with one would replace the visitor's own cookie and sign them out).
+    if (!req.session?.userId) Object.defineProperty(res.locals, 'csrfToken', { value: '', enumerable: true, configurable: true });
     res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
   }
 
@@ -133,10 +143,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
    */
   private keepExpiredForm(req: AppRequest, res: Response): void {
     const back = safeBack(req);
-    if (req.path === '/logout') {
-      res.redirect(303, '/login');
-      return;
-    }
     const input = sanitiseInput(req.body);
     // The session, not req.user: the CSRF check runs before the sign-in guard has set it.
     if (req.session.userId) {
@@ -214,11 +220,29 @@ function sanitiseInput(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (/password|_csrf/i.test(k)) continue;
+    // Secrets are never kept in the session: passwords, the CSRF token, a one-time sign-in code.
+    if (/password|_csrf/i.test(k) || k === 'code') continue;
     if (typeof v === 'string') out[k] = v.slice(0, 10000);
     else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string').slice(0, 200);
   }
   return out;
+}
+
+/**
+ * The request came from one of this site's pages (Sec-Fetch-Site, else Origin or Referer naming this host).
+ * A form kept across an expired sign-in must not be another site's: a cross-site POST would otherwise plant
+ * its text in the user's form (and a new cookie in their browser).
+ */
+function fromThisSite(req: AppRequest): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  const from = req.get('origin') ?? req.get('referer');
+  if (!from) return false;
+  try {
+    return new URL(from).hostname === req.hostname;
+  } catch {
+    return false;
+  }
 }
 
 /** The path of the page the form came from (Referer; only its path is used, so never another site), else the current path. */
