@@ -259,6 +259,23 @@ describe('trainee merge: what follows the person', () => {
     expect(row2).toEqual({ commune_code: keep2.communeCode, province_code: keep2.provinceCode });
   });
 
+  it('takes the other record\'s date of birth only when it agrees with the kept record\'s year of birth', async () => {
+    const birth = async (id: string) => (await t.query<{ date_of_birth: string | null; birth_year: number | null }>(`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, birth_year FROM trainees WHERE id = $1`, [id]))[0];
+    const pair = async (keptYear: number, otherDate: string, phone: string) => {
+      const keep = await createTraineeFixture(t, { fullName: 'Giàng Thị Sua', phone });
+      const other = await createTraineeFixture(t, { fullName: 'Giang Thi Sua', phone });
+      await t.query(`UPDATE trainees SET date_of_birth = NULL, birth_year = $2 WHERE id = $1`, [keep.id, keptYear]);
+      await t.query(`UPDATE trainees SET date_of_birth = $2, birth_year = $3 WHERE id = $1`, [other.id, otherDate, Number(otherDate.slice(0, 4))]);
+      expect((await merge(keep, other)).status).toBe(303);
+      return keep;
+    };
+    const agrees = await pair(1985, '1985-06-15', '0966000401');
+    expect(await birth(agrees.id)).toEqual({ date_of_birth: '1985-06-15', birth_year: 1985 });
+    const contradicts = await pair(1980, '1985-06-15', '0966000402');
+    expect(await birth(contradicts.id)).toEqual({ date_of_birth: null, birth_year: 1980 });
+    expect(await mergeAudit(contradicts.id)).toMatchObject({ notTaken: { dateOfBirth: '1985-06-15' } });
+  });
+
   it('portal accounts: the dropped one follows a kept record without one; when both have one, the dropped one is disabled', async () => {
     const s1 = await createSessionFixture(t, { title: 'Lớp của hồ sơ giữ lại' });
     const s2 = await createSessionFixture(t, { title: 'Lớp của hồ sơ bị gộp' });

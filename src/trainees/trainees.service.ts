@@ -132,6 +132,8 @@ export class TraineesService {
       if (keep.mergedIntoId || other.mergedIntoId) throw new ConflictException('Một trong hai hồ sơ đã được gộp trước đó.');
       const filled: Partial<Trainee> = {};
       const replaced: Partial<Trainee> = {};
+      /** What the other record had that the kept one did not take (it contradicts it), for the audit entry. */
+      const notTaken: Partial<Trainee> = {};
       for (const k of AUDITED) {
         if (ADDRESS.includes(k)) continue;
         if (empty(keep[k]) && !empty(other[k])) (filled as Record<string, unknown>)[k] = other[k];
@@ -147,6 +149,12 @@ export class TraineesService {
         }
       } else if (empty(keep.communeCode) && empty(keep.provinceCode) && !empty(other.provinceCode)) {
         filled.provinceCode = other.provinceCode;
+      }
+      // A date of birth is taken only when it agrees with the kept record's year (a year alone is a birth too):
+      // a date of another year would silently change who the record says this is.
+      if (filled.dateOfBirth && keep.birthYear && other.birthYear !== keep.birthYear) {
+        delete filled.dateOfBirth;
+        notTaken.dateOfBirth = other.dateOfBirth;
       }
       if (filled.dateOfBirth) filled.birthYear = other.birthYear;
       else if (!keep.birthYear && other.birthYear) filled.birthYear = other.birthYear;
@@ -164,7 +172,7 @@ export class TraineesService {
             entity: 'trainee',
             entityId: keepId,
             oldValue: snapshot,
-            newValue: { mergedId: otherId, filled, ...(Object.keys(replaced).length ? { replaced } : {}), ...report },
+            newValue: { mergedId: otherId, filled, ...(Object.keys(replaced).length ? { replaced } : {}), ...(Object.keys(notTaken).length ? { notTaken } : {}), ...report },
           },
           { actorId, action: 'trainee.merged-into', entity: 'trainee', entityId: otherId, newValue: { mergedIntoId: keepId } },
         ],
