@@ -276,6 +276,24 @@ describe('trainee merge: what follows the person', () => {
     expect(await mergeAudit(contradicts.id)).toMatchObject({ notTaken: { dateOfBirth: '1985-06-15' } });
   });
 
+  it('portal accounts: when the kept record\'s account is disabled and the other works, the working one becomes the person\'s', async () => {
+    const keep = await createTraineeFixture(t, { fullName: 'Sần Thị Pằng', nationalId: '012190100009' });
+    const other = await createTraineeFixture(t, { fullName: 'San Thi Pang', nationalId: '012190100009' });
+    const { session } = await createSessionFixture(t, { title: 'Lớp của tài khoản còn dùng', status: 'published' });
+    await enrollFixture(t, session.id, keep.id);
+    const old = await portalOf(keep, 'pang.san.cu@example.vn');
+    const working = await portalOf(other, 'pang.san@example.vn');
+    await t.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [old.user.id]);
+    expect((await merge(keep, other)).status).toBe(303);
+    const accounts = await t.query<{ id: string; trainee_id: string | null; disabled_at: Date | null }>(`SELECT id, trainee_id, disabled_at FROM users WHERE id = ANY($1::uuid[]) ORDER BY email`, [[old.user.id, working.user.id]]);
+    expect(accounts).toEqual([
+      { id: old.user.id, trainee_id: null, disabled_at: expect.any(Date) },
+      { id: working.user.id, trainee_id: keep.id, disabled_at: null },
+    ]);
+    expect(await mergeAudit(keep.id)).toMatchObject({ portalAccountMoved: working.user.id, portalAccountUnlinked: old.user.id });
+    expect(pageText((await working.agent.get('/portal').expect(200)).text)).toContain('Lớp của tài khoản còn dùng');
+  });
+
   it('portal accounts: the dropped one follows a kept record without one; when both have one, the dropped one is disabled', async () => {
     const s1 = await createSessionFixture(t, { title: 'Lớp của hồ sơ giữ lại' });
     const s2 = await createSessionFixture(t, { title: 'Lớp của hồ sơ bị gộp' });

@@ -62,6 +62,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'user.password': 'Đổi mật khẩu',
   'user.role': 'Đổi vai trò',
   'user.sign-in-code': 'Cấp mã đăng nhập',
+  'user.unlink-trainee': 'Tách tài khoản đã khóa khỏi hồ sơ học viên',
 };
 
 export const ENTITY_LABELS: Record<string, string> = {

@@ -53,6 +53,11 @@ export class UsersRepository {
     await m.query(`UPDATE users SET trainee_id = $2, updated_at = now() WHERE id = $1`, [userId, toTraineeId]);
   }
 
+  /** A disabled account lets go of its trainee record (another account of the person takes it). */
+  async unlinkTrainee(userId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE users SET trainee_id = NULL, updated_at = now() WHERE id = $1 AND disabled_at IS NOT NULL`, [userId]);
+  }
+
   /** Disables an account and ends its one-time sign-in code. */
   async disable(userId: string, m: EntityManager): Promise<void> {
     await m.query(`UPDATE users SET disabled_at = now(), sign_in_code_hash = NULL, sign_in_code_expires_at = NULL, updated_at = now() WHERE id = $1`, [userId]);

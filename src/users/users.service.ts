@@ -52,13 +52,21 @@ export class UsersService implements OnModuleInit {
    * signs in to an account that shows nothing, and a mistaken merge shows nobody the other's records.
    * The organiser gives the person a sign-in code for the kept account if needed.
    */
-  async mergeTrainee(fromId: string, toId: string, m: EntityManager, actorId: string | null): Promise<{ portalAccountMoved?: string; portalAccountDisabled?: string }> {
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager, actorId: string | null): Promise<{ portalAccountMoved?: string; portalAccountUnlinked?: string; portalAccountDisabled?: string }> {
     const accounts = await this.users.findByTraineeIdsForUpdate([fromId, toId], m);
     const dropped = accounts.find((a) => a.traineeId === fromId);
     if (!dropped) return {};
-    if (!accounts.some((a) => a.traineeId === toId)) {
+    const kept = accounts.find((a) => a.traineeId === toId);
+    if (!kept) {
       await this.users.moveTraineeAccount(dropped.id, toId, m);
       return { portalAccountMoved: dropped.id };
+    }
+    if (kept.disabledAt && !dropped.disabledAt) {
+      // The kept record's account is disabled and the other works: the working one becomes the person's account.
+      await this.users.unlinkTrainee(kept.id, m);
+      await this.users.moveTraineeAccount(dropped.id, toId, m);
+      await this.audit.record({ actorId, action: 'user.unlink-trainee', entity: 'user', entityId: kept.id, oldValue: { traineeId: toId }, newValue: { traineeId: null }, note: 'Tài khoản đã khóa nhường hồ sơ học viên cho tài khoản đang dùng của hồ sơ được gộp vào.' }, m);
+      return { portalAccountMoved: dropped.id, portalAccountUnlinked: kept.id };
     }
     if (!dropped.disabledAt) {
       await this.users.disable(dropped.id, m);
