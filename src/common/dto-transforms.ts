@@ -9,3 +9,18 @@ export const emptyToUndefined = ({ value }: TransformFnParams | { value: unknown
 
 /** A form sends one value as a string and several as an array; none (or '') is an empty array. */
 export const toArray = ({ value }: TransformFnParams | { value: unknown }) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.filter((x) => x !== '') : [value]);
+
+/**
+ * A checkbox ("on" when ticked) or a JSON boolean, with the usual spellings in a form, a query or JSON
+ * ('1'/'0', 'true'/'false', 'on'/'off'); '' or nothing is undefined (not sent); anything else is left for
+ * @IsBoolean to refuse.
+ */
+export const toBooleanOptional = ({ value }: TransformFnParams | { value: unknown }) => {
+  if (value === '' || value === null || value === undefined) return undefined;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (['on', 'true', '1'].includes(v)) return true;
+    if (['off', 'false', '0'].includes(v)) return false;
+  }
+  return value;
+};

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
-import { checkbox, emptyToNull, strictBoolean } from './transforms';
+import { toBooleanOptional } from '../../common/dto-transforms';
+import { checkbox, emptyToNull } from './transforms';
 
 /**
  * API: a change of the topic, category or anonymity of a question. A field not sent stays as it is;
@@ -21,7 +22,7 @@ export class ClassifyQuestionDto {
   categoryId?: string | null;
 
   @ApiPropertyOptional({ description: 'Ẩn tên người hỏi khi công bố; không gửi thì giữ nguyên' })
-  @Transform(strictBoolean)
+  @Transform(toBooleanOptional)
   @IsOptional()
   @IsBoolean({ message: 'Giá trị "ẩn danh" phải là true hoặc false.' })
   anonymous?: boolean;

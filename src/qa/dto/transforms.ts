@@ -12,9 +12,3 @@ export const checkbox = ({ value }: TransformFnParams) => value === true || valu
 /** '' (an empty select) → null, "none"; an absent field stays undefined, "unchanged". */
 export const emptyToNull = ({ value }: TransformFnParams) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value);
 
-/** A JSON boolean, or its usual spellings in a form or query; anything else is left for @IsBoolean to refuse. */
-export const strictBoolean = ({ value }: TransformFnParams) => {
-  if (value === '1' || value === 'true' || value === 'on') return true;
-  if (value === '0' || value === 'false' || value === 'off') return false;
-  return value;
-};

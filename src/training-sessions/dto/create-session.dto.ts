@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { clean, cleanMultiline, cleanOptional, toBooleanOptional, toIntOptional } from './transforms';
+import { clean, cleanMultiline, cleanOptional, toIntOptional } from './transforms';
+import { toBooleanOptional } from '../../common/dto-transforms';
 import { IsCalendarDate } from '../../common/calendar-validators';
 
 /** Late grace time a session may set: up to an hour after a sitting starts. */

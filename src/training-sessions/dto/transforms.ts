@@ -23,13 +23,3 @@ export const toIntOptional = ({ value }: V) => {
   if (value === '' || value === null || value === undefined) return undefined;
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
-/** A checkbox ("on" when ticked) or a JSON boolean; anything else is left for IsBoolean to refuse. */
-export const toBooleanOptional = ({ value }: V) => {
-  if (value === '' || value === null || value === undefined) return undefined;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (['on', 'true', '1'].includes(v)) return true;
-    if (['off', 'false', '0'].includes(v)) return false;
-  }
-  return value;
-};
