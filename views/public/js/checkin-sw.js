@@ -7,13 +7,30 @@ var CACHE = 'taphuan-checkin-__ASSETS_HASH__';
 var ASSETS = ['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js'];
 
 self.addEventListener('install', function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(ASSETS); }).then(function () { return self.skipWaiting(); }));
+  // From the server, not the browser's HTTP cache (the assets are cached for a day): a new worker must store the new script.
+  var fresh = ASSETS.map(function (url) { return new Request(url, { cache: 'reload' }); });
+  event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(fresh); }).then(function () { return self.skipWaiting(); }));
 });
+
+/** The pages and rosters an older worker kept (the phone may be offline right after an update) go into the new cache. */
+function carryOver(oldName) {
+  return caches.open(oldName).then(function (old) {
+    return old.keys().then(function (requests) {
+      return caches.open(CACHE).then(function (cache) {
+        return Promise.all(requests.filter(function (r) { return ASSETS.indexOf(new URL(r.url).pathname) < 0; }).map(function (r) {
+          return old.match(r).then(function (res) { return res ? cache.put(r, res) : undefined; });
+        }));
+      });
+    });
+  });
+}
 
 self.addEventListener('activate', function (event) {
   event.waitUntil(
     caches.keys().then(function (keys) {
-      return Promise.all(keys.filter(function (k) { return k.startsWith('taphuan-checkin-') && k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+      return Promise.all(keys.filter(function (k) { return k.startsWith('taphuan-checkin-') && k !== CACHE; }).map(function (k) {
+        return carryOver(k).catch(function () {}).then(function () { return caches.delete(k); });
+      }));
     }).then(function () { return self.clients.claim(); }),
   );
 });
