@@ -138,6 +138,35 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     await context.close();
   });
 
+  it('sends the rest when one queued scan makes the server refuse the whole batch, and keeps that one in sight', async () => {
+    const { fx, sittingId, context, page } = await openCheckin(3);
+    await context.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    for (const e of fx.enrollments) await submitScan(page, e.checkinToken);
+    expect(await queueCount(page)).toBe('3');
+    // A batch holding the second trainee's scan is refused whole (as a malformed entry would be).
+    const bad = fx.enrollments[1].checkinToken;
+    let batches = 0;
+    await page.route('**/api/v1/attendance/batch', async (route) => {
+      batches++;
+      const entries = (route.request().postDataJSON() as { entries: { token: string }[] }).entries;
+      if (entries.some((x) => x.token === bad)) await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ statusCode: 400, message: 'Lượt quét không hợp lệ (thử).' }) });
+      else await route.continue();
+    });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0', undefined, { timeout: 10000 });
+    expect((await marksOf(sittingId)).map((m) => m.enrollment_id).sort()).toEqual([fx.enrollments[0].id, fx.enrollments[2].id].sort());
+    expect(await page.textContent('#checkin-result')).toContain('1 lượt quét bị máy chủ từ chối');
+    const refused = await page.textContent('#refused-list');
+    expect(refused).toContain(fx.trainees[1].fullName);
+    expect(refused).toContain('Lượt quét không hợp lệ (thử).');
+    // Not sent again.
+    const sent = batches;
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.sync());
+    expect(batches).toBe(sent);
+    await context.close();
+  });
+
   it('retries a failing server later each time, then sends', async () => {
     // The page's timers run on a clock the test moves forward.
     const { fx, sittingId, context, page } = await openCheckin(1, (p) => p.clock.install());

@@ -283,17 +283,30 @@
       var sent = 0;
       var problems = [];
       var refused = 0;
-      for (var i = 0; i < queued.length; i += 100) {
-        var chunk = queued.slice(i, i + 100);
+      var rejected = 0;
+      var chunks = [];
+      for (var i = 0; i < queued.length; i += 100) chunks.push(queued.slice(i, i + 100));
+      while (chunks.length) {
+        var chunk = chunks.shift();
         var r = await postJson('/api/v1/attendance/batch', { entries: chunk.map(function (q) { return { clientScanId: q.clientScanId, token: q.token, sittingId: q.sittingId, scannedAt: q.scannedAt }; }) }, BATCH_TIMEOUT_MS);
         if (isAuthProblem(r.status)) {
           setSignedOut(true);
           break;
         }
         if (!r.ok) {
-          failed = true;
-          if (isTransient(r.status)) break;
-          problems.push(r.body.message || 'Máy chủ từ chối gói lượt quét (mã ' + r.status + ').');
+          if (isTransient(r.status)) {
+            failed = true;
+            break;
+          }
+          // One bad entry refuses its whole batch: the entries go again one by one, and one refused on its own
+          // stays in sight under "Chưa ghi được" (sending it again would only be refused again).
+          if (chunk.length > 1) {
+            chunks = chunk.map(function (q) { return [q]; }).concat(chunks);
+            continue;
+          }
+          chunk[0].refused = r.body.message || 'Máy chủ từ chối lượt quét (mã ' + r.status + ').';
+          await db.put('queue', chunk[0]);
+          rejected++;
           continue;
         }
         setSignedOut(false);
@@ -316,6 +329,7 @@
         }
       }
       if (refused) show('error', refused + ' lượt quét chưa được ghi vì thời điểm quét nằm ngoài giờ của buổi học: kiểm tra đồng hồ điện thoại, xem mục "Chưa ghi được".');
+      else if (rejected) show('error', rejected + ' lượt quét bị máy chủ từ chối: xem mục "Chưa ghi được".');
       else if (problems.length) show('error', 'Đồng bộ xong, có lượt không hợp lệ: ' + problems.join('; '));
       else if (sent) show('ok', 'Đã đồng bộ ' + sent + ' lượt quét.');
     } catch (e) {
