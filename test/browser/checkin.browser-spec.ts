@@ -275,6 +275,16 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
       expect(await page.isVisible('#self-code')).toBe(true);
       expect(await page.textContent('#self-heading')).toMatch(/^Tự điểm danh · /);
 
+      // The sign-in of the projector's browser expires: the code goes, with the reason (trainees would be refused).
+      await t.query(`DELETE FROM http_sessions WHERE sess->>'userId' = $1`, [org.user.id]);
+      await page.clock.fastForward(61_000);
+      await page.waitForFunction(() => document.getElementById('self-heading')!.textContent!.includes('đăng nhập lại'), undefined, { timeout: 5000 });
+      expect(await page.isVisible('#self-code')).toBe(false);
+      // Signed in again (another tab): the code comes back.
+      await signIn(context, t.baseUrl, org.login, org.password);
+      await page.clock.fastForward(31_000);
+      await page.waitForFunction(() => /^\d{6}$/.test(document.getElementById('self-code')!.textContent!), undefined, { timeout: 5000 });
+
       clock.set('2025-09-25T12:10:00+07:00'); // ended 11:30, closed 30 minutes later
       await page.clock.fastForward(61_000);
       await page.waitForFunction(() => document.getElementById('self-heading')!.textContent!.startsWith('Hiện không có'), undefined, { timeout: 5000 });
