@@ -522,6 +522,8 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
     // The sixth attempt is refused before the code is compared, even the right one.
     const blocked = await send(guesser, csrf, code).expect(429);
     expect(blocked.body.message).toContain('Bạn đã nhập mã quá 5 lần trong 5 phút. Vui lòng thử lại sau 5 phút');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(240);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(300);
     const form = await submitForm(guesser, '/attendance/me', '/attendance/me/self-checkin', { sessionId: fx.session.id, code });
     expect(form.status).toBe(303);
     expect(form.headers.location).toBe('/attendance/me');

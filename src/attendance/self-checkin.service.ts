@@ -1,4 +1,5 @@
-import { ConflictException, ForbiddenException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { TooManyAttemptsException } from '../common/http-exception.filter';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AuthUser } from '../common/request-context';
 import { PgThrottlerStorage } from '../common/pg-throttler.storage';
@@ -86,9 +87,9 @@ export class SelfCheckinService {
     const r = await this.attempts.increment(`${user.id}|${sessionId}`, SELF_CHECKIN_WINDOW_SECONDS * 1000, SELF_CHECKIN_ATTEMPTS, 0, SELF_CHECKIN_THROTTLER);
     if (!r.isBlocked) return;
     const minutes = Math.max(1, Math.ceil(r.timeToBlockExpire / 60));
-    throw new HttpException(
+    throw new TooManyAttemptsException(
       `Bạn đã nhập mã quá ${SELF_CHECKIN_ATTEMPTS} lần trong ${SELF_CHECKIN_WINDOW_SECONDS / 60} phút. Vui lòng thử lại sau ${minutes} phút hoặc nhờ ban tổ chức điểm danh.`,
-      HttpStatus.TOO_MANY_REQUESTS,
+      r.timeToBlockExpire,
     );
   }
 

@@ -21,6 +21,16 @@ const ERROR_TITLES: Record<number, string> = {
   503: 'Dịch vụ tạm thời không khả dụng',
 };
 
+/** A limit of ours was reached (429): the client is told when to try again (Retry-After). */
+export class TooManyAttemptsException extends HttpException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
 /** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 10;
 
@@ -97,7 +107,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const plain = vietnameseRefusal(exception, status, message);
       status = plain.status;
       message = plain.message;
-      if (status === HttpStatus.TOO_MANY_REQUESTS) setRetryAfter(res);
+      if (exception instanceof TooManyAttemptsException) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+      else if (status === HttpStatus.TOO_MANY_REQUESTS) setRetryAfter(res);
     }
     if (status >= 500 && exception instanceof HttpException) this.logger.error(`${req.method} ${req.originalUrl}: ${message}`);
 
