@@ -219,8 +219,9 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     await page.waitForFunction(() => !navigator.onLine);
     await submitScan(page, fx.enrollments[1].checkinToken);
     await submitScan(page, 'z'.repeat(32)); // not anyone's code: refused on its own
-    // The phone's clock is a day behind when the third trainee is scanned.
-    await page.clock.setFixedTime(new Date(Date.now() - 24 * 3600_000));
+    // The phone's clock is three days behind when the third trainee is scanned (one day behind falls in the
+    // check-in window of today's 00:00 sitting, which opens an hour early, when the test runs after 23:00).
+    await page.clock.setFixedTime(new Date(Date.now() - 3 * 24 * 3600_000));
     await submitScan(page, fx.enrollments[0].checkinToken);
     expect(await queueCount(page)).toBe('3');
 
