@@ -58,6 +58,9 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     expect(text).toContain('Không tìm thấy xã, phường này trong tỉnh đã chọn');
     expect(page.text).toContain('value="Lò Văn Sai"');
     expect(await t.query(`SELECT 1 FROM trainees WHERE full_name = 'Lò Văn Sai'`)).toHaveLength(0);
+    // A day that does not exist is named as such.
+    await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Lò Văn Sai', dateOfBirth: '1985-02-30', provinceCode: '12' });
+    expect(pageText((await agent.get('/trainees/new').expect(200)).text)).toContain('Ngày sinh không tồn tại.');
   });
 
   it('lists with paging, filters and a search that ignores diacritics and case', async () => {

@@ -1,7 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { cleanText } from '../../common/text/vietnamese';
-import { IsCalendarDate } from '../../common/calendar-validators';
 
 const clean = ({ value }: { value: unknown }) => (typeof value === 'string' ? cleanText(value) : value);
 const optional = ({ value }: { value: unknown }) => (typeof value === 'string' ? cleanText(value) || undefined : value);
@@ -21,7 +20,8 @@ export class SaveTraineeDto {
 
   @Transform(optional)
   @IsOptional()
-  @IsCalendarDate({ message: 'Ngày sinh không hợp lệ.' })
+  // The format only: whether the day exists is the service's check, with its own message ("Ngày sinh không tồn tại.").
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Ngày sinh không hợp lệ.' })
   dateOfBirth?: string;
 
   /** Year of birth, for a trainee whose full date is not known (an imported "Năm sinh"). */
