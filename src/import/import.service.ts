@@ -135,10 +135,9 @@ export class ImportService {
 
   /** Every row with its problems, and whether it is new or already in the directory. */
   async preview(id: string, user: AuthUser) {
-    // Once committed, the page shows what the commit did: matched again, every row would be "already in the directory".
-    const head = await this.get(id, user);
-    if (head.status === 'committed') return { batch: head, rows: [], summary: summarise([]) };
     const b = await this.get(id, user, true);
+    // Once committed, the page shows what the commit did: matched again, every row would be "already in the directory".
+    if (b.status === 'committed') return { batch: b, rows: [], summary: summarise([]) };
     const rows = await this.validation.validate(b);
     await this.validation.matchDirectory(rows);
     return { batch: b, rows, summary: summarise(rows) };
