@@ -14,6 +14,7 @@ import { RequiredTopicsOnTopics1796019221311 } from './1796019221311-RequiredTop
 import { LeanerImportAndEnrollments1796024198280 } from './1796024198280-LeanerImportAndEnrollments';
 import { CertificatesFollowMergedTrainees1796031000000 } from './1796031000000-CertificatesFollowMergedTrainees';
 import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
+import { LeanerTraineeIndexes1796040000000 } from './1796040000000-LeanerTraineeIndexes';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationClass[] = [
   LeanerImportAndEnrollments1796024198280,
   CertificatesFollowMergedTrainees1796031000000,
   SignInCodeUsedAt1796031415926,
+  LeanerTraineeIndexes1796040000000,
 ];

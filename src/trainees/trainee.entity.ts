@@ -9,7 +9,6 @@ export const GENDER_LABELS: Record<Gender, string> = { male: 'Nam', female: 'N�
 /** A trainee (học viên). The full name is kept exactly as written (NFC), never re-cased. */
 @Entity('trainees')
 @Check('chk_trainees_gender', `"gender" IS NULL OR "gender" IN ('male','female')`)
-@Index('idx_trainees_name_search_trgm', { synchronize: false })
 export class Trainee {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -32,7 +31,6 @@ export class Trainee {
   @Column({ type: 'int', nullable: true })
   birthYear: number | null;
 
-  @Index()
   @Column({ type: 'varchar', length: 2, nullable: true })
   ethnicGroupCode: string | null;
 
@@ -56,7 +54,6 @@ export class Trainee {
   @JoinColumn({ name: 'commune_code' })
   commune?: Commune | null;
 
-  @Index()
   @Column({ type: 'varchar', length: 2, nullable: true })
   provinceCode: string | null;
 
