@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { randomBytes } from 'node:crypto';
+import { INVITATION_QUEUE } from '../src/enrollments/invitations.service';
 import { ImportRepository } from '../src/import/import.repository';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
@@ -262,6 +263,51 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(trainees.length);
       expect(await t.query(`SELECT 1 FROM audit_log`)).toHaveLength(audit.length);
       expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+    });
+    it('enrols slice by slice: the capacity counts every slice, and a cancelled enrolment in the last slice comes back with its invitation', async () => {
+      const { session } = await createSessionFixture(t, { capacity: 4000 });
+      const [known] = await t.query<{ id: string }>(`INSERT INTO trainees (full_name, name_search, phone, email) VALUES ('Sùng A Páo', 'sung a pao', '0966000002', 'pao@example.vn') RETURNING id`);
+      const [gone] = await t.query<{ id: string }>(
+        `INSERT INTO enrollments (session_id, trainee_id, status, checkin_token, invitation_state, cancelled_at) VALUES ($1, $2, 'cancelled', md5(random()::text), 'none', now()) RETURNING id`,
+        [session.id, known.id],
+      );
+      const csv = bigCsv(4500, (i, row) => {
+        row[1] = row[1].replace('Lò', 'Tẩn');
+        row[7] = `094${String(7000000 + i)}`;
+        row[8] = `0140${80000000 + i}`;
+        if (i === 4300) [row[1], row[7]] = ['Sùng A Páo', '0966000002']; // already in the directory, enrolled once and cancelled
+      });
+      // An email on every hundredth row (i = 1, 101, ..., 4401): 45 people to invite, in every slice.
+      const lines = csv.toString('utf8').split('\n');
+      const file = Buffer.from(lines.map((l, k) => (k < 2 ? l : k === 2 ? `${l},Email` : `${l},${(k - 3) % 100 === 1 ? `tan${k - 3}@example.vn` : ''}`)).join('\n'), 'utf8');
+      const { batchId } = await upload(agent, session.id, file, 'ds-suc-chua.csv');
+      const trainees = await t.query(`SELECT 1 FROM trainees`);
+      const audit = await t.query(`SELECT 1 FROM audit_log`);
+      const jobs = async () => (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job j JOIN enrollments e ON e.id::text = j.data->>'enrollmentId' WHERE j.name = $1 AND e.session_id = $2`, [INVITATION_QUEUE, session.id]))[0].n;
+
+      let res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Lớp chỉ nhận tối đa 4000 học viên; đã có 0, không thể thêm 4500.');
+      expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(trainees.length);
+      expect(await t.query(`SELECT 1 FROM audit_log`)).toHaveLength(audit.length);
+      expect(await t.query(`SELECT id, status FROM enrollments WHERE session_id = $1`, [session.id])).toEqual([{ id: gone.id, status: 'cancelled' }]);
+      expect(await jobs()).toBe(0);
+
+      await t.query(`UPDATE training_sessions SET capacity = 4500 WHERE id = $1`, [session.id]);
+      res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+      expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 4499 học viên mới, 1 học viên đã có trong danh bạ; 4500 học viên được thêm vào lớp');
+      const enrolled = await t.query<{ id: string; trainee_id: string; status: string; invitation_state: string; email: string | null }>(
+        `SELECT e.id, e.trainee_id, e.status, e.invitation_state, t.email FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1`,
+        [session.id],
+      );
+      expect(enrolled).toHaveLength(4500);
+      expect(enrolled.filter((e) => e.status !== 'registered')).toEqual([]);
+      expect(enrolled.find((e) => e.trainee_id === known.id)?.id).toBe(gone.id);
+      const invited = enrolled.filter((e) => e.invitation_state !== 'none');
+      expect(invited).toHaveLength(46);
+      expect(invited.every((e) => e.email)).toBe(true);
+      expect(await jobs()).toBe(46);
+      const [entry] = await t.query<{ new_value: { added: number; reactivated: number } }>(`SELECT new_value FROM audit_log WHERE action = 'enrollment.add' AND entity_id = $1`, [session.id]);
+      expect(entry.new_value).toMatchObject({ added: 4499, reactivated: 1 });
     });
   });
 

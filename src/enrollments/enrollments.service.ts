@@ -20,6 +20,18 @@ export interface EnrolResult {
   enrollmentIds: string[];
 }
 
+/** See `EnrollmentsService.openEnrolment`. */
+export interface SessionEnrolment {
+  /**
+   * Enrols these trainees (each once; an enrolment already there is left alone, a cancelled one reactivated),
+   * with the invitation jobs. `fresh`: trainees written in this transaction, with whether each has an email,
+   * which need no look-up.
+   */
+  add(traineeIds: string[], fresh?: ReadonlyMap<string, boolean>): Promise<void>;
+  /** Checks the capacity against everything added (a ConflictException over it) and writes the audit entry. */
+  close(): Promise<EnrolResult>;
+}
+
 /** Statuses of a session into which trainees may be enrolled; invitations go out only once it is published. */
 const OPEN = ['draft', 'published', 'ongoing'];
 const INVITING = ['published', 'ongoing'];
@@ -78,45 +90,70 @@ export class EnrollmentsService implements OnModuleInit {
    */
   async enrol(sessionId: string, traineeIds: string[], actorId: string | null, manager?: EntityManager): Promise<EnrolResult> {
     if (!manager) return this.ds.transaction((m) => this.enrol(sessionId, traineeIds, actorId, m));
-    const m = manager;
-    const ids = [...new Set(traineeIds)];
+    const enrolment = await this.openEnrolment(sessionId, actorId, manager);
+    await enrolment.add(traineeIds);
+    return enrolment.close();
+  }
+
+  /**
+   * Enrolment into one session a batch of trainees at a time, inside the caller's transaction: the import's
+   * commit enrols each slice of its rows as soon as the slice is written. The session row is locked at once
+   * (for the rest of the transaction); the capacity is checked on `close`, against everything added, before
+   * the audit entry is written. A caller that does not reach `close` must roll its transaction back.
+   */
+  async openEnrolment(sessionId: string, actorId: string | null, m: EntityManager): Promise<SessionEnrolment> {
     const session = await this.enrollments.lockSession(sessionId, m);
     if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
     if (!OPEN.includes(session.status)) throw new ConflictException('Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.');
-    const trainees = await this.trainees.activeContacts(ids, m);
-    if (trainees.length !== ids.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
-    const existing = new Map((await this.enrollments.findForTrainees(sessionId, ids, m)).map((e) => [e.traineeId, e]));
-    const toReactivate = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.id);
-    const toAdd = ids.filter((id) => !existing.has(id));
     const active = await this.enrollments.countActive(sessionId, m);
-    const needed = toAdd.length + toReactivate.length;
-    if (session.capacity !== null && active + needed > session.capacity) {
-      throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
-    }
-    const tokens = newTokens(toAdd.length);
-    const withEmail = new Set(trainees.filter((t) => t.hasEmail).map((t) => t.id));
     const inviting = INVITING.includes(session.status);
-    // New enrolments to invite are written as "queued" with their jobs; reactivated ones are updated.
-    const inserted = await this.enrollments.insertMany(
-      sessionId,
-      toAdd.map((traineeId, i) => ({ traineeId, checkinToken: tokens[i], invitationState: inviting && withEmail.has(traineeId) ? 'queued' : 'none' })),
-      m,
-    );
-    await this.enrollments.reactivate(toReactivate, m);
+    /** The enrolment of each trainee asked for. */
     const idOf = new Map<string, string>();
-    for (const e of existing.values()) idOf.set(e.traineeId, e.id);
-    for (const e of inserted) idOf.set(e.traineeId, e.id);
-    const reactivatedTrainees = [...existing.values()].filter((e) => e.status === 'cancelled' && e.invitationState !== 'sent').map((e) => e.traineeId);
-    const inviteNew = inviting ? toAdd.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
-    const inviteAgain = inviting ? reactivatedTrainees.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
-    if (inviteNew.length) await this.invitations.queueJobs(inviteNew, m);
-    if (inviteAgain.length) await this.invitations.queue(inviteAgain, m);
-    const invite = [...inviteNew, ...inviteAgain];
-    if (needed) {
-      const reactivatedIds = [...existing.values()].filter((e) => e.status === 'cancelled').map((e) => e.traineeId);
-      await this.audit.record({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue: { added: toAdd.length, reactivated: toReactivate.length, traineeIds: [...toAdd, ...reactivatedIds].slice(0, 1000) } }, m);
-    }
-    return { added: inserted.length, reactivated: toReactivate.length, already: ids.length - needed, invited: invite.length, enrollmentIds: ids.map((id) => idOf.get(id)!) };
+    const added: string[] = [];
+    const reactivated: string[] = [];
+    const asked: string[] = [];
+    let invited = 0;
+    return {
+      add: async (traineeIds, fresh = new Map()) => {
+        const ids = [...new Set(traineeIds)].filter((id) => !idOf.has(id));
+        asked.push(...ids);
+        // Trainees written in this transaction are active, have no enrolment yet and come with their email (or none).
+        const known = ids.filter((id) => !fresh.has(id));
+        const contacts = await this.trainees.activeContacts(known, m);
+        if (contacts.length !== known.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
+        const withEmail = new Set([...contacts.filter((t) => t.hasEmail).map((t) => t.id), ...[...fresh].filter(([, hasEmail]) => hasEmail).map(([id]) => id)]);
+        const existing = new Map((await this.enrollments.findForTrainees(sessionId, known, m)).map((e) => [e.traineeId, e]));
+        const cancelled = [...existing.values()].filter((e) => e.status === 'cancelled');
+        const toAdd = ids.filter((id) => !existing.has(id));
+        const tokens = newTokens(toAdd.length);
+        // New enrolments to invite are written as "queued" with their jobs; reactivated ones are updated.
+        const inserted = await this.enrollments.insertMany(
+          sessionId,
+          toAdd.map((traineeId, i) => ({ traineeId, checkinToken: tokens[i], invitationState: inviting && withEmail.has(traineeId) ? 'queued' : 'none' })),
+          m,
+        );
+        await this.enrollments.reactivate(cancelled.map((e) => e.id), m);
+        for (const e of existing.values()) idOf.set(e.traineeId, e.id);
+        for (const e of inserted) idOf.set(e.traineeId, e.id);
+        const inviteNew = inviting ? toAdd.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
+        const inviteAgain = inviting ? cancelled.filter((e) => e.invitationState !== 'sent' && withEmail.has(e.traineeId)).map((e) => e.id) : [];
+        if (inviteNew.length) await this.invitations.queueJobs(inviteNew, m);
+        if (inviteAgain.length) await this.invitations.queue(inviteAgain, m);
+        invited += inviteNew.length + inviteAgain.length;
+        added.push(...toAdd);
+        reactivated.push(...cancelled.map((e) => e.traineeId));
+      },
+      close: async () => {
+        const needed = added.length + reactivated.length;
+        if (session.capacity !== null && active + needed > session.capacity) {
+          throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
+        }
+        if (needed) {
+          await this.audit.record({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue: { added: added.length, reactivated: reactivated.length, traineeIds: [...added, ...reactivated].slice(0, 1000) } }, m);
+        }
+        return { added: added.length, reactivated: reactivated.length, already: asked.length - needed, invited, enrollmentIds: asked.map((id) => idOf.get(id)!) };
+      },
+    };
   }
 
   async cancel(sessionId: string, enrollmentId: string, actorId: string): Promise<Enrollment> {

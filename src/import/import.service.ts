@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
 import { AuditService } from '../audit/audit.service';
@@ -170,9 +170,11 @@ export class ImportService {
    * people another has just added.
    *
    * The rows are checked a slice at a time inside the transaction, and each
-   * slice is written while the next one is checked (PostgreSQL's writes and
-   * the check overlap). A refusal found on the way stops the writing, and
-   * the rest is still checked so that the message gives the full count.
+   * slice is written (its trainees, then its enrolments) while the next one
+   * is checked and matched: PostgreSQL's writes and the app's checking
+   * overlap, with at most one slice waiting behind the one being written. A
+   * refusal found on the way stops the writing, and the rest is still
+   * checked so that the message gives the full count.
    */
   async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult & { sessionId: string }> {
     const b = await this.mustBeOpen(id, user, true);
@@ -184,51 +186,59 @@ export class ImportService {
       if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
         throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
       }
+      const enrolment = await this.enrollments.openEnrolment(sessionId, user.id, m);
+      // The grid is read once, below, and let go of row by row.
+      const grid = { rows: b.rows, mapping: b.mapping, headers: b.headers, resolutions: b.resolutions };
+      b.rows = [];
+      const note = `Nhập từ tệp ${fileName}`;
       const s = summarise([]);
       const refused = () => s.review > 0 || (s.error > 0 && !skipErrors);
+      // Trainees this commit creates, from the moment their slice is handed to the writer.
       const created = new Set<string>();
-      const traineeIds: string[] = [];
+      let written = 0;
       const directoryErrors: NonNullable<ImportBatchResult['directoryErrors']> = [];
       let writing: Promise<void> = Promise.resolve();
+      let previous: Promise<void> = writing;
       try {
-        for await (const slice of this.validation.validateInSlices(b, COMMIT_SLICE, m)) {
-          // Matched against the directory (inside the transaction: another import may have just added these people)
-          // once the previous slice is written, so that `created` holds every trainee this commit made from earlier
-          // rows; before counting, since a national ID of someone clearly different makes a row an error.
-          await writing;
+        for await (const slice of this.validation.validateInSlices(grid, COMMIT_SLICE, m, true)) {
+          await previous;
+          // Matched against the directory inside the transaction (another import may have just added these
+          // people), before counting, since a national ID of someone clearly different makes a row an error.
+          // The query may run before or after the write of the previous slice: the trainees this commit
+          // creates are left out either way (the file's own duplicates are found by the check).
           for (const r of await this.validation.matchDirectory(slice, m, created)) {
             const p = r.problems[r.problems.length - 1];
             directoryErrors.push({ n: r.n, column: p.column, value: p.value, message: p.message });
           }
           summarise(slice, s);
           if (refused()) continue;
-          writing = this.writeSlice(slice.filter((r) => r.status !== 'error'), created, traineeIds, { actorId: user.id, note: `Nhập từ tệp ${fileName}` }, m);
+          const rows = slice.filter((r) => r.status !== 'error');
+          const toCreate = rows.filter((r) => !r.existing).map((r) => ({ ...r.fields, id: randomUUID() }));
+          for (const t of toCreate) created.add(t.id);
+          let next = 0;
+          const traineeIds = rows.map((r) => r.existing?.id ?? toCreate[next++].id);
+          const fresh = new Map(toCreate.map((t) => [t.id, !!t.email]));
+          written += traineeIds.length;
+          previous = writing;
+          writing = writing.then(async () => {
+            await this.trainees.insertMany(toCreate, user.id, note, m);
+            await enrolment.add(traineeIds, fresh);
+          });
+          // Awaited before the next slice but one, or below; meanwhile a failure must not count as unhandled.
+          writing.catch(() => undefined);
         }
       } finally {
         await writing;
       }
       if (s.review) throw new ConflictException(`Còn ${s.review} dòng cần chọn xã, phường trước khi nhập.`);
       if (s.error && !skipErrors) throw new ConflictException(`Còn ${s.error} dòng có lỗi. Sửa tệp và tải lên lại, hoặc chọn chỉ nhập các dòng hợp lệ.`);
-      if (traineeIds.length === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
-      const enrol = await this.enrollments.enrol(sessionId, traineeIds, user.id, m);
-      const result: CommitResult = { created: created.size, matched: traineeIds.length - created.size, enrolled: enrol.added + enrol.reactivated, skipped: s.error };
+      if (written === 0) throw new ConflictException('Không có dòng hợp lệ nào để nhập.');
+      const enrol = await enrolment.close();
+      const result: CommitResult = { created: created.size, matched: written - created.size, enrolled: enrol.added + enrol.reactivated, skipped: s.error };
       await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result, ...(directoryErrors.length ? { directoryErrors } : {}) } }, m);
       await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
       return { ...result, sessionId };
     });
-  }
-
-  /**
-   * One slice of the commit, its rows already matched against the directory: the new people are written,
-   * and each row's trainee is appended to `traineeIds` in file order.
-   */
-  private async writeSlice(rows: ValidatedRow[], created: Set<string>, traineeIds: string[], audit: { actorId: string; note: string }, m: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    const toCreate = rows.filter((r) => !r.existing);
-    const ids = await this.trainees.insertMany(toCreate.map((r) => r.fields), audit.actorId, audit.note, m);
-    ids.forEach((tid) => created.add(tid));
-    let next = 0;
-    for (const r of rows) traineeIds.push(r.existing?.id ?? ids[next++]);
   }
 
   /**

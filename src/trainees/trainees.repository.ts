@@ -105,16 +105,16 @@ export class TraineesRepository {
   /**
    * Inserts imported trainees and, in the same statement, an audit entry for each ("trainee.import", with
    * `audit.fields` as stored): PostgreSQL builds the entries from the rows it inserted, so the values are not
-   * sent twice and there is one round trip. Ids are made here, so each row keeps its own; returned in the
-   * order of `rows`. The caller slices large lists. The rows travel as plain json (about half the time of
+   * sent twice and there is one round trip. Ids are made here unless a row brings its own, so each row keeps
+   * its own; returned in the order of `rows`. The caller slices large lists. The rows travel as plain json (about half the time of
    * having PostgreSQL parse them into jsonb first).
    */
   async insertManyAudited(
-    rows: Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>[],
+    rows: (Omit<Trainee, 'id' | 'createdAt' | 'updatedAt' | 'mergedIntoId'> & { id?: string })[],
     audit: { actorId: string | null; note: string; fields: readonly (keyof Trainee)[] },
     manager: EntityManager,
   ): Promise<string[]> {
-    const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+    const withIds = rows.map((r) => ({ ...r, id: r.id ?? randomUUID() }));
     const column = (field: keyof Trainee) => this.repo.metadata.findColumnWithPropertyName(field)!.databaseName;
     const values = audit.fields.map((f) => `'${f}', ins.${column(f)}`).join(', ');
     await manager.query(

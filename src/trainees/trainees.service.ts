@@ -188,11 +188,11 @@ export class TraineesService {
   }
 
   /**
-   * Import support: inserts new trainees in the caller's transaction, returns their ids in order.
-   * Written a slice at a time with its audit entries, so a 10,000-row list never holds more than one
+   * Import support: inserts new trainees in the caller's transaction, returns their ids in order (a row may
+   * bring the id it is to have). Written a slice at a time with its audit entries, so a 10,000-row list never holds more than one
    * slice's statements in memory.
    */
-  async insertMany(rows: TraineeFields[], actorId: string | null, note: string, m: EntityManager): Promise<string[]> {
+  async insertMany(rows: (TraineeFields & { id?: string })[], actorId: string | null, note: string, m: EntityManager): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += IMPORT_SLICE) {
       const slice = rows.slice(i, i + IMPORT_SLICE);
