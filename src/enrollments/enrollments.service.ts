@@ -121,7 +121,8 @@ export class EnrollmentsService implements OnModuleInit {
         const known = ids.filter((id) => !fresh.has(id));
         const contacts = await this.trainees.activeContacts(known, m);
         if (contacts.length !== known.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
-        const withEmail = new Set([...contacts.filter((t) => t.hasEmail).map((t) => t.id), ...[...fresh].filter(([, hasEmail]) => hasEmail).map(([id]) => id)]);
+        const withEmail = new Set(contacts.filter((t) => t.hasEmail).map((t) => t.id));
+        for (const [id, hasEmail] of fresh) if (hasEmail) withEmail.add(id);
         const existing = new Map((await this.enrollments.findForTrainees(sessionId, known, m)).map((e) => [e.traineeId, e]));
         const cancelled = [...existing.values()].filter((e) => e.status === 'cancelled');
         const toAdd = ids.filter((id) => !existing.has(id));
