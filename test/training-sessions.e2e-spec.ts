@@ -164,13 +164,23 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
       [asLecturer, ['Tổng quan', 'Chương trình', 'Điểm danh', 'Hỏi đáp']],
       [asTrainee, ['Tổng quan', 'Chương trình', 'Hỏi đáp']],
     ];
-    for (const [agent, labels] of cases) {
-      const page = await agent.get(`/sessions/${session.id}`).expect(200);
-      const nav = /<nav class="session-tabs"[\s\S]*?<\/nav>/.exec(page.text)![0];
-      const tabs = [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({ href: m[1], label: m[2] }));
+    const tabsOf = (html: string) => {
+      const nav = /<nav class="session-tabs"[\s\S]*?<\/nav>/.exec(html)?.[0];
+      if (!nav) return null;
+      return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({ href: m[1], label: m[2] }));
+    };
+    // Each tab opens, and shows the same tabs (every page knows whether a lecturer teaches there).
+    const expectTabs = async (agent: ReturnType<TestApp['agent']>, sessionId: string, labels: string[]) => {
+      const tabs = tabsOf((await agent.get(`/sessions/${sessionId}`).expect(200)).text)!;
       expect(tabs.map((x) => x.label)).toEqual(labels);
-      for (const tab of tabs) await agent.get(tab.href).expect(200);
-    }
+      for (const tab of tabs) expect([tab.href, tabsOf((await agent.get(tab.href).expect(200)).text)?.map((x) => x.label)]).toEqual([tab.href, labels]);
+    };
+    for (const [agent, labels] of cases) await expectTabs(agent, session.id, labels);
+    // A session where the lecturer teaches nothing: its attendance would answer 403, so it has no tab.
+    const { session: other } = await createSessionFixture(t, { status: 'published' });
+    await createTopicFixture(t, other.id);
+    await expectTabs(asLecturer, other.id, ['Tổng quan', 'Chương trình', 'Hỏi đáp']);
+    await asLecturer.get(`/sessions/${other.id}/attendance`).expect(403);
     const traineeNav = /<nav class="session-tabs"[\s\S]*?<\/nav>/.exec((await asTrainee.get(`/sessions/${session.id}`)).text)![0];
     expect(traineeNav).toContain(`href="/portal/sessions/${session.id}/questions"`);
   });

@@ -50,7 +50,8 @@ export class AttendancePagesController {
   @Render('attendance/overview')
   async overview(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
     const data = await this.report.overview(id, user);
-    return { title: `Điểm danh – ${data.session.title}`, ...data, canMark: ['admin', 'organiser'].includes(user.role) };
+    // A lecturer reaches this page only in a session where they teach.
+    return { title: `Điểm danh – ${data.session.title}`, ...data, canMark: ['admin', 'organiser'].includes(user.role), teaching: user.role === 'lecturer' };
   }
 
   /** Marks entered back from a file (multipart form, CSRF token in the query string). */

@@ -61,7 +61,7 @@ export class AttendanceReportService {
     const s = await this.repo.findSession(sessionId);
     if (!s) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
     // A lecturer sees the attendance (and so the trainee list) of the sessions they teach in, as for enrolments.
-    if (user.role === 'lecturer' && !(await this.agenda.topicIdsTaughtBy(sessionId, user.id)).length) {
+    if (user.role === 'lecturer' && !(await this.agenda.lecturerTeaches(sessionId, user))) {
       throw new ForbiddenException('Báo cáo viên chỉ xem được điểm danh của lớp có chuyên đề mình giảng dạy.');
     }
     return s;

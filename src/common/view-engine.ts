@@ -65,7 +65,7 @@ export function configureViews(): Promise<typeof hbs> {
     h.registerHelper('number', (n: unknown) => (typeof n === 'number' || typeof n === 'string' ? Number(n).toLocaleString('vi-VN') : ''));
     h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     h.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
-    h.registerHelper('sessionTabs', (role: Role | undefined, sessionId: string, active: string) => sessionTabsFor(role, sessionId, active));
+    h.registerHelper('sessionTabs', (role: Role | undefined, sessionId: string, active: string, teaching: unknown) => sessionTabsFor(role, sessionId, active, teaching === true));
     h.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
     h.registerHelper('fieldError', function (this: unknown, errors: Record<string, string[]> | undefined, field: string) {
       return errors?.[field]?.join(' ') ?? '';

@@ -8,6 +8,7 @@ import { QaQuestionsService } from './qa-questions.service';
 import { QaReviewService } from './qa-review.service';
 import { isStaff, managesQa } from './qa-access';
 import { presentRow } from './qa-present';
+import { AgendaService } from '../training-sessions/agenda.service';
 
 export const PAGE_SIZE = 30;
 
@@ -20,16 +21,18 @@ export class QaPagesService {
     private readonly questions: QaQuestionsService,
     private readonly review: QaReviewService,
     private readonly reference: ReferenceService,
+    private readonly agenda: AgendaService,
   ) {}
 
   /** /sessions/:id/questions: the session's questions with filters, and the log-on-behalf form. */
   async sessionPage(sessionId: string, filter: SearchQuestionsDto, user: AuthUser) {
     const ctx = await this.questions.sessionContext(sessionId, user);
-    const [rows, total] = await this.questions.search({ ...filter, sessionId }, user, PAGE_SIZE);
+    const [[rows, total], teaching] = await Promise.all([this.questions.search({ ...filter, sessionId }, user, PAGE_SIZE), this.agenda.lecturerTeaches(sessionId, user)]);
     const counts = Object.fromEntries(ctx.counts.map((c) => [c.status, c.count]));
     return {
       title: `Hỏi đáp · ${ctx.session.title}`,
       session: ctx.session,
+      teaching,
       topics: ctx.topics,
       categories: ctx.categories,
       trainees: ctx.trainees,

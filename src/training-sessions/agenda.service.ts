@@ -143,6 +143,11 @@ export class AgendaService {
     return this.agenda.topicIdsTaughtBy(sessionId, userId);
   }
 
+  /** Whether the user is a lecturer teaching a topic of this session (they see its attendance, and its tab). */
+  async lecturerTeaches(sessionId: string, user: AuthUser): Promise<boolean> {
+    return user.role === 'lecturer' && (await this.agenda.topicIdsTaughtBy(sessionId, user.id)).length > 0;
+  }
+
   lecturers() {
     return this.users.findLecturers();
   }

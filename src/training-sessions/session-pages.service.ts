@@ -47,6 +47,7 @@ export class SessionPagesService {
     const editable = manager && !['cancelled', 'completed'].includes(session.status);
     return {
       session,
+      teaching: await this.agenda.lecturerTeaches(id, user),
       statusLabel: SESSION_STATUS_LABELS[session.status],
       manager,
       lateGrace: { minutes: session.lateGraceMinutes ?? this.config.checkin.lateGraceMinutes, isDefault: session.lateGraceMinutes === null },
@@ -81,6 +82,7 @@ export class SessionPagesService {
       manager,
       editable: manager && !['cancelled', 'completed'].includes(session.status),
       staff: user.role !== 'trainee',
+      teaching: user.role === 'lecturer' && mine.size > 0,
       materialCount: current.length,
       links: true,
       downloads: true,
@@ -89,9 +91,10 @@ export class SessionPagesService {
 
   async sittingsPage(id: string, user: AuthUser) {
     const session = await this.sessions.get(id, user);
-    const sittings = await this.sessions.listSittings(id);
+    const [sittings, teaching] = await Promise.all([this.sessions.listSittings(id), this.agenda.lecturerTeaches(id, user)]);
     return {
       session,
+      teaching,
       sittings: sittings.map((s) => ({ ...s, partLabel: SITTING_PART_LABELS[s.part], start: hhmm(s.startsAt), end: hhmm(s.endsAt) })),
       parts: Object.entries(SITTING_PART_LABELS).map(([value, label]) => ({ value, label })),
       editable: isManager(user) && !['cancelled', 'completed'].includes(session.status),
