@@ -6,9 +6,10 @@ import { AuthUser } from '../common/request-context';
 import { registerFonts } from '../pdf/pdf-fonts';
 import { MarkStatus } from './attendance-mark.entity';
 import { AttendanceReportService, SessionAttendance } from './attendance-report.service';
-import { dmy, venueWithProvince } from './attendance-rules';
+import { dmy } from './attendance-rules';
 import { FileOut, finished } from '../common/file-out';
 import { writeCsvRows } from '../common/csv';
+import { venueWithProvince } from '../training-sessions/venue-line';
 
 /** Letters used in the attendance grid of exports (the legend is printed with them). */
 export const CELL_CODES: Record<MarkStatus, string> = { present: 'x', late: 'M', excused: 'P', absent: 'V' };

@@ -8,8 +8,9 @@ import { registerFonts } from '../pdf/pdf-fonts';
 import { AttendanceRepository, EnrollmentInfo } from './attendance.repository';
 import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceMarkingService } from './attendance-marking.service';
-import { dmy, localClock, sittingLabel, sittingStart, venueWithProvince } from './attendance-rules';
+import { dmy, localClock, sittingLabel, sittingStart } from './attendance-rules';
 import { FileOut, finished } from '../common/file-out';
+import { venueWithProvince } from '../training-sessions/venue-line';
 
 const ORGANISERS = ['admin', 'organiser'];
 

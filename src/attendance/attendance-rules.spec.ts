@@ -1,4 +1,4 @@
-import { arrivalStatus, currentSitting, localClock, MARK_WEIGHT, scanTime, tokenFromScan, venueWithProvince, windowProblem } from './attendance-rules';
+import { arrivalStatus, currentSitting, localClock, MARK_WEIGHT, scanTime, tokenFromScan, windowProblem } from './attendance-rules';
 import { countsAsAttended } from './eligibility';
 import type { MarkStatus } from './attendance-mark.entity';
 
@@ -56,11 +56,5 @@ describe('attendance rules', () => {
     expect(scanTime('2025-09-25T07:40+07:00')?.toISOString()).toBe('2025-09-25T00:40:00.000Z');
     expect(scanTime('2025-09-25')).toBeNull();
     expect(scanTime('2025-09-25T25:99:00')).toBeNull();
-  });
-
-  it('names the host province once', () => {
-    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, tỉnh Lai Châu');
-    expect(venueWithProvince('Hội trường UBND phường Đoàn Kết', 'Tỉnh Lai Châu')).toBe('Hội trường UBND phường Đoàn Kết, Tỉnh Lai Châu');
-    expect(venueWithProvince('Trung tâm Hội nghị', null)).toBe('Trung tâm Hội nghị');
   });
 });

@@ -1,6 +1,5 @@
 import type { MarkStatus } from './attendance-mark.entity';
 import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
-import { foldForSearch } from '../common/text/vietnamese';
 
 /** Vietnam has no daylight saving time: local times are UTC+07:00 all year. */
 const VN_OFFSET = '+07:00';
@@ -89,13 +88,6 @@ export function tokenFromScan(raw: string): string | null {
   const m = text.match(/\/checkin\/t\/([A-Za-z0-9_-]+)\/?(?:[?#].*)?$/);
   const token = m ? m[1] : text;
   return /^[A-Za-z0-9_-]{16,64}$/.test(token) ? token : null;
-}
-
-/** "Hội trường …, Tỉnh Lai Châu", without naming the province twice when the venue already says it ("…, tỉnh Lai Châu"). */
-export function venueWithProvince(venue: string, provinceFullName: string | null): string {
-  if (!provinceFullName) return venue;
-  const bare = foldForSearch(provinceFullName.replace(/^(Tỉnh|Thành phố) /i, ''));
-  return foldForSearch(venue).includes(bare) ? venue : `${venue}, ${provinceFullName}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { Eligibility, evaluateEligibility } from '../attendance/eligibility';
 import { formatSerial, newVerificationCode, todayInVietnam } from './certificate-rules';
 import { CertificatesRepository, EnrolmentPerson } from './certificates.repository';
 import { CertificateTemplatesService } from './certificate-templates.service';
+import { venueWithProvince } from '../training-sessions/venue-line';
 
 export const CERTIFICATE_ISSUED_JOB = 'certificate.issued';
 
@@ -218,7 +219,7 @@ export class CertificateIssuingService {
       courseTitle: session.title.normalize('NFC'),
       startDate: session.startDate,
       endDate: session.endDate,
-      venue: venueWithProvince(session),
+      venue: venueWithProvince(session.venue, session.hostProvince?.fullName),
       placeName: t.placeName,
       issueDate,
       signerTitle: t.signerTitle,
@@ -278,12 +279,6 @@ export class CertificateIssuingService {
       throw translateUniqueViolation(e);
     }
   }
-}
-
-function venueWithProvince(session: TrainingSession): string {
-  const province = session.hostProvince?.fullName;
-  if (!province || session.venue.includes(province.replace(/^(Tỉnh|Thành phố) /, ''))) return session.venue;
-  return `${session.venue}, ${province}`;
 }
 
 /** A concurrent second issue for the same enrolment ends on the partial unique index: say it in words. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Enrollment, EnrollmentStatus, InvitationState } from './enrollment.entity';
+import { venueWithProvince } from '../training-sessions/venue-line';
 
 export interface LockedSession {
   id: string;
@@ -166,7 +167,7 @@ export class EnrollmentsRepository {
       checkinToken: r.checkin_token,
       traineeName: r.full_name,
       email: r.email,
-      session: { id: r.sid, title: r.title, organisingUnit: r.organising_unit, venue: r.province ? `${r.venue}, ${r.province}` : r.venue, startDate: r.start_date, endDate: r.end_date, programme: r.programme, status: r.session_status },
+      session: { id: r.sid, title: r.title, organisingUnit: r.organising_unit, venue: venueWithProvince(r.venue, r.province), startDate: r.start_date, endDate: r.end_date, programme: r.programme, status: r.session_status },
       sittings,
     };
   }
