@@ -51,7 +51,8 @@ export class User {
   @Column({ type: 'varchar', length: 64, nullable: true })
   apiTokenHash: string | null;
 
-  /** sha256 of a one-time sign-in code (for trainees setting their password). */
+  /** sha256 of a one-time sign-in code (for trainees setting their password); activation looks the account up by it. */
+  @Index('idx_users_sign_in_code_hash', { where: '"sign_in_code_hash" IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   signInCodeHash: string | null;
 
