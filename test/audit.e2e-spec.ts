@@ -81,6 +81,8 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(first[8]).toBe('');
     expect(JSON.parse(first[9]).status).toBe('late');
     expect(latest[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    // Named after the day in Vietnam (from 00:00 to 07:00 there, UTC still says yesterday).
+    expect(res.headers['content-disposition']).toContain(`nhat-ky-${todayInVietnam()}.csv`);
   });
 
   it('is for organisers and admins only, and answers bad filters with a message', async () => {

@@ -139,7 +139,7 @@ export class AuditLogService {
         before = page[page.length - 1].id;
       }
     }
-    return { filename: `nhat-ky-${new Date().toISOString().slice(0, 10)}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
+    return { filename: `nhat-ky-${localIso(new Date()).slice(0, 10)}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
   }
 
   private async filterOf(q: SearchAuditDto): Promise<AuditFilter> {
