@@ -306,8 +306,16 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(invited).toHaveLength(46);
       expect(invited.every((e) => e.email)).toBe(true);
       expect(await jobs()).toBe(46);
-      const [entry] = await t.query<{ new_value: { added: number; reactivated: number } }>(`SELECT new_value FROM audit_log WHERE action = 'enrollment.add' AND entity_id = $1`, [session.id]);
-      expect(entry.new_value).toMatchObject({ added: 4499, reactivated: 1 });
+      // The audit names every one of them, 500 to an entry (each fits a spreadsheet cell of the audit CSV).
+      const entries = await t.query<{ new_value: { added: number; reactivated: number; traineeIds: string[]; part: string } }>(
+        `SELECT new_value FROM audit_log WHERE action = 'enrollment.add' AND entity_id = $1 ORDER BY id`,
+        [session.id],
+      );
+      expect(entries.map((e) => e.new_value.part)).toEqual(['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+      expect(entries.reduce((n, e) => n + e.new_value.added, 0)).toBe(4499);
+      expect(entries.reduce((n, e) => n + e.new_value.reactivated, 0)).toBe(1);
+      expect(entries.every((e) => JSON.stringify(e.new_value).length < 32767)).toBe(true);
+      expect(new Set(entries.flatMap((e) => e.new_value.traineeIds))).toEqual(new Set(enrolled.map((e) => e.trainee_id)));
     });
   });
 

@@ -193,6 +193,10 @@ const FIELD_LABELS: Record<string, string> = {
   minAttendancePercent: 'tỷ lệ có mặt tối thiểu (%)',
   excusedCounts: 'tính vắng có phép',
   requiredTopics: 'chuyên đề bắt buộc',
+  added: 'thêm mới',
+  reactivated: 'đăng ký lại',
+  traineeIds: 'mã học viên',
+  part: 'phần',
 };
 
 /** Stored codes shown in words. */

@@ -32,6 +32,23 @@ export interface SessionEnrolment {
   close(): Promise<EnrolResult>;
 }
 
+/**
+ * Trainees named by one `enrollment.add` audit entry: an import of 10,000 is written as 20 entries, each
+ * small enough for a spreadsheet cell of the audit CSV (Excel holds 32,767 characters in a cell).
+ */
+const AUDIT_IDS_PER_ENTRY = 500;
+
+/** The audit entries of an enrolment: every trainee added or reactivated, each entry counting its own. */
+function enrolmentEntries(added: string[], reactivated: string[]): Record<string, unknown>[] {
+  const everyone = [...added.map((id) => [id, false] as const), ...reactivated.map((id) => [id, true] as const)];
+  const parts = Math.ceil(everyone.length / AUDIT_IDS_PER_ENTRY);
+  return Array.from({ length: parts }, (_, i) => {
+    const chunk = everyone.slice(i * AUDIT_IDS_PER_ENTRY, (i + 1) * AUDIT_IDS_PER_ENTRY);
+    const again = chunk.filter(([, r]) => r).length;
+    return { added: chunk.length - again, reactivated: again, traineeIds: chunk.map(([id]) => id), ...(parts > 1 ? { part: `${i + 1}/${parts}` } : {}) };
+  });
+}
+
 /** Statuses of a session into which trainees may be enrolled; invitations go out only once it is published. */
 const OPEN = ['draft', 'published', 'ongoing'];
 const INVITING = ['published', 'ongoing'];
@@ -149,9 +166,7 @@ export class EnrollmentsService implements OnModuleInit {
         if (session.capacity !== null && active + needed > session.capacity) {
           throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
         }
-        if (needed) {
-          await this.audit.record({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue: { added: added.length, reactivated: reactivated.length, traineeIds: [...added, ...reactivated].slice(0, 1000) } }, m);
-        }
+        await this.audit.recordMany(enrolmentEntries(added, reactivated).map((newValue) => ({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue })), m);
         return { added: added.length, reactivated: reactivated.length, already: asked.length - needed, invited, enrollmentIds: asked.map((id) => idOf.get(id)!) };
       },
     };
