@@ -1,5 +1,6 @@
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
+import { createSessionFixture } from './support/fixtures';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
 import { DataSource } from 'typeorm';
 import { UsersService } from '../src/users/users.service';
@@ -226,6 +227,34 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     await login(t.agent(), org.login, 'mat-khau-moi-2025');
     const [audit] = await t.query<{ new_value: unknown }>(`SELECT new_value FROM audit_log WHERE action = 'user.password' AND entity_id = $1`, [org.user.id]);
     expect(audit.new_value).toEqual({ otherSessionsEnded: 1, apiTokenRevoked: true });
+  });
+
+  it('does not bring back a session ended while one of its requests was still running', async () => {
+    const org = await createUser(t, 'organiser');
+    const { session } = await createSessionFixture(t);
+    const here = t.agent();
+    const lostPhone = t.agent();
+    await login(here, org.login, org.password);
+    await login(lostPhone, org.login, org.password);
+    const form = await lostPhone.get(`/sessions/${session.id}/import`).expect(200);
+    // The lost phone starts uploading a list on a slow link: its session is read as the request begins.
+    const boundary = 'taphuan-slow-upload';
+    const upload = lostPhone.post(`/sessions/${session.id}/import?_csrf=${encodeURIComponent(csrfFrom(form.text))}`).set('Content-Type', `multipart/form-data; boundary=${boundary}`);
+    upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ds.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    await new Promise((r) => setTimeout(r, 500));
+    // Meanwhile the owner changes the password, which ends every other session of the account.
+    const changed = await submitForm(here, '/account', '/account/password', { currentPassword: org.password, newPassword: 'mat-khau-moi-2025' });
+    expect(changed.status).toBe(303);
+    // The upload ends, refused with a message, which the request saves into its (now ended) session.
+    upload.write(`not a workbook\r\n--${boundary}--\r\n`);
+    const refused = await upload;
+    expect(refused.status).toBe(303);
+    expect(refused.headers.location).toBe(`/sessions/${session.id}/import`);
+    const gone = await lostPhone.get('/account');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/login/);
+    expect(Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM http_sessions WHERE sess->>'userId' = $1`, [org.user.id]))[0].n)).toBe(1);
+    await here.get('/account').expect(200);
   });
 
   it('invalidates the session on logout', async () => {

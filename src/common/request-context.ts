@@ -19,6 +19,8 @@ export interface FlashMessage {
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
+    /** Set once the session has been written to the store: from then on it is updated, never inserted again. */
+    stored?: true;
     flash?: FlashMessage[];
     /** Field errors and input of the last rejected form, shown once. */
     form?: { errors: Record<string, string[]>; input: Record<string, unknown> };
