@@ -85,6 +85,17 @@ describe('certificates', () => {
     expect(res.headers.location).toBe(`${url}#mau`);
   }
 
+  /** A one-day session of `n` trainees present at every sitting, its template signed, and "Cấp tất cả" pressed: its run is queued. */
+  async function sessionWithQueuedRun(n: number, title: string) {
+    const fx = await createEnrolledSessionFixture(t, n, { days: 1, title });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    return { fx, url, runId: run.id };
+  }
+
   it('lists every enrolment with its eligibility and the reason in Vietnamese', async () => {
     const fx = await sessionWithMarks();
     const page = await organiser.get(`/sessions/${fx.session.id}/certificates`).expect(200);
@@ -862,26 +873,42 @@ describe('certificates', () => {
   });
 
   it('runs a large session as a chain of batch jobs; a second copy of a batch that already committed issues nothing', async () => {
-    const fx = await createEnrolledSessionFixture(t, 30, { days: 1, title: 'Lớp cấp theo lô' });
-    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
-    await signTemplate(fx.session.id);
-    const url = `/sessions/${fx.session.id}/certificates`;
-    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
-    const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    const { fx, runId } = await sessionWithQueuedRun(30, 'Lớp cấp theo lô');
     const runs = t.app.get(CertificateRunsService);
     // The first batch (25 by default), as a worker would run the queued job, then the same job again
     // (its worker died before telling the queue, and the queue retried it).
-    await runs.processBatch({ runId: run.id, after: 0 });
-    await runs.processBatch({ runId: run.id, after: 0 });
+    await runs.processBatch({ runId: runId, after: 0 });
+    await runs.processBatch({ runId: runId, after: 0 });
     expect(await certsOf(fx.session.id)).toHaveLength(25);
-    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'running', done: 25 });
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [runId]))[0]).toEqual({ status: 'running', done: 25 });
     // The queue holds the original job (a stale copy now) and the next batch's job.
     expect(await t.app.get(JobsService).drain(ISSUE_RUN_JOB)).toBe(2);
     const certs = await certsOf(fx.session.id);
     expect(certs).toHaveLength(30);
     const serials = certs.map((c) => c.serial_number).sort((a, b) => a - b);
     expect(serials).toEqual(Array.from({ length: 30 }, (_, i) => serials[0] + i));
-    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'done', done: 30 });
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [runId]))[0]).toEqual({ status: 'done', done: 30 });
+  });
+
+  it('shows a run that found some trainees issued by hand meanwhile as complete, not short', async () => {
+    const { fx, url } = await sessionWithQueuedRun(5, 'Lớp cấp tay trong lúc chạy');
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp gần nhất: 0/5 giấy (đang chờ)');
+    // Before the run's job is taken, another organiser issues one trainee by hand.
+    expect((await submitForm(organiser2, url, `${url}/issue`, { enrollmentId: fx.enrollments[2].id })).status).toBe(303);
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    expect(await certsOf(fx.session.id)).toHaveLength(5);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Lượt cấp gần nhất: 4/4 giấy (đã xong)');
+    expect(text).not.toContain('/5 giấy');
+    expect(text).toContain('Trong lúc lượt cấp chạy, 1 giấy đã được cấp riêng.');
+    expect(text).toContain('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
+    const progress = await organiser.get(`${url}/run.json`).expect(200);
+    expect(progress.body).toMatchObject({ status: 'done', done: 4, total: 4, issuedElsewhere: 1, percent: 100, finished: true });
+    const [run] = await t.query<{ status: string; total: number; done: number; issued_elsewhere: number }>(
+      `SELECT status, total, done, issued_elsewhere FROM certificate_runs WHERE session_id = $1`,
+      [fx.session.id],
+    );
+    expect(run).toEqual({ status: 'done', total: 4, done: 4, issued_elsewhere: 1 });
   });
 
   it('rate-limits the public verification', async () => {

@@ -27,6 +27,13 @@ export class CertificateRun {
   @Column({ type: 'int', default: 0 })
   done: number;
 
+  /**
+   * Certificates of the session issued otherwise (one by one, "Cấp lại") since the run started.
+   * The total follows what is still pending at each batch, so those are not counted in it.
+   */
+  @Column({ type: 'int', default: 0 })
+  issuedElsewhere: number;
+
   @Column({ type: 'text', nullable: true })
   error: string | null;
 

@@ -91,7 +91,11 @@ export class CertificateRunsService implements OnModuleInit {
     return this.repo.latestRun(sessionId);
   }
 
-  /** The job: one batch, then the next batch's job in the same transaction, or the run marked done. */
+  /**
+   * The job: one batch, then the next batch's job in the same transaction, or the run marked done.
+   * Each batch sets the run's total to what it has done plus what is still pending, so a run during
+   * which some were issued by hand ends as n/n, with those counted apart (issuedElsewhere).
+   */
   async processBatch({ runId, after }: IssueRunJob): Promise<void> {
     const run = await this.repo.findRun(runId);
     if (!run || run.status === 'done') return;
@@ -103,10 +107,11 @@ export class CertificateRunsService implements OnModuleInit {
         // The run's row is the batch's ticket: a second copy of this batch waits here, then finds the count moved on.
         const current = await this.repo.lockRun(runId, m);
         if (!current || current.status === 'done' || (after !== undefined && current.done !== after)) return false;
-        const n = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
-        const next = n === size;
-        await this.repo.advanceRun(runId, n, next ? 'running' : 'done', m);
-        if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + n } satisfies IssueRunJob, { manager: m });
+        const { issued, remaining } = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
+        // The run ends when nothing is left pending, however many it planned at the start.
+        const next = remaining > 0;
+        await this.repo.advanceRun(runId, issued, remaining, next ? 'running' : 'done', m);
+        if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + issued } satisfies IssueRunJob, { manager: m });
         return next;
       });
       // The next batch is committed: fetch it now rather than after the polling interval.

@@ -249,8 +249,19 @@ export class CertificatesRepository {
     return rows[0] ?? null;
   }
 
-  async advanceRun(id: string, issued: number, status: 'running' | 'done', m: EntityManager): Promise<void> {
-    await m.query(`UPDATE certificate_runs SET done = done + $2, status = $3, error = NULL, updated_at = now() WHERE id = $1`, [id, issued, status]);
+  /**
+   * A batch's progress: `issued` more done, the total as done plus what is still pending (an
+   * organiser may have issued some by hand meanwhile, or more may have become eligible), and the
+   * certificates of the session issued since the run started that are not the run's.
+   */
+  async advanceRun(id: string, issued: number, stillPending: number, status: 'running' | 'done', m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE certificate_runs r
+          SET done = r.done + $2, total = r.done + $2 + $3, status = $4, error = NULL, updated_at = now(),
+              issued_elsewhere = GREATEST(0, (SELECT count(*)::int FROM certificates c WHERE c.session_id = r.session_id AND c.created_at >= r.created_at) - (r.done + $2))
+        WHERE r.id = $1`,
+      [id, issued, stillPending, status],
+    );
   }
 }
 
