@@ -911,6 +911,53 @@ describe('certificates', () => {
     expect(run).toEqual({ status: 'done', total: 4, done: 4, issued_elsewhere: 1 });
   });
 
+  it('shows a run whose job was lost as stopped, with what to do, and a new "Cấp tất cả" issues what remains', async () => {
+    const { fx, url, runId } = await sessionWithQueuedRun(5, 'Lớp có lượt cấp bị treo');
+    // Two trainees issued by hand; then the run's worker is killed on every attempt: its job ends failed
+    // without the batch's own error handling running, and the run's row stays "running" from its last move.
+    for (const e of fx.enrollments.slice(0, 2)) expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
+    await t.query(`UPDATE pgboss.job SET state = 'failed' WHERE name = $1 AND data->>'runId' = $2`, [ISSUE_RUN_JOB, runId]);
+    await t.query(`UPDATE certificate_runs SET status = 'running', updated_at = now() - interval '11 minutes' WHERE id = $1`, [runId]);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Lượt cấp gần nhất: 0/5 giấy (đã dừng)');
+    expect(text).toContain('Lượt cấp này đã dừng giữa chừng và không tự chạy tiếp. Bấm "Cấp cho tất cả học viên đủ điều kiện" để cấp nốt cho những học viên còn chờ; giấy đã cấp không bị cấp lại.');
+    expect(text).not.toContain('đang chạy');
+    expect((await organiser.get(`${url}/run.json`).expect(200)).body).toMatchObject({ id: runId, status: 'stalled', finished: true });
+
+    // Pressing the button again starts a new run for the three still pending.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain('Đang cấp giấy chứng nhận cho 3 học viên đủ điều kiện.');
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    const certs = await certsOf(fx.session.id);
+    expect(certs.map((c) => c.enrollment_id).sort()).toEqual(fx.enrollments.map((e) => e.id).sort());
+    const after = pageText((await organiser.get(url)).text);
+    expect(after).toContain('Lượt cấp gần nhất: 3/3 giấy (đã xong)');
+    expect(after).toContain('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
+  });
+
+  it('shows a run as stopped at once when its batch fails on the last attempt the queue allows', async () => {
+    const { url, runId } = await sessionWithQueuedRun(2, 'Lớp hết lượt thử lại');
+    const issuing = t.app.get(CertificateIssuingService);
+    const spy = jest.spyOn(issuing, 'issueEligibleBatch').mockRejectedValue(new Error('disk full'));
+    const jobs = t.app.get(JobsService);
+    const statusOf = async () => (await organiser.get(`${url}/run.json`).expect(200)).body as { status: string; finished: boolean };
+    try {
+      await jobs.drain(ISSUE_RUN_JOB);
+      // A failed attempt with retries left: said so, and the page keeps watching.
+      expect(await statusOf()).toMatchObject({ status: 'failed', finished: false });
+      expect(pageText((await organiser.get(url)).text)).toContain('(lỗi, sẽ thử lại)');
+      for (let i = 0; i < 5; i++) {
+        await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
+        expect(await jobs.drain(ISSUE_RUN_JOB)).toBe(1);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await t.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'runId' = $2`, [ISSUE_RUN_JOB, runId])).toEqual([{ state: 'failed' }]);
+    expect(await statusOf()).toMatchObject({ status: 'stalled', finished: true });
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp này đã dừng giữa chừng và không tự chạy tiếp.');
+  });
+
   it('rate-limits the public verification', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 70; i++) statuses.push((await t.agent().get('/api/v1/verify/ABCDEFGHJKMNPQRSTVWX')).status);

@@ -230,8 +230,16 @@ export class CertificatesRepository {
       .getOne();
   }
 
-  latestRun(sessionId: string): Promise<CertificateRun | null> {
-    return this.ds.manager.findOne(CertificateRun, { where: { sessionId }, order: { createdAt: 'DESC' } });
+  /** The session's latest run, and whether it has not moved within the last `freshSeconds` (by the database's clock). */
+  async latestRun(sessionId: string, freshSeconds: number): Promise<{ run: CertificateRun; idle: boolean } | null> {
+    const { entities, raw } = await this.ds.manager
+      .createQueryBuilder(CertificateRun, 'r')
+      .addSelect(`r.updatedAt <= now() - make_interval(secs => :fresh)`, 'idle')
+      .where('r.sessionId = :sessionId', { sessionId, fresh: freshSeconds })
+      .orderBy('r.createdAt', 'DESC')
+      .limit(1)
+      .getRawAndEntities<{ idle: boolean }>();
+    return entities[0] ? { run: entities[0], idle: raw[0].idle } : null;
   }
 
   async updateRun(id: string, patch: Partial<CertificateRun>, manager?: EntityManager): Promise<void> {

@@ -29,7 +29,11 @@ const RUN_STATUS_LABELS: Record<CertificateRunStatus, string> = {
   running: 'đang chạy',
   done: 'đã xong',
   failed: 'lỗi, sẽ thử lại',
+  stalled: 'đã dừng',
 };
+
+const STALLED_RUN_MESSAGE =
+  'Lượt cấp này đã dừng giữa chừng và không tự chạy tiếp. Bấm "Cấp cho tất cả học viên đủ điều kiện" để cấp nốt cho những học viên còn chờ; giấy đã cấp không bị cấp lại.';
 
 /** Read side for the pages: the session's certificate page, a certificate, a trainee's list. */
 @Injectable()
@@ -65,7 +69,7 @@ export class CertificatesService {
       issuedCount: rows.filter((r) => r.certificate).length,
       revokedCount: rows.filter((r) => r.revoked).length,
       certificates: certificates.map((c) => ({ ...c, statusLabel: CERTIFICATE_STATUS_LABELS[c.status] })),
-      run: run ? { ...progressOf(run), notes: runNotes(run, rows) } : null,
+      run: run ? { ...progressOf(run), notes: runNotes(run, rows), alert: run.status === 'stalled' && pendingCount > 0 ? STALLED_RUN_MESSAGE : null } : null,
       cancelled: session.status === 'cancelled',
     };
   }
@@ -91,7 +95,8 @@ export class CertificatesService {
 }
 
 export function progressOf(run: CertificateRun): RunProgress {
-  const finished = run.status === 'done' || run.status === 'failed';
+  // A failed run is retried: the page keeps watching it.
+  const finished = run.status === 'done' || run.status === 'stalled';
   const percent = run.total > 0 ? Math.min(100, Math.round((run.done / run.total) * 100)) : finished ? 100 : 0;
   return {
     id: run.id,
@@ -111,6 +116,6 @@ function runNotes(run: CertificateRun, rows: EligibilityRow[]): string[] {
   const notes: string[] = [];
   if (run.issuedElsewhere > 0) notes.push(`Trong lúc lượt cấp chạy, ${run.issuedElsewhere} giấy đã được cấp riêng.`);
   const everyoneIssued = rows.some((r) => r.eligible) && rows.every((r) => !r.eligible || r.certificate);
-  if (run.status === 'done' && everyoneIssued) notes.push('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
+  if ((run.status === 'done' || run.status === 'stalled') && everyoneIssued) notes.push('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
   return notes;
 }
