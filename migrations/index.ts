@@ -16,6 +16,8 @@ import { CertificatesFollowMergedTrainees1796031000000 } from './1796031000000-C
 import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
 import { LeanerTraineeIndexes1796040000000 } from './1796040000000-LeanerTraineeIndexes';
 import { SignInCodeIndex1796045000000 } from './1796045000000-SignInCodeIndex';
+import { CertificateRunIssuedElsewhere1796060000000 } from './1796060000000-CertificateRunIssuedElsewhere';
+import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateRunStalled';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -38,4 +40,6 @@ export const MIGRATIONS: MigrationClass[] = [
   SignInCodeUsedAt1796031415926,
   LeanerTraineeIndexes1796040000000,
   SignInCodeIndex1796045000000,
+  CertificateRunIssuedElsewhere1796060000000,
+  CertificateRunStalled1796060000001,
 ];

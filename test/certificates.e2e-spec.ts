@@ -85,6 +85,17 @@ describe('certificates', () => {
     expect(res.headers.location).toBe(`${url}#mau`);
   }
 
+  /** A one-day session of `n` trainees present at every sitting, its template signed, and "Cấp tất cả" pressed: its run is queued. */
+  async function sessionWithQueuedRun(n: number, title: string) {
+    const fx = await createEnrolledSessionFixture(t, n, { days: 1, title });
+    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
+    await signTemplate(fx.session.id);
+    const url = `/sessions/${fx.session.id}/certificates`;
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    return { fx, url, runId: run.id };
+  }
+
   it('lists every enrolment with its eligibility and the reason in Vietnamese', async () => {
     const fx = await sessionWithMarks();
     const page = await organiser.get(`/sessions/${fx.session.id}/certificates`).expect(200);
@@ -862,26 +873,89 @@ describe('certificates', () => {
   });
 
   it('runs a large session as a chain of batch jobs; a second copy of a batch that already committed issues nothing', async () => {
-    const fx = await createEnrolledSessionFixture(t, 30, { days: 1, title: 'Lớp cấp theo lô' });
-    for (const e of fx.enrollments) await markAttendance(t, e.id, fx.sittings.map((s) => s.id), 'present');
-    await signTemplate(fx.session.id);
-    const url = `/sessions/${fx.session.id}/certificates`;
-    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
-    const [run] = await t.query<{ id: string }>(`SELECT id FROM certificate_runs WHERE session_id = $1`, [fx.session.id]);
+    const { fx, runId } = await sessionWithQueuedRun(30, 'Lớp cấp theo lô');
     const runs = t.app.get(CertificateRunsService);
     // The first batch (25 by default), as a worker would run the queued job, then the same job again
     // (its worker died before telling the queue, and the queue retried it).
-    await runs.processBatch({ runId: run.id, after: 0 });
-    await runs.processBatch({ runId: run.id, after: 0 });
+    await runs.processBatch({ runId: runId, after: 0 });
+    await runs.processBatch({ runId: runId, after: 0 });
     expect(await certsOf(fx.session.id)).toHaveLength(25);
-    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'running', done: 25 });
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [runId]))[0]).toEqual({ status: 'running', done: 25 });
     // The queue holds the original job (a stale copy now) and the next batch's job.
     expect(await t.app.get(JobsService).drain(ISSUE_RUN_JOB)).toBe(2);
     const certs = await certsOf(fx.session.id);
     expect(certs).toHaveLength(30);
     const serials = certs.map((c) => c.serial_number).sort((a, b) => a - b);
     expect(serials).toEqual(Array.from({ length: 30 }, (_, i) => serials[0] + i));
-    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [run.id]))[0]).toEqual({ status: 'done', done: 30 });
+    expect((await t.query(`SELECT status, done FROM certificate_runs WHERE id = $1`, [runId]))[0]).toEqual({ status: 'done', done: 30 });
+  });
+
+  it('shows a run that found some trainees issued by hand meanwhile as complete, not short', async () => {
+    const { fx, url } = await sessionWithQueuedRun(5, 'Lớp cấp tay trong lúc chạy');
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp gần nhất: 0/5 giấy (đang chờ)');
+    // Before the run's job is taken, another organiser issues one trainee by hand.
+    expect((await submitForm(organiser2, url, `${url}/issue`, { enrollmentId: fx.enrollments[2].id })).status).toBe(303);
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    expect(await certsOf(fx.session.id)).toHaveLength(5);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Lượt cấp gần nhất: 4/4 giấy (đã xong)');
+    expect(text).not.toContain('/5 giấy');
+    expect(text).toContain('Trong lúc lượt cấp chạy, 1 giấy đã được cấp riêng.');
+    expect(text).toContain('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
+    const progress = await organiser.get(`${url}/run.json`).expect(200);
+    expect(progress.body).toMatchObject({ status: 'done', done: 4, total: 4, issuedElsewhere: 1, percent: 100, finished: true });
+    const [run] = await t.query<{ status: string; total: number; done: number; issued_elsewhere: number }>(
+      `SELECT status, total, done, issued_elsewhere FROM certificate_runs WHERE session_id = $1`,
+      [fx.session.id],
+    );
+    expect(run).toEqual({ status: 'done', total: 4, done: 4, issued_elsewhere: 1 });
+  });
+
+  it('shows a run whose job was lost as stopped, with what to do, and a new "Cấp tất cả" issues what remains', async () => {
+    const { fx, url, runId } = await sessionWithQueuedRun(5, 'Lớp có lượt cấp bị treo');
+    // Two trainees issued by hand; then the run's worker is killed on every attempt: its job ends failed
+    // without the batch's own error handling running, and the run's row stays "running" from its last move.
+    for (const e of fx.enrollments.slice(0, 2)) expect((await submitForm(organiser, url, `${url}/issue`, { enrollmentId: e.id })).status).toBe(303);
+    await t.query(`UPDATE pgboss.job SET state = 'failed' WHERE name = $1 AND data->>'runId' = $2`, [ISSUE_RUN_JOB, runId]);
+    await t.query(`UPDATE certificate_runs SET status = 'running', updated_at = now() - interval '11 minutes' WHERE id = $1`, [runId]);
+    const text = pageText((await organiser.get(url)).text);
+    expect(text).toContain('Lượt cấp gần nhất: 0/5 giấy (đã dừng)');
+    expect(text).toContain('Lượt cấp này đã dừng giữa chừng và không tự chạy tiếp. Bấm "Cấp cho tất cả học viên đủ điều kiện" để cấp nốt cho những học viên còn chờ; giấy đã cấp không bị cấp lại.');
+    expect(text).not.toContain('đang chạy');
+    expect((await organiser.get(`${url}/run.json`).expect(200)).body).toMatchObject({ id: runId, status: 'stalled', finished: true });
+
+    // Pressing the button again starts a new run for the three still pending.
+    expect((await submitForm(organiser, url, `${url}/issue-all`, {})).status).toBe(303);
+    expect(pageText((await organiser.get(url)).text)).toContain('Đang cấp giấy chứng nhận cho 3 học viên đủ điều kiện.');
+    await t.app.get(JobsService).drain(ISSUE_RUN_JOB);
+    const certs = await certsOf(fx.session.id);
+    expect(certs.map((c) => c.enrollment_id).sort()).toEqual(fx.enrollments.map((e) => e.id).sort());
+    const after = pageText((await organiser.get(url)).text);
+    expect(after).toContain('Lượt cấp gần nhất: 3/3 giấy (đã xong)');
+    expect(after).toContain('Tất cả học viên đủ điều kiện đã có giấy chứng nhận.');
+  });
+
+  it('shows a run as stopped at once when its batch fails on the last attempt the queue allows', async () => {
+    const { url, runId } = await sessionWithQueuedRun(2, 'Lớp hết lượt thử lại');
+    const issuing = t.app.get(CertificateIssuingService);
+    const spy = jest.spyOn(issuing, 'issueEligibleBatch').mockRejectedValue(new Error('disk full'));
+    const jobs = t.app.get(JobsService);
+    const statusOf = async () => (await organiser.get(`${url}/run.json`).expect(200)).body as { status: string; finished: boolean };
+    try {
+      await jobs.drain(ISSUE_RUN_JOB);
+      // A failed attempt with retries left: said so, and the page keeps watching.
+      expect(await statusOf()).toMatchObject({ status: 'failed', finished: false });
+      expect(pageText((await organiser.get(url)).text)).toContain('(lỗi, sẽ thử lại)');
+      for (let i = 0; i < 5; i++) {
+        await t.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [ISSUE_RUN_JOB]);
+        expect(await jobs.drain(ISSUE_RUN_JOB)).toBe(1);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await t.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'runId' = $2`, [ISSUE_RUN_JOB, runId])).toEqual([{ state: 'failed' }]);
+    expect(await statusOf()).toMatchObject({ status: 'stalled', finished: true });
+    expect(pageText((await organiser.get(url)).text)).toContain('Lượt cấp này đã dừng giữa chừng và không tự chạy tiếp.');
   });
 
   it('rate-limits the public verification', async () => {

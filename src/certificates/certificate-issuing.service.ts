@@ -115,17 +115,17 @@ export class CertificateIssuingService {
     return session;
   }
 
-  /** Issues up to `limit` pending enrolments (eligible, no valid or revoked certificate), in the caller's transaction; returns how many. */
-  async issueEligibleBatch(m: EntityManager, session: TrainingSession, actorId: string | null, limit: number): Promise<number> {
+  /**
+   * Issues up to `limit` pending enrolments (eligible, no valid or revoked certificate), in the caller's
+   * transaction; returns how many, and how many were left pending after them.
+   */
+  async issueEligibleBatch(m: EntityManager, session: TrainingSession, actorId: string | null, limit: number): Promise<{ issued: number; remaining: number }> {
     // One batch per session at a time: a second run waits here instead of colliding on the same enrolments.
     await this.repo.lockSessionIssuing(session.id, m);
     const rows = (await this.previewFor(session, m)).filter((r) => r.pending);
-    let n = 0;
-    for (const r of rows.slice(0, limit)) {
-      await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
-      n++;
-    }
-    return n;
+    const batch = rows.slice(0, limit);
+    for (const r of batch) await this.issueInTransaction(m, session, r.enrollmentId, actorId, null, r);
+    return { issued: batch.length, remaining: rows.length - batch.length };
   }
 
   assertIssuable(session: TrainingSession): void {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { JobsService } from '../jobs/jobs.service';
+import { JobAttempt, JobsService } from '../jobs/jobs.service';
 import { CertificateRun } from './certificate-run.entity';
 import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificatesRepository } from './certificates.repository';
@@ -37,7 +37,9 @@ export interface IssueRunJob {
  * short expiry (CERTIFICATE_RUN_BATCH_EXPIRE_SECONDS, seen at the queue's
  * next upkeep, JOBS_MAINTENANCE_SECONDS) and any instance retries it, which
  * skips enrolments that already have a certificate. So a run resumes within
- * about a minute after a crash, never issues twice and leaves no gap.
+ * about a minute after a crash, never issues twice and leaves no gap. A run
+ * that runs out of attempts is shown as stalled (see latest()), and the
+ * organiser's next "Cấp tất cả" starts a run for what is still pending.
  */
 @Injectable()
 export class CertificateRunsService implements OnModuleInit {
@@ -50,7 +52,7 @@ export class CertificateRunsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<IssueRunJob>(ISSUE_RUN_JOB, (data) => this.processBatch(data), {
+    this.jobs.register<IssueRunJob>(ISSUE_RUN_JOB, (data, job) => this.processBatch(data, job), {
       retryLimit: 5,
       retryDelay: 5,
       expireInSeconds: this.config.certificateRun.batchExpireSeconds,
@@ -87,12 +89,26 @@ export class CertificateRunsService implements OnModuleInit {
     return Math.max(600, 10 * this.config.certificateRun.batchExpireSeconds);
   }
 
-  latest(sessionId: string): Promise<CertificateRun | null> {
-    return this.repo.latestRun(sessionId);
+  /**
+   * The session's latest run as the page shows it: one still queued, running or failed (awaiting a
+   * retry) that has not moved within staleRunSeconds() is stalled, whether or not any process was
+   * left to say so (a worker killed on every attempt never reaches processBatch's catch). A new
+   * "Cấp tất cả" is then allowed, and issues only what is still pending.
+   */
+  async latest(sessionId: string): Promise<CertificateRun | null> {
+    const found = await this.repo.latestRun(sessionId, this.staleRunSeconds());
+    if (!found) return null;
+    const { run, idle } = found;
+    if (idle && (run.status === 'queued' || run.status === 'running' || run.status === 'failed')) run.status = 'stalled';
+    return run;
   }
 
-  /** The job: one batch, then the next batch's job in the same transaction, or the run marked done. */
-  async processBatch({ runId, after }: IssueRunJob): Promise<void> {
+  /**
+   * The job: one batch, then the next batch's job in the same transaction, or the run marked done.
+   * Each batch sets the run's total to what it has done plus what is still pending, so a run during
+   * which some were issued by hand ends as n/n, with those counted apart (issuedElsewhere).
+   */
+  async processBatch({ runId, after }: IssueRunJob, attempt?: Pick<JobAttempt, 'lastAttempt'>): Promise<void> {
     const run = await this.repo.findRun(runId);
     if (!run || run.status === 'done') return;
     const size = this.config.certificateRun.batchSize;
@@ -103,16 +119,18 @@ export class CertificateRunsService implements OnModuleInit {
         // The run's row is the batch's ticket: a second copy of this batch waits here, then finds the count moved on.
         const current = await this.repo.lockRun(runId, m);
         if (!current || current.status === 'done' || (after !== undefined && current.done !== after)) return false;
-        const n = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
-        const next = n === size;
-        await this.repo.advanceRun(runId, n, next ? 'running' : 'done', m);
-        if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + n } satisfies IssueRunJob, { manager: m });
+        const { issued, remaining } = await this.issuing.issueEligibleBatch(m, session, run.createdById, size);
+        // The run ends when nothing is left pending, however many it planned at the start.
+        const next = remaining > 0;
+        await this.repo.advanceRun(runId, issued, remaining, next ? 'running' : 'done', m);
+        if (next) await this.jobs.send(ISSUE_RUN_JOB, { runId, after: current.done + issued } satisfies IssueRunJob, { manager: m });
         return next;
       });
       // The next batch is committed: fetch it now rather than after the polling interval.
       if (more) this.jobs.wake(ISSUE_RUN_JOB);
     } catch (e) {
-      await this.repo.updateRun(runId, { status: 'failed', error: (e as Error).message.slice(0, 500) });
+      // On the queue's last attempt nothing will take the run further: said at once, not after the stale window.
+      await this.repo.updateRun(runId, { status: attempt?.lastAttempt ? 'stalled' : 'failed', error: (e as Error).message.slice(0, 500) });
       throw e;
     }
   }

@@ -230,8 +230,16 @@ export class CertificatesRepository {
       .getOne();
   }
 
-  latestRun(sessionId: string): Promise<CertificateRun | null> {
-    return this.ds.manager.findOne(CertificateRun, { where: { sessionId }, order: { createdAt: 'DESC' } });
+  /** The session's latest run, and whether it has not moved within the last `freshSeconds` (by the database's clock). */
+  async latestRun(sessionId: string, freshSeconds: number): Promise<{ run: CertificateRun; idle: boolean } | null> {
+    const { entities, raw } = await this.ds.manager
+      .createQueryBuilder(CertificateRun, 'r')
+      .addSelect(`r.updatedAt <= now() - make_interval(secs => :fresh)`, 'idle')
+      .where('r.sessionId = :sessionId', { sessionId, fresh: freshSeconds })
+      .orderBy('r.createdAt', 'DESC')
+      .limit(1)
+      .getRawAndEntities<{ idle: boolean }>();
+    return entities[0] ? { run: entities[0], idle: raw[0].idle } : null;
   }
 
   async updateRun(id: string, patch: Partial<CertificateRun>, manager?: EntityManager): Promise<void> {
@@ -249,8 +257,19 @@ export class CertificatesRepository {
     return rows[0] ?? null;
   }
 
-  async advanceRun(id: string, issued: number, status: 'running' | 'done', m: EntityManager): Promise<void> {
-    await m.query(`UPDATE certificate_runs SET done = done + $2, status = $3, error = NULL, updated_at = now() WHERE id = $1`, [id, issued, status]);
+  /**
+   * A batch's progress: `issued` more done, the total as done plus what is still pending (an
+   * organiser may have issued some by hand meanwhile, or more may have become eligible), and the
+   * certificates of the session issued since the run started that are not the run's.
+   */
+  async advanceRun(id: string, issued: number, stillPending: number, status: 'running' | 'done', m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE certificate_runs r
+          SET done = r.done + $2, total = r.done + $2 + $3, status = $4, error = NULL, updated_at = now(),
+              issued_elsewhere = GREATEST(0, (SELECT count(*)::int FROM certificates c WHERE c.session_id = r.session_id AND c.created_at >= r.created_at) - (r.done + $2))
+        WHERE r.id = $1`,
+      [id, issued, stillPending, status],
+    );
   }
 }
 

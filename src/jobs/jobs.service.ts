@@ -30,7 +30,14 @@ export interface SendOptions {
 /** Arbitrary constant: the advisory lock under which instances set up the queue one at a time. */
 const JOBS_SETUP_LOCK_KEY = 7_351_004_213;
 
-type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+/** The job as its handler sees it; `lastAttempt`: the queue will not retry it if the handler fails. */
+export interface JobAttempt {
+  id: string;
+  retryCount: number;
+  lastAttempt: boolean;
+}
+
+type Handler<T> = (data: T, job: JobAttempt) => Promise<void>;
 
 interface Registration {
   name: string;
@@ -102,7 +109,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       r.name,
       { batchSize: r.options.batchSize ?? 1, pollingIntervalSeconds: r.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
       async (jobs) => {
-        for (const job of jobs) await r.handler(job.data, { id: job.id, retryCount: job.retryCount });
+        for (const job of jobs) await r.handler(job.data, attemptOf(job));
       },
     );
     this.workerIds.set(r.name, workerId);
@@ -175,7 +182,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       if (!jobs?.length) break;
       for (const job of jobs) {
         try {
-          await r.handler(job.data, { id: job.id, retryCount: job.retryCount });
+          await r.handler(job.data, attemptOf(job));
           await this.boss.complete(name, job.id);
         } catch (e) {
           await this.boss.fail(name, job.id, { message: (e as Error).message });
@@ -185,6 +192,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
     return done;
   }
+}
+
+/** pg-boss counts a job's retries when it fetches it: this attempt is the last when the count has reached the limit. */
+function attemptOf(job: PgBoss.JobWithMetadata<unknown>): JobAttempt {
+  return { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= job.retryLimit };
 }
 
 /**

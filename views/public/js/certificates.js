@@ -10,8 +10,11 @@
         if (!p) return;
         var bar = box.querySelector('progress');
         if (bar) bar.value = p.percent;
-        var done = box.querySelector('[data-field=done]');
-        if (done) done.textContent = p.done;
+        // The total follows what is still pending: it drops when someone issues by hand meanwhile.
+        ['done', 'total', 'statusLabel'].forEach(function (k) {
+          var el = box.querySelector('[data-field=' + k + ']');
+          if (el) el.textContent = p[k];
+        });
         if (p.finished) { window.location.reload(); return; }
         setTimeout(tick, 2000);
       })
