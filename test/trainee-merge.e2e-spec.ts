@@ -1,11 +1,13 @@
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
-import { login, pageText, submitForm } from './support/http';
+import { csrfFrom, login, pageText, submitForm } from './support/http';
 import { markAttendance } from './support/certificates';
 import { UsersService } from '../src/users/users.service';
 import { EnrollmentsService } from '../src/enrollments/enrollments.service';
 import { Trainee } from '../src/trainees/trainee.entity';
+import { TraineeMergeHooks } from '../src/trainees/trainee-merge-hooks';
+import { InvitationsService } from '../src/enrollments/invitations.service';
 import { CertificatesFollowMergedTrainees1796031000000 } from '../migrations/1796031000000-CertificatesFollowMergedTrainees';
 
 type Agent = ReturnType<TestApp['agent']>;
@@ -369,5 +371,106 @@ describe('trainee merge: what follows the person', () => {
     expect(await active()).toBe(2);
     const newcomer = await createTraineeFixture(t, { fullName: 'Người đến sau' });
     await expect(t.app.get(EnrollmentsService).enrol(session.id, [newcomer.id], null)).rejects.toThrow('Lớp chỉ nhận tối đa 2 học viên; đã có 2');
+  });
+  // Two transactions at once: the embedded database serves one connection (see isEmbeddedUrl).
+  describe('an enrolment made while the person is being merged', () => {
+    /** A merge held inside its transaction, after it has locked both records (see TraineeMergeHooks). */
+    let hold: { entered: () => void; release: Promise<void> } | null = null;
+    beforeAll(() => {
+      t.app.get(TraineeMergeHooks).register('test-hold', async () => {
+        const h = hold;
+        hold = null;
+        if (h) {
+          h.entered();
+          await h.release;
+        }
+      });
+    });
+
+    const gate = () => {
+      let open!: () => void;
+      const release = new Promise<void>((r) => (open = r));
+      return { release, open };
+    };
+    /** Enrols through the session's form, as a client asking for JSON. */
+    const enrolJson = async (agent: Agent, sessionId: string, traineeIds: string[]) => {
+      const url = `/sessions/${sessionId}/enrollments`;
+      const token = csrfFrom((await agent.get(url).expect(200)).text);
+      return agent.post(url).set('Accept', 'application/json').set('Referer', url).type('form').send({ traineeIds, _csrf: token });
+    };
+    /** True once a statement matching `pattern` waits for a row lock (false if `done` settles first, or after 5 s). */
+    const waitsForLock = async (pattern: string, done: Promise<unknown>) => {
+      let settled = false;
+      done.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let i = 0; i < 100 && !settled; i++) {
+        const rows = await t.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`, [pattern]);
+        if (rows.length) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    };
+    const enrolmentsOf = (sessionId: string) => t.query<{ trainee_id: string }>(`SELECT trainee_id FROM enrollments WHERE session_id = $1 ORDER BY trainee_id`, [sessionId]);
+
+    (process.env.DATABASE_URL ? it : it.skip)('waits for a merge that holds the record, then refuses it (4xx): nothing is left on the hidden record', async () => {
+      const { session } = await createSessionFixture(t, { title: 'Lớp thêm học viên trong lúc gộp' });
+      const keep = await createTraineeFixture(t, { fullName: 'Điêu Thị Xuân', nationalId: '012190100031' });
+      const other = await createTraineeFixture(t, { fullName: 'Dieu Thi Xuan', nationalId: '012190100031' });
+      const o2 = await createUser(t, 'organiser');
+      const second = t.agent();
+      await login(second, o2.login, o2.password);
+
+      const g = gate();
+      const entered = new Promise<void>((r) => (hold = { entered: r, release: g.release }));
+      const merging = merge(keep, other).then((r) => r);
+      await entered;
+      const enrolling = enrolJson(second, session.id, [other.id]).then((r) => r);
+      const waited = await waitsForLock('%FROM trainees%', enrolling);
+      g.open();
+      const [merged, enrolled] = await Promise.all([merging, enrolling]);
+      expect(merged.status).toBe(303);
+      expect(await mergedInto(other.id)).toBe(keep.id);
+      expect(await enrolmentsOf(session.id)).toEqual([]);
+      expect(enrolled.status).toBe(400);
+      expect(enrolled.body.message).toBe('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
+      expect(waited).toBe(true);
+    });
+
+    (process.env.DATABASE_URL ? it : it.skip)('makes a merge that comes second wait for it, and the merge then moves the new enrolment to the kept record', async () => {
+      const { session } = await createSessionFixture(t, { title: 'Lớp thêm học viên trước khi gộp', status: 'published' });
+      const keep = await createTraineeFixture(t, { fullName: 'Cà Văn Mạnh', nationalId: '012190100032' });
+      const other = await createTraineeFixture(t, { fullName: 'Ca Van Manh', nationalId: '012190100032', email: 'manh.ca@example.vn' });
+      const o2 = await createUser(t, 'organiser');
+      const second = t.agent();
+      await login(second, o2.login, o2.password);
+
+      // The enrolment held inside its transaction, after its rows are written (its invitation is being queued).
+      const invitations = t.app.get(InvitationsService);
+      const original = invitations.queueJobs.bind(invitations);
+      const g = gate();
+      let enteredFn!: () => void;
+      const entered = new Promise<void>((r) => (enteredFn = r));
+      const spy = jest.spyOn(invitations, 'queueJobs').mockImplementationOnce(async (ids, m) => {
+        enteredFn();
+        await g.release;
+        return original(ids, m);
+      });
+      try {
+        const enrolling = enrolJson(second, session.id, [other.id]).then((r) => r);
+        await entered;
+        const merging = merge(keep, other).then((r) => r);
+        const waited = await waitsForLock('%FOR UPDATE%', merging);
+        g.open();
+        const [enrolled, merged] = await Promise.all([enrolling, merging]);
+        expect(waited).toBe(true);
+        expect(enrolled.status).toBe(303);
+        expect(merged.status).toBe(303);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await enrolmentsOf(session.id)).toEqual([{ trainee_id: keep.id }]);
+    });
   });
 });

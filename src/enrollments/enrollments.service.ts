@@ -118,8 +118,10 @@ export class EnrollmentsService implements OnModuleInit {
         const ids = [...new Set(traineeIds)].filter((id) => !idOf.has(id));
         asked.push(...ids);
         // Trainees written in this transaction are active, have no enrolment yet and come with their email (or none).
+        // The others are locked against a merge until the commit: a merge committed meanwhile makes them unknown
+        // here; one started meanwhile waits, then moves the new enrolment with the rest.
         const known = ids.filter((id) => !fresh.has(id));
-        const contacts = await this.trainees.activeContacts(known, m);
+        const contacts = await this.trainees.lockActiveContacts(known, m);
         if (contacts.length !== known.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
         const withEmail = new Set(contacts.filter((t) => t.hasEmail).map((t) => t.id));
         for (const [id, hasEmail] of fresh) if (hasEmail) withEmail.add(id);
