@@ -15,6 +15,7 @@ import { LeanerImportAndEnrollments1796024198280 } from './1796024198280-LeanerI
 import { CertificatesFollowMergedTrainees1796031000000 } from './1796031000000-CertificatesFollowMergedTrainees';
 import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
 import { LeanerTraineeIndexes1796040000000 } from './1796040000000-LeanerTraineeIndexes';
+import { EnrollmentTokenAliases1796050000000 } from './1796050000000-EnrollmentTokenAliases';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CertificatesFollowMergedTrainees1796031000000,
   SignInCodeUsedAt1796031415926,
   LeanerTraineeIndexes1796040000000,
+  EnrollmentTokenAliases1796050000000,
 ];

@@ -281,6 +281,9 @@ export class AttendanceRepository {
   /**
    * Everything a scan needs in one round trip: the sitting, its session's check-in rules, the enrolment of
    * the token (any session) and its mark for the sitting. Scans arriving together share the round trip.
+   * A token that is no enrolment's own may be the alias a trainee merge left for a combined enrolment
+   * (`enrollment_token_aliases`): it answers with the kept enrolment. The alias is looked up only when the
+   * enrolments have no such token (the LIMIT stops the UNION ALL at its first row), so an ordinary scan pays nothing for it.
    */
   checkinContext(sittingId: string, token: string): Promise<CheckinContext | null> {
     return this.checkinContexts.load({ sittingId, token });
@@ -299,7 +302,14 @@ export class AttendanceRepository {
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS k(sitting_id, token, ord)
          JOIN sittings st ON st.id = k.sitting_id
          JOIN training_sessions s ON s.id = st.session_id
-         LEFT JOIN enrollments e ON e.checkin_token = k.token
+         LEFT JOIN LATERAL (
+                SELECT id, session_id, status, trainee_id FROM enrollments WHERE checkin_token = k.token
+                UNION ALL
+                SELECT ae.id, ae.session_id, ae.status, ae.trainee_id
+                  FROM enrollment_token_aliases a JOIN enrollments ae ON ae.id = a.enrollment_id
+                 WHERE a.token = k.token
+                LIMIT 1
+              ) e ON true
          LEFT JOIN trainees t ON t.id = e.trainee_id
          LEFT JOIN communes c ON c.code = t.commune_code
          LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)

@@ -57,7 +57,8 @@ export class EnrollmentsService implements OnModuleInit {
    * A trainee merged into another: their enrolments become the other's. Where both are enrolled in
    * the same session, the dropped enrolment's marks move to the kept one (where both have a mark for
    * a sitting, the one that counts most stays: see AttendanceMarkingService.moveMarks), the better
-   * status wins, and the dropped enrolment is removed. The combined enrolment takes the place of two,
+   * status wins, and the dropped enrolment is removed; its check-in token (printed on a badge, sent in the
+   * invitation) stays an alias of the kept one, as do the aliases it held. The combined enrolment takes the place of two,
    * so a session's number of active enrolments never grows (capacity holds without a check). What
    * hangs on a dropped enrolment in other modules (certificates) has been moved by their hooks first.
    */
@@ -68,6 +69,7 @@ export class EnrollmentsService implements OnModuleInit {
     for (const p of pairs) {
       for (const mark of await this.marks.moveMarks(p.drop, p.keep, m)) marksCombined.push({ enrollmentId: p.keep, ...mark });
       if (rank[p.dropStatus] > rank[p.keepStatus]) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
+      await this.enrollments.handOverTokens(p.drop, p.keep, m);
       await this.enrollments.deleteById(p.drop, m);
     }
     return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length, marksCombined };
