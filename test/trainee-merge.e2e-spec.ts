@@ -385,11 +385,13 @@ describe('trainee merge: what follows the person', () => {
     const at = (local: string, date = '2025-09-25') => `${date}T${local}+07:00`;
     const scan = (token: string, sittingId: string) => organiser.post('/api/v1/attendance/scan').set('x-csrf-token', csrf).send({ token: `https://taphuan.example.vn/checkin/t/${token}`, sittingId });
     const batch = (entries: unknown[]) => organiser.post('/api/v1/attendance/batch').set('x-csrf-token', csrf).send({ entries }).expect(200);
+    const rosterOf = async (sessionId: string, sittingId: string) =>
+      (await organiser.get(`/api/v1/attendance/sessions/${sessionId}/sittings/${sittingId}/roster`).expect(200)).body.trainees as { enrollmentId: string; token: string; aliases: string[]; fullName: string; status: string | null }[];
     const marksOf = (enrollmentId: string) =>
       t.query<{ sitting_id: string; status: string; method: string }>(`SELECT sitting_id, status, method FROM attendance_marks WHERE enrollment_id = $1 ORDER BY marked_at`, [enrollmentId]);
     const aliases = () => t.query<{ token: string; enrollment_id: string }>(`SELECT token, enrollment_id FROM enrollment_token_aliases`);
 
-    it('checks the person in on the kept enrolment, online and offline (batch); an enrolment that only moved keeps its own token', async () => {
+    it('checks the person in on the kept enrolment, online, offline (batch) and from the phone\'s roster; an enrolment that only moved keeps its own token', async () => {
       const { session, sittings } = await createSessionFixture(t, { title: 'Lớp điểm danh sau khi gộp' });
       const elsewhere = await createSessionFixture(t, { title: 'Lớp chỉ hồ sơ gộp đăng ký' });
       const keep = await createTraineeFixture(t, { fullName: 'Lò Thị Huệ', nationalId: '012190100021' });
@@ -410,6 +412,11 @@ describe('trainee merge: what follows the person', () => {
       const again = await scan(eKeep.checkinToken, sittings[0].id).expect(200);
       expect(again.body).toMatchObject({ outcome: 'already', trainee: { enrollmentId: eKeep.id } });
 
+      // The phone's roster lists the person once, with the old badge's token beside the own one.
+      const roster = await rosterOf(session.id, sittings[1].id);
+      expect(roster.filter((r) => r.enrollmentId === eOther.id)).toEqual([]);
+      expect(roster.find((r) => r.enrollmentId === eKeep.id)).toMatchObject({ token: eKeep.checkinToken, aliases: [eOther.checkinToken] });
+
       // A scan of the old badge queued offline, sent later as a batch.
       clock.set(at('14:10:00'));
       const sent = await batch([{ clientScanId: 'gop-ho-so-1', token: eOther.checkinToken, sittingId: sittings[1].id, scannedAt: at('13:35:00') }]);
@@ -424,6 +431,7 @@ describe('trainee merge: what follows the person', () => {
       clock.set(at('07:45:00'));
       const moved = await scan(eMoved.checkinToken, elsewhere.sittings[0].id).expect(200);
       expect(moved.body).toMatchObject({ outcome: 'recorded', trainee: { enrollmentId: eMoved.id, fullName: 'Lò Thị Huệ' } });
+      expect((await rosterOf(elsewhere.session.id, elsewhere.sittings[0].id)).find((r) => r.enrollmentId === eMoved.id)).toMatchObject({ token: eMoved.checkinToken, aliases: [] });
       // A token nobody holds is still unknown.
       expect((await scan('khong-co-ma-nay-0000', sittings[0].id).expect(404)).body.message).toContain('không tìm thấy học viên');
     });
@@ -458,6 +466,8 @@ describe('trainee merge: what follows the person', () => {
       const onSide = await scan(sideA.checkinToken, side.sittings[0].id).expect(200);
       expect(onSide.body).toMatchObject({ outcome: 'recorded', trainee: { enrollmentId: sideB.id, fullName: 'Vi Văn Tạo (Nậm Nhùn)' } });
       expect(await marksOf(eC.id)).toEqual([{ sitting_id: sittings[0].id, status: 'present', method: 'qr' }]);
+      const roster = await rosterOf(session.id, sittings[0].id);
+      expect(roster.find((r) => r.enrollmentId === eC.id)!.aliases.sort()).toEqual([eA.checkinToken, eB.checkinToken].sort());
     });
   });
 

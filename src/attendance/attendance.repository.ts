@@ -205,6 +205,20 @@ export class AttendanceRepository {
     );
   }
 
+  /**
+   * The older tokens of the session's active enrolments: those of enrolments combined into them by a trainee
+   * merge, still on printed badges (the check-in phone recognises them offline).
+   */
+  tokenAliasesOfSession(sessionId: string, manager?: EntityManager): Promise<{ enrollmentId: string; token: string }[]> {
+    return this.q(manager).query(
+      `SELECT a.enrollment_id AS "enrollmentId", a.token
+         FROM enrollment_token_aliases a JOIN enrollments e ON e.id = a.enrollment_id
+        WHERE e.session_id = $1 AND e.status <> 'cancelled'
+        ORDER BY a.token`,
+      [sessionId],
+    );
+  }
+
   /** Every mark of the session's sittings. */
   marksOfSession(sessionId: string, manager?: EntityManager): Promise<{ enrollmentId: string; sittingId: string; status: MarkStatus }[]> {
     return this.q(manager).query(
