@@ -16,6 +16,7 @@ import { CertificatesFollowMergedTrainees1796031000000 } from './1796031000000-C
 import { SignInCodeUsedAt1796031415926 } from './1796031415926-SignInCodeUsedAt';
 import { LeanerTraineeIndexes1796040000000 } from './1796040000000-LeanerTraineeIndexes';
 import { SignInCodeIndex1796045000000 } from './1796045000000-SignInCodeIndex';
+import { EnrollmentTokenAliases1796050000000 } from './1796050000000-EnrollmentTokenAliases';
 import { CertificateRunIssuedElsewhere1796060000000 } from './1796060000000-CertificateRunIssuedElsewhere';
 import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateRunStalled';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS: MigrationClass[] = [
   SignInCodeUsedAt1796031415926,
   LeanerTraineeIndexes1796040000000,
   SignInCodeIndex1796045000000,
+  EnrollmentTokenAliases1796050000000,
   CertificateRunIssuedElsewhere1796060000000,
   CertificateRunStalled1796060000001,
 ];

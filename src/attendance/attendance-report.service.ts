@@ -146,15 +146,21 @@ export class AttendanceReportService {
     };
   }
 
-  /** What the check-in phone caches for one sitting: every active enrolment with its token and mark. */
+  /**
+   * What the check-in phone caches for one sitting: every active enrolment with its token and mark, and the
+   * tokens of enrolments a trainee merge combined into it (`aliases`: their badges still check the person in).
+   */
   async rosterForDevice(sessionId: string, sittingId: string, user: AuthUser) {
     const data = await this.roster(sessionId, sittingId, user, 'name');
+    const aliases = new Map<string, string[]>();
+    for (const a of await this.repo.tokenAliasesOfSession(sessionId)) aliases.set(a.enrollmentId, [...(aliases.get(a.enrollmentId) ?? []), a.token]);
     return {
       session: { id: data.session.id, title: data.session.title },
       sitting: { id: data.sitting.id, label: data.sitting.label, date: data.sitting.date, startsAt: data.sitting.startsAt, endsAt: data.sitting.endsAt },
       trainees: data.rows.map((r) => ({
         enrollmentId: r.enrollmentId,
         token: r.checkinToken,
+        aliases: aliases.get(r.enrollmentId) ?? [],
         fullName: r.fullName,
         position: r.position,
         communeName: r.communeName,

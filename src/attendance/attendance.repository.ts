@@ -205,6 +205,20 @@ export class AttendanceRepository {
     );
   }
 
+  /**
+   * The older tokens of the session's active enrolments: those of enrolments combined into them by a trainee
+   * merge, still on printed badges (the check-in phone recognises them offline).
+   */
+  tokenAliasesOfSession(sessionId: string, manager?: EntityManager): Promise<{ enrollmentId: string; token: string }[]> {
+    return this.q(manager).query(
+      `SELECT a.enrollment_id AS "enrollmentId", a.token
+         FROM enrollment_token_aliases a JOIN enrollments e ON e.id = a.enrollment_id
+        WHERE e.session_id = $1 AND e.status <> 'cancelled'
+        ORDER BY a.token`,
+      [sessionId],
+    );
+  }
+
   /** Every mark of the session's sittings. */
   marksOfSession(sessionId: string, manager?: EntityManager): Promise<{ enrollmentId: string; sittingId: string; status: MarkStatus }[]> {
     return this.q(manager).query(
@@ -281,6 +295,9 @@ export class AttendanceRepository {
   /**
    * Everything a scan needs in one round trip: the sitting, its session's check-in rules, the enrolment of
    * the token (any session) and its mark for the sitting. Scans arriving together share the round trip.
+   * A token that is no enrolment's own may be the alias a trainee merge left for a combined enrolment
+   * (`enrollment_token_aliases`): it answers with the kept enrolment. The alias is looked up only when the
+   * enrolments have no such token (the LIMIT stops the UNION ALL at its first row), so an ordinary scan pays nothing for it.
    */
   checkinContext(sittingId: string, token: string): Promise<CheckinContext | null> {
     return this.checkinContexts.load({ sittingId, token });
@@ -299,7 +316,14 @@ export class AttendanceRepository {
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS k(sitting_id, token, ord)
          JOIN sittings st ON st.id = k.sitting_id
          JOIN training_sessions s ON s.id = st.session_id
-         LEFT JOIN enrollments e ON e.checkin_token = k.token
+         LEFT JOIN LATERAL (
+                SELECT id, session_id, status, trainee_id FROM enrollments WHERE checkin_token = k.token
+                UNION ALL
+                SELECT ae.id, ae.session_id, ae.status, ae.trainee_id
+                  FROM enrollment_token_aliases a JOIN enrollments ae ON ae.id = a.enrollment_id
+                 WHERE a.token = k.token
+                LIMIT 1
+              ) e ON true
          LEFT JOIN trainees t ON t.id = e.trainee_id
          LEFT JOIN communes c ON c.code = t.commune_code
          LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)

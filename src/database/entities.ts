@@ -9,6 +9,7 @@ import { Topic } from '../training-sessions/topic.entity';
 import { Material } from '../training-sessions/material.entity';
 import { Trainee } from '../trainees/trainee.entity';
 import { Enrollment } from '../enrollments/enrollment.entity';
+import { EnrollmentTokenAlias } from '../enrollments/enrollment-token-alias.entity';
 import { AttendanceMark } from '../attendance/attendance-mark.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../setup/app-setting.entity';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   Material,
   Trainee,
   Enrollment,
+  EnrollmentTokenAlias,
   AttendanceMark,
   AuditEntry,
   AppSetting,

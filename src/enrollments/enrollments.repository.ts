@@ -77,6 +77,19 @@ export class EnrollmentsRepository {
     await m.query(`UPDATE enrollments SET status = $2, cancelled_at = NULL, updated_at = now() WHERE id = $1`, [id, status]);
   }
 
+  /**
+   * A merge's dropped enrolment hands its check-in token to the kept one, as an alias: the badge and the
+   * invitation's QR code stay valid. The aliases it held itself (an earlier merge) follow it instead of
+   * being deleted with it. Call before the dropped enrolment is deleted.
+   */
+  async handOverTokens(dropId: string, keepId: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `WITH moved AS (UPDATE enrollment_token_aliases SET enrollment_id = $2 WHERE enrollment_id = $1)
+       INSERT INTO enrollment_token_aliases (token, enrollment_id) SELECT checkin_token, $2 FROM enrollments WHERE id = $1`,
+      [dropId, keepId],
+    );
+  }
+
   async deleteById(id: string, m: EntityManager): Promise<void> {
     await m.query(`DELETE FROM enrollments WHERE id = $1`, [id]);
   }

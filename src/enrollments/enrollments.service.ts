@@ -74,7 +74,8 @@ export class EnrollmentsService implements OnModuleInit {
    * A trainee merged into another: their enrolments become the other's. Where both are enrolled in
    * the same session, the dropped enrolment's marks move to the kept one (where both have a mark for
    * a sitting, the one that counts most stays: see AttendanceMarkingService.moveMarks), the better
-   * status wins, and the dropped enrolment is removed. The combined enrolment takes the place of two,
+   * status wins, and the dropped enrolment is removed; its check-in token (printed on a badge, sent in the
+   * invitation) stays an alias of the kept one, as do the aliases it held. The combined enrolment takes the place of two,
    * so a session's number of active enrolments never grows (capacity holds without a check). What
    * hangs on a dropped enrolment in other modules (certificates) has been moved by their hooks first.
    */
@@ -85,6 +86,7 @@ export class EnrollmentsService implements OnModuleInit {
     for (const p of pairs) {
       for (const mark of await this.marks.moveMarks(p.drop, p.keep, m)) marksCombined.push({ enrollmentId: p.keep, ...mark });
       if (rank[p.dropStatus] > rank[p.keepStatus]) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
+      await this.enrollments.handOverTokens(p.drop, p.keep, m);
       await this.enrollments.deleteById(p.drop, m);
     }
     return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length, marksCombined };
@@ -135,8 +137,10 @@ export class EnrollmentsService implements OnModuleInit {
         const ids = [...new Set(traineeIds)].filter((id) => !idOf.has(id));
         asked.push(...ids);
         // Trainees written in this transaction are active, have no enrolment yet and come with their email (or none).
+        // The others are locked against a merge until the commit: a merge committed meanwhile makes them unknown
+        // here; one started meanwhile waits, then moves the new enrolment with the rest.
         const known = ids.filter((id) => !fresh.has(id));
-        const contacts = await this.trainees.activeContacts(known, m);
+        const contacts = await this.trainees.lockActiveContacts(known, m);
         if (contacts.length !== known.length) throw new BadRequestException('Có học viên không tồn tại hoặc đã được gộp vào hồ sơ khác.');
         const withEmail = new Set(contacts.filter((t) => t.hasEmail).map((t) => t.id));
         for (const [id, hasEmail] of fresh) if (hasEmail) withEmail.add(id);

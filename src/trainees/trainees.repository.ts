@@ -50,11 +50,16 @@ export class TraineesRepository {
     return this.r(manager).findOne({ where: { id }, relations: { commune: true, province: true, ethnicGroup: true } });
   }
 
-  /** Which of these ids are active (not merged) trainees, and whether each has an email. */
-  async activeContacts(ids: string[], manager?: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
+  /**
+   * Which of these ids are active (not merged) trainees, and whether each has an email; those rows locked
+   * FOR KEY SHARE until the end of the transaction, in id order like `lockPair`. That lock conflicts with the
+   * merge's FOR UPDATE and with nothing an ordinary edit takes: a merge that holds the row first is waited
+   * for, and the row is then read again (merged: left out); one that comes second waits for this transaction.
+   */
+  async lockActiveContacts(ids: string[], m: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
     if (ids.length === 0) return [];
-    const rows: { id: string; has_email: boolean }[] = await (manager ?? this.repo.manager).query(
-      `SELECT id, email IS NOT NULL AS has_email FROM trainees WHERE id = ANY($1::uuid[]) AND merged_into_id IS NULL`,
+    const rows: { id: string; has_email: boolean }[] = await m.query(
+      `SELECT id, email IS NOT NULL AS has_email FROM trainees WHERE id = ANY($1::uuid[]) AND merged_into_id IS NULL ORDER BY id FOR KEY SHARE`,
       [ids],
     );
     return rows.map((r) => ({ id: r.id, hasEmail: r.has_email }));

@@ -74,8 +74,12 @@ export class TraineesService {
     return { trainee, mergedInto, duplicates, history };
   }
 
-  activeContacts(ids: string[], manager?: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
-    return this.trainees.activeContacts(ids, manager);
+  /**
+   * Enrolment support: which of these trainees are active, with whether each has an email, locked against a
+   * merge for the rest of the caller's transaction (so no enrolment is left on a record merged meanwhile).
+   */
+  lockActiveContacts(ids: string[], m: EntityManager): Promise<{ id: string; hasEmail: boolean }[]> {
+    return this.trainees.lockActiveContacts(ids, m);
   }
 
   /** The active records related to `keys` by the duplicate rule (`compareKeys`): the same person, a national ID conflict, or a possible duplicate. */

@@ -131,7 +131,12 @@
 
   function indexRoster() {
     byToken = new Map();
-    roster.trainees.forEach(function (t) { t.key = fold(t.fullName + ' ' + (t.communeName || '') + ' ' + (t.provinceName || '')); byToken.set(t.token, t); });
+    roster.trainees.forEach(function (t) {
+      t.key = fold(t.fullName + ' ' + (t.communeName || '') + ' ' + (t.provinceName || ''));
+      byToken.set(t.token, t);
+      /* Badges of a record merged into this one: the server checks the person in with them too. */
+      (t.aliases || []).forEach(function (a) { byToken.set(a, t); });
+    });
     var marked = roster.trainees.filter(function (t) { return t.status === 'present' || t.status === 'late'; }).length;
     $('roster-state').textContent = 'Danh sách: ' + roster.trainees.length + ' học viên, đã điểm danh ' + marked + '.';
   }
