@@ -571,5 +571,39 @@ describe('trainee merge: what follows the person', () => {
       }
       expect(await enrolmentsOf(session.id)).toEqual([{ trainee_id: keep.id }]);
     });
+
+    (process.env.DATABASE_URL ? it : it.skip)('answers a deadlock as a conflict to try again (not a 500), with nothing of the merge written', async () => {
+      const keep = await createTraineeFixture(t, { fullName: 'Lò Văn Khoa', nationalId: '012190100041' });
+      const other = await createTraineeFixture(t, { fullName: 'Lo Van Khoa', nationalId: '012190100041' });
+      const [lower, higher] = [keep.id, other.id].sort();
+      // Another transaction (an import's commit, say) holds the record the merge locks second, then asks for
+      // the one the merge holds: PostgreSQL rolls back the transaction that waited first, the merge's.
+      const runner = t.ds.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query(`SELECT id FROM trainees WHERE id = $1 FOR UPDATE`, [higher]);
+        const merging = merge(keep, other).then((r) => r);
+        expect(await waitsForLock('%FOR UPDATE%', merging)).toBe(true);
+        const mine = runner.query(`SELECT id FROM trainees WHERE id = $1 FOR UPDATE`, [lower]).then(
+          () => 'locked',
+          (e: { code?: string }) => e.code,
+        );
+        const merged = await merging;
+        expect(await mine).toBe('locked');
+        expect(merged.status).toBe(303);
+        expect(merged.headers.location).toBe(`/trainees/${keep.id}`);
+        expect(pageText((await organiser.get(merged.headers.location).expect(200)).text)).toContain(
+          'Dữ liệu này đang được một thao tác khác cập nhật cùng lúc nên chưa lưu được gì. Vui lòng thử lại.',
+        );
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(await mergedInto(other.id)).toBeNull();
+      // Tried again, it goes through.
+      expect((await merge(keep, other)).status).toBe(303);
+      expect(await mergedInto(other.id)).toBe(keep.id);
+    });
   });
 });

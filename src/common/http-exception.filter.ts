@@ -31,6 +31,9 @@ export class TooManyAttemptsException extends HttpException {
   }
 }
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole and may be retried. */
+const TRANSIENT_CONFLICTS = ['40P01', '40001'];
+
 /** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 10;
 
@@ -89,6 +92,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
       status = HttpStatus.CONFLICT;
       message = 'Dữ liệu đã tồn tại (trùng lặp).';
+    } else if (exception instanceof QueryFailedError && TRANSIENT_CONFLICTS.includes((exception as { code?: string }).code ?? '')) {
+      // Two transactions wanted the same rows in opposite orders (an import and a merge, say) and PostgreSQL
+      // rolled this one back: nothing of it was written, and the same request again will go through.
+      status = HttpStatus.CONFLICT;
+      message = 'Dữ liệu này đang được một thao tác khác cập nhật cùng lúc nên chưa lưu được gì. Vui lòng thử lại.';
+      this.logger.warn(`${req.method} ${req.originalUrl} rolled back by the database: ${(exception as Error).message}`);
     } else if (exception instanceof StorageUnavailableError) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       message = 'Kho lưu trữ tệp tạm thời không kết nối được. Vui lòng thử lại sau ít phút.';
