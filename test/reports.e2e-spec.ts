@@ -120,6 +120,12 @@ describe('reports', () => {
     const bars = await agent.get(`/sessions/${A.session.id}/report/charts/province.svg`).buffer(true).parse(binary).expect(200);
     expect(bars.body.toString('utf8')).toContain('<title>Lai Châu: 2</title>');
     await agent.get(`/sessions/${A.session.id}/report/charts/nonsense.svg`).expect(404);
+    // Names that every JavaScript object answers to were taken for charts (a 500).
+    for (const chart of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const res = await agent.get(`/sessions/${A.session.id}/report/charts/${chart}.svg`).expect(404);
+      expect(pageText(res.text)).toContain('Không có biểu đồ này.');
+      await agent.get(`/reports/charts/${chart}.svg`).expect(404);
+    }
   });
 
   it('exports the session tables as XLSX and the report as PDF', async () => {

@@ -136,7 +136,8 @@ export class ReportsService {
       'old-province': ['old-province', 'bar'],
       position: ['position', 'bar'],
     };
-    const spec = charts[chart];
+    // Own keys only: 'constructor' or 'toString' must not be taken for a chart.
+    const spec = Object.hasOwn(charts, chart) ? charts[chart] : undefined;
     if (!spec) throw new NotFoundException('Không có biểu đồ này.');
     const rows = await this.repo.breakdown(scope, spec[0]);
     const items: ChartItem[] = rows.map((r) => ({ label: r.label, value: r.enrolled }));
