@@ -181,6 +181,26 @@ describe('reports', () => {
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
   });
 
+  it('names the province filtered on in the exports, and refuses a province that does not exist', async () => {
+    const query = { from: '2025-09-01', to: '2025-12-31', province: '12' };
+    const res = await agent.get('/api/v1/reports/dashboard').query(query).expect(200);
+    expect(res.body.summary).toMatchObject({ enrolled: 3, trainees: 2 });
+    const pdf = await agent.get('/reports/dashboard.pdf').query(query).buffer(true).parse(binary).expect(200);
+    const text = (await pdfText(pdf.body)).replace(/\s+/g, ' ');
+    expect(text).toContain('Tất cả học viên · Tỉnh Lai Châu');
+    expect(text).not.toContain('Tỉnh mã');
+    const xlsx = await agent.get('/reports/dashboard.xlsx').query(query).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body);
+    expect(String(wb.getWorksheet('Các lớp đã tổ chức')!.getCell('A2').value)).toContain('Tất cả học viên · Tỉnh Lai Châu');
+    // A code that names no province gave an empty report as if nobody had come from there.
+    const unknown = await agent.get('/api/v1/reports/dashboard').query({ province: '99' }).expect(400);
+    expect(unknown.body.message).toBe('Không có tỉnh, thành phố mã 99.');
+    const page = await agent.get('/reports').query({ province: '99' }).expect(400);
+    expect(pageText(page.text)).toContain('Không có tỉnh, thành phố mã 99.');
+    await agent.get('/reports/dashboard.pdf').query({ province: '99' }).expect(400);
+  });
+
   it('refuses a bad filter and lets only organisers in', async () => {
     const bad = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-12-31', to: '2025-01-01' }).expect(400);
     expect(bad.body.message).toContain('Ngày bắt đầu phải trước ngày kết thúc');
