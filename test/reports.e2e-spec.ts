@@ -160,6 +160,12 @@ describe('reports', () => {
     ]);
     const old = Object.fromEntries(res.body.tables.find((x: { id: string }) => x.id === 'old-province').rows.map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
     expect(old).toEqual({ 'Tỉnh Lai Châu': 3, 'Tỉnh Hà Giang': 1, 'Tỉnh Cao Bằng': 1, 'Thành phố Hà Nội': 2 });
+    // The page writes figures as Vietnamese do (decimal comma), as the PDF does: 42,9%, not 42.9%.
+    const page = await agent.get('/reports').query({ from: '2025-09-01', to: '2025-12-31' }).expect(200);
+    expect(page.text).toContain('id="stat-women">42,9%<');
+    expect(page.text).toContain('id="stat-attendance">58,3%<');
+    expect(pageText(page.text)).toContain('Kinh 3 2 0 1 33,3');
+    expect(pageText(page.text)).not.toMatch(/\b\d+\.\d\b/);
     const outside = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-10-01', to: '2025-10-31' }).expect(200);
     expect(outside.body.summary).toMatchObject({ sessions: 1, enrolled: 2 });
   });
