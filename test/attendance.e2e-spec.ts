@@ -716,6 +716,25 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect(order(byCommune, expected)).toEqual(['Lường Thị Bình', 'Cà Văn Điện', 'Tòng Văn Đoàn', 'Lò Thị Sìn', 'Quàng Văn Tuyên']); // binh lu, dien bien phu, doan ket, sin suoi ho, yen thanh
   });
 
+  it('orders trainees of a commune by given name in the Vietnamese alphabet (Anh, Ánh, Ân, Dũng, Đức) in exports, rosters and sign-in sheets', async () => {
+    const named = await createEnrolledSessionFixture(t, 0, { title: 'Lớp sắp xếp theo tên' });
+    for (const fullName of ['Lò Văn Đức', 'Lò Văn Dũng', 'Lò Thị Ánh', 'Lò Văn Ân', 'Lò Thị Anh']) {
+      await enrollFixture(t, named.session.id, (await createTraineeFixture(t, { fullName, communeCode: '03394' })).id);
+    }
+    // Folded to ASCII, "Đức" (duc) came before "Dũng" (dung), and "Anh"/"Ánh" in no fixed order.
+    const expected = ['Lò Thị Anh', 'Lò Thị Ánh', 'Lò Văn Ân', 'Lò Văn Dũng', 'Lò Văn Đức'];
+    const order = (text: string) => [...expected].sort((a, b) => text.indexOf(a) - text.indexOf(b));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`/sessions/${named.session.id}/attendance/export.xlsx`)).body);
+    expect([8, 9, 10, 11, 12].map((r) => wb.getWorksheet('Điểm danh')!.getRow(r).getCell(2).value)).toEqual(expected);
+    const sheet = (await pdfText((await get(`/sessions/${named.session.id}/sittings/${named.sittings[0].id}/sign-in-sheet.pdf`)).body)).normalize('NFC');
+    expect(order(sheet)).toEqual(expected);
+    for (const sort of ['name', 'commune', 'province']) {
+      const roster = pageText((await organiser.get(`/sessions/${named.session.id}/sittings/${named.sittings[0].id}/roster?sort=${sort}`).expect(200)).text);
+      expect(order(roster)).toEqual(expected);
+    }
+  });
+
   it('prints badges, 8 on an A4 sheet, with name, position, commune, province and a QR code', async () => {
     const res = await get(`/sessions/${fx.session.id}/badges.pdf`);
     expect(await pdfPageCount(res.body)).toBe(2);

@@ -766,7 +766,11 @@ describe('certificates', () => {
       const rows: unknown[][] = [];
       for (let r = 7; r <= ws.rowCount; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
       const bySerial = (serial: string) => rows.find((r) => r[1] === serial)!;
-      expect(bySerial(cert.serial).slice(2, 4)).toEqual(['Vàng Thị Mỷ', '07/03/1988']);
+      // Dates are Excel dates (sortable, filterable), shown dd/mm/yyyy, not text.
+      expect(bySerial(cert.serial).slice(2, 4)).toEqual(['Vàng Thị Mỷ', new Date('1988-03-07T00:00:00Z')]);
+      expect(bySerial(cert.serial)[6]).toEqual(new Date(`${cert.content.issueDate}T00:00:00Z`));
+      const certRow = 7 + rows.findIndex((r) => r[1] === cert.serial);
+      expect([ws.getCell(certRow, 1).numFmt, ws.getCell(certRow, 4).numFmt, ws.getCell(certRow, 7).numFmt]).toEqual([undefined, 'dd/mm/yyyy', 'dd/mm/yyyy']);
       expect(bySerial(cert.serial).slice(8, 10)).toEqual(['Đã được thay thế', `Thay bằng giấy số ${fresh.serial} (Sai ngày sinh)`]);
       expect(bySerial(fresh.serial)[8]).toBe('Đã thu hồi');
       expect(String(bySerial(fresh.serial)[9])).toMatch(/^Thu hồi ngày \d{2}\/\d{2}\/\d{4}: Cấp nhầm$/);

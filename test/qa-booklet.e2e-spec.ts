@@ -171,7 +171,13 @@ describe('Q&A booklet: published questions and answers as PDF and XLSX', () => {
       'Công chức kiêm nhiệm được hưởng phụ cấp kiêm nhiệm theo quy định.',
       expect.any(String),
     ]);
-    expect(row(2)[8]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    // The day it was published (in Vietnam) as an Excel date shown dd/mm/yyyy, not text.
+    const [{ day }] = await t.query<{ day: string }>(
+      `SELECT to_char(published_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS day FROM questions WHERE text = 'Chế độ phụ cấp của công chức kiêm nhiệm tính thế nào?'`,
+    );
+    expect(row(2)[8]).toEqual(new Date(`${day}T00:00:00Z`));
+    expect(ws.getRow(2).getCell(9).numFmt).toBe('dd/mm/yyyy');
+    expect(ws.getRow(2).getCell(1).numFmt).not.toBe('dd/mm/yyyy');
     expect(row(3)[7]).toBe('Nguyễn Văn Thành, TS., Vụ trưởng Vụ Chính quyền địa phương');
     expect(row(4)).toEqual(expect.arrayContaining([3, 'Nguồn lực', 'ẩn danh']));
     expect(row(6)[0]).toBe(5);

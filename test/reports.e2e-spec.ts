@@ -120,6 +120,12 @@ describe('reports', () => {
     const bars = await agent.get(`/sessions/${A.session.id}/report/charts/province.svg`).buffer(true).parse(binary).expect(200);
     expect(bars.body.toString('utf8')).toContain('<title>Lai Châu: 2</title>');
     await agent.get(`/sessions/${A.session.id}/report/charts/nonsense.svg`).expect(404);
+    // Names that every JavaScript object answers to were taken for charts (a 500).
+    for (const chart of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const res = await agent.get(`/sessions/${A.session.id}/report/charts/${chart}.svg`).expect(404);
+      expect(pageText(res.text)).toContain('Không có biểu đồ này.');
+      await agent.get(`/reports/charts/${chart}.svg`).expect(404);
+    }
   });
 
   it('exports the session tables as XLSX and the report as PDF', async () => {
@@ -154,6 +160,12 @@ describe('reports', () => {
     ]);
     const old = Object.fromEntries(res.body.tables.find((x: { id: string }) => x.id === 'old-province').rows.map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]));
     expect(old).toEqual({ 'Tỉnh Lai Châu': 3, 'Tỉnh Hà Giang': 1, 'Tỉnh Cao Bằng': 1, 'Thành phố Hà Nội': 2 });
+    // The page writes figures as Vietnamese do (decimal comma), as the PDF does: 42,9%, not 42.9%.
+    const page = await agent.get('/reports').query({ from: '2025-09-01', to: '2025-12-31' }).expect(200);
+    expect(page.text).toContain('id="stat-women">42,9%<');
+    expect(page.text).toContain('id="stat-attendance">58,3%<');
+    expect(pageText(page.text)).toContain('Kinh 3 2 0 1 33,3');
+    expect(pageText(page.text)).not.toMatch(/\b\d+\.\d\b/);
     const outside = await agent.get('/api/v1/reports/dashboard').query({ from: '2025-10-01', to: '2025-10-31' }).expect(200);
     expect(outside.body.summary).toMatchObject({ sessions: 1, enrolled: 2 });
   });
@@ -173,6 +185,26 @@ describe('reports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
+  });
+
+  it('names the province filtered on in the exports, and refuses a province that does not exist', async () => {
+    const query = { from: '2025-09-01', to: '2025-12-31', province: '12' };
+    const res = await agent.get('/api/v1/reports/dashboard').query(query).expect(200);
+    expect(res.body.summary).toMatchObject({ enrolled: 3, trainees: 2 });
+    const pdf = await agent.get('/reports/dashboard.pdf').query(query).buffer(true).parse(binary).expect(200);
+    const text = (await pdfText(pdf.body)).replace(/\s+/g, ' ');
+    expect(text).toContain('Tất cả học viên · Tỉnh Lai Châu');
+    expect(text).not.toContain('Tỉnh mã');
+    const xlsx = await agent.get('/reports/dashboard.xlsx').query(query).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body);
+    expect(String(wb.getWorksheet('Các lớp đã tổ chức')!.getCell('A2').value)).toContain('Tất cả học viên · Tỉnh Lai Châu');
+    // A code that names no province gave an empty report as if nobody had come from there.
+    const unknown = await agent.get('/api/v1/reports/dashboard').query({ province: '99' }).expect(400);
+    expect(unknown.body.message).toBe('Không có tỉnh, thành phố mã 99.');
+    const page = await agent.get('/reports').query({ province: '99' }).expect(400);
+    expect(pageText(page.text)).toContain('Không có tỉnh, thành phố mã 99.');
+    await agent.get('/reports/dashboard.pdf').query({ province: '99' }).expect(400);
   });
 
   it('refuses a bad filter and lets only organisers in', async () => {

@@ -33,7 +33,7 @@ export class AttendancePrintService {
   async badges(sessionId: string, user: AuthUser): Promise<FileOut> {
     if (!ORGANISERS.includes(user.role)) throw new ForbiddenException('Chỉ ban tổ chức mới in được thẻ học viên.');
     const session = await this.report.session(sessionId, user);
-    const trainees = await this.repo.enrollmentsOfSession(sessionId);
+    const trainees = await this.report.enrollmentsInOrder(sessionId);
     return {
       filename: `the-hoc-vien-${session.startDate}.pdf`,
       contentType: 'application/pdf',
@@ -87,7 +87,7 @@ export class AttendancePrintService {
     if (!ORGANISERS.includes(user.role)) throw new ForbiddenException('Chỉ ban tổ chức mới in được danh sách ký tên.');
     const session = await this.report.session(sessionId, user);
     const { sitting } = await this.marking.sessionAndSitting(sessionId, sittingId);
-    const trainees = await this.repo.enrollmentsOfSession(sessionId);
+    const trainees = await this.report.enrollmentsInOrder(sessionId);
     return {
       filename: `danh-sach-ky-ten-${sitting.date}-${sitting.part}.pdf`,
       contentType: 'application/pdf',

@@ -5,7 +5,7 @@ import { Clock } from './clock';
 import { MARK_STATUS_LABELS, MarkStatus } from './attendance-mark.entity';
 import { AttendanceRepository, RosterSort, SessionInfo, SittingInfo } from './attendance.repository';
 import { AttendanceSummaryService } from './attendance-summary.service';
-import { currentSitting, localClock, sittingLabel } from './attendance-rules';
+import { currentSitting, inVietnameseNameOrder, localClock, sittingLabel } from './attendance-rules';
 import { AttendanceMarkingService } from './attendance-marking.service';
 import { evaluateEligibility, ruleOf } from './eligibility';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
@@ -88,7 +88,7 @@ export class AttendanceReportService {
   async sessionGrid(sessionId: string, user: AuthUser): Promise<SessionAttendance> {
     const session = await this.session(sessionId, user);
     const sittings = (await this.repo.listSittings(sessionId)).map((s) => ({ ...s, label: sittingLabel(s) }));
-    const [enrollments, marks] = await Promise.all([this.repo.enrollmentsOfSession(sessionId), this.repo.marksOfSession(sessionId)]);
+    const [enrollments, marks] = await Promise.all([this.enrollmentsInOrder(sessionId), this.repo.marksOfSession(sessionId)]);
     const index = new Map(sittings.map((s, i) => [s.id, i]));
     const byEnrollment = new Map<string, (MarkStatus | null)[]>();
     for (const m of marks) {
@@ -124,10 +124,15 @@ export class AttendanceReportService {
     return { session, sittings, trainees, requiredTopics: rule.requiredTopics.length };
   }
 
+  /** Active enrolments with the trainee's details by province, commune and name (badges, sign-in sheets, exports). */
+  async enrollmentsInOrder(sessionId: string) {
+    return inVietnameseNameOrder(await this.repo.enrollmentsOfSession(sessionId), 'province');
+  }
+
   async roster(sessionId: string, sittingId: string, user: AuthUser, sort: RosterSort = 'province') {
     const session = await this.session(sessionId, user);
     const { sitting } = await this.marking.sessionAndSitting(sessionId, sittingId);
-    const rows = await this.repo.rosterRows(sessionId, sittingId, sort);
+    const rows = inVietnameseNameOrder(await this.repo.rosterRows(sessionId, sittingId, sort), sort);
     const counts = { present: 0, late: 0, excused: 0, absent: 0, unmarked: 0 };
     for (const r of rows) counts[r.markStatus ?? 'unmarked']++;
     return {

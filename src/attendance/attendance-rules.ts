@@ -1,4 +1,5 @@
 import type { MarkStatus } from './attendance-mark.entity';
+import type { RosterSort } from './attendance.repository';
 import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.entity';
 
 /** Vietnam has no daylight saving time: local times are UTC+07:00 all year. */
@@ -99,4 +100,37 @@ export function scanTime(raw: string): Date | null {
   if (!m) return null;
   const at = new Date(`${m[1]}T${m[2]}${m[3] ?? '+07:00'}`);
   return Number.isNaN(at.getTime()) ? null : at;
+}
+
+const VIETNAMESE = new Intl.Collator('vi');
+
+/** Where a row stands in a list: the place groups that the query ordered it by. */
+interface PlacedName {
+  fullName: string;
+  communeName: string | null;
+  provinceName: string | null;
+}
+
+const PLACE_GROUP: Record<RosterSort, (r: PlacedName) => string> = {
+  province: (r) => `${r.provinceName ?? ''}\u0000${r.communeName ?? ''}`,
+  commune: (r) => `${r.communeName ?? ''}\u0000${r.provinceName ?? ''}`,
+  name: () => '',
+};
+
+/**
+ * Lists as people are listed in Vietnam: the place groups kept in the order the query gave them
+ * (province, commune), and within each, by given name (the last word) then full name in the
+ * Vietnamese alphabet (a ă â b c d đ e ê …, unmarked before toned: Anh, Ánh, Ân, Dũng, Đức),
+ * which a key folded to ASCII cannot give. Stable: rows equal here keep the query's order.
+ */
+export function inVietnameseNameOrder<T extends PlacedName>(rows: T[], sort: RosterSort): T[] {
+  const groups = new Map<string, number>();
+  for (const r of rows) {
+    const key = PLACE_GROUP[sort](r);
+    if (!groups.has(key)) groups.set(key, groups.size);
+  }
+  const given = (name: string) => name.trim().split(/\s+/).at(-1) ?? '';
+  return [...rows].sort(
+    (a, b) => groups.get(PLACE_GROUP[sort](a))! - groups.get(PLACE_GROUP[sort](b))! || VIETNAMESE.compare(given(a.fullName), given(b.fullName)) || VIETNAMESE.compare(a.fullName, b.fullName),
+  );
 }

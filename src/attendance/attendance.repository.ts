@@ -104,7 +104,10 @@ const ENROLLMENT_JOINS = `JOIN trainees t ON t.id = e.trainee_id
   LEFT JOIN communes c ON c.code = t.commune_code
   LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)`;
 
-/** Name order for Vietnamese: by given name (last word), then the full name, on the folded key. */
+/**
+ * Name order on the folded key: by given name (last word), then the full name. The services put the rows of
+ * each place in the Vietnamese alphabet afterwards (inVietnameseNameOrder: D before Đ, Anh before Ánh).
+ */
 const NAME_ORDER = `regexp_replace(t.name_search, '^.* ', ''), t.name_search`;
 /**
  * Provinces and communes by their folded name without "Tỉnh", "Thành phố", "Xã", "Phường", "Đặc khu" (as a reader

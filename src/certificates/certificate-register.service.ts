@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
+import { EXCEL_DATE_FORMAT, excelDate } from '../common/local-dates';
 import { FileOut } from '../common/file-out';
 import { formatDate, formatDateTime } from '../common/view-engine';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
@@ -9,6 +10,8 @@ import { STAFF_READER } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 
 const HEADER = ['STT', 'Số hiệu', 'Họ và tên', 'Ngày sinh', 'Chức vụ', 'Đơn vị công tác', 'Ngày cấp', 'Căn cứ cấp', 'Tình trạng', 'Ghi chú', 'Đường dẫn xác thực'];
+/** "Ngày sinh" and "Ngày cấp": Excel dates, so that the register sorts and filters by date. */
+const DATE_COLUMNS = [4, 7];
 
 /**
  * The register of certificates issued for a session (sổ cấp giấy chứng nhận), as auditors ask for
@@ -52,19 +55,21 @@ async function writeRegister(out: Writable, s: { title: string; startDate: strin
     if (c.status === 'revoked') notes.push(`Thu hồi ngày ${formatDate(c.revokedAt)}${c.revokeReason ? `: ${c.revokeReason}` : ''}`);
     if (c.status === 'revoked' && c.replacedBy) notes.push(`Cấp lại bằng giấy số ${c.replacedBy.serial}`);
     if (c.status === 'replaced') notes.push(`Thay bằng giấy số ${c.replacedBy?.serial ?? '?'}${c.revokeReason ? ` (${c.revokeReason})` : ''}`);
-    ws.addRow([
+    const row = ws.addRow([
       i + 1,
       c.serial,
       c.content.traineeName,
-      c.content.dateOfBirth ? formatDate(c.content.dateOfBirth) : '',
+      excelDate(c.content.dateOfBirth) ?? '',
       c.content.position ?? '',
       c.content.unit ?? '',
-      formatDate(c.content.issueDate),
+      excelDate(c.content.issueDate) ?? '',
       c.overrideReason ? `Quyết định của ban tổ chức: ${c.overrideReason}` : 'Đủ điều kiện',
       CERTIFICATE_STATUS_LABELS[c.status],
       notes.join('; '),
       c.content.verifyUrl,
-    ]).commit();
+    ]);
+    for (const col of DATE_COLUMNS) row.getCell(col).numFmt = EXCEL_DATE_FORMAT;
+    row.commit();
   }
   ws.commit();
   await wb.commit();

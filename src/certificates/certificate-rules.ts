@@ -1,3 +1,5 @@
+import { dayInVietnam } from '../common/local-dates';
+
 export const DEFAULT_SERIAL_FORMAT = '{n}/{year}/GCN';
 
 /** Checks a serial format: it must contain {n} once and may contain {year}; {n:4} pads to 4 digits. */
@@ -30,7 +32,7 @@ export function dmy(isoDate: string | null): string {
 
 /** Today's date in Asia/Ho_Chi_Minh as 'YYYY-MM-DD'. */
 export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return dayInVietnam(now);
 }
 
 /** Verification codes: 20 characters of Crockford-like base32 (100 bits), upper case, no look-alikes. */

@@ -63,6 +63,8 @@ export function configureViews(): Promise<typeof hbs> {
     h.registerHelper('datetime', formatDateTime);
     h.registerHelper('time', formatTime);
     h.registerHelper('number', (n: unknown) => (typeof n === 'number' || typeof n === 'string' ? Number(n).toLocaleString('vi-VN') : ''));
+    // A table cell that may hold a figure or a text: figures in Vietnamese notation (1.234; 42,9), text as it is.
+    h.registerHelper('figure', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('vi-VN') : (v ?? '')));
     h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     h.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
     h.registerHelper('sessionTabs', (role: Role | undefined, sessionId: string, active: string, teaching: unknown) => sessionTabsFor(role, sessionId, active, teaching === true));

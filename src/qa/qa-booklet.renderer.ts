@@ -3,6 +3,7 @@ import PDFDocument from 'pdfkit';
 import ExcelJS from 'exceljs';
 import { registerFonts } from '../pdf/pdf-fonts';
 import { formatDate, formatDateTime } from '../common/view-engine';
+import { EXCEL_DATE_FORMAT, excelDate } from '../common/local-dates';
 
 /** One published question of the booklet, already numbered and with who asked as published. */
 export interface BookletItem {
@@ -160,9 +161,10 @@ export class QaBookletRenderer {
               text: it.text,
               answer: it.answer,
               author: it.answerAuthor,
-              publishedAt: it.publishedAt ? formatDate(it.publishedAt) : '',
+              publishedAt: excelDate(it.publishedAt) ?? '',
             });
             row.alignment = { vertical: 'top', wrapText: true };
+            row.getCell('publishedAt').numFmt = EXCEL_DATE_FORMAT;
           }
         }
       }

@@ -54,7 +54,7 @@ export class ReportFilesService {
     const range = `${filter.from ? formatDate(filter.from) : '…'} – ${filter.to ? formatDate(filter.to) : '…'}`;
     return {
       title: 'Báo cáo tổng hợp kết quả tập huấn',
-      subtitle: [`Thời gian: ${range}`, filter.preset === 'mountain-15' ? 'Học viên 15 tỉnh miền núi phía Bắc' : 'Tất cả học viên', filter.province ? `Tỉnh mã ${filter.province}` : ''].filter(Boolean),
+      subtitle: [`Thời gian: ${range}`, filter.preset === 'mountain-15' ? 'Học viên 15 tỉnh miền núi phía Bắc' : 'Tất cả học viên', r.provinceName ?? ''].filter(Boolean),
       summary: [['Số lớp', String(r.summary.sessions)], ...summaryLines(r.summary)],
       tables: r.tables,
     };

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { NORTHERN_MOUNTAIN_OLD_PROVINCES } from '../reference/reference.service';
+import { NORTHERN_MOUNTAIN_OLD_PROVINCES, ReferenceService } from '../reference/reference.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { dmy, sittingLabel } from '../attendance/attendance-rules';
 import { AuthUser } from '../common/request-context';
@@ -56,6 +56,7 @@ export class ReportsService {
   constructor(
     private readonly repo: ReportsRepository,
     private readonly sessions: TrainingSessionsService,
+    private readonly reference: ReferenceService,
   ) {}
 
   /** Everything the session report shows, computed in SQL. */
@@ -74,7 +75,7 @@ export class ReportsService {
 
   /** The programme dashboard across sessions in a date range. */
   async dashboard(filter: DashboardFilter) {
-    const scope = this.scopeOf(filter);
+    const scope = await this.scopeOf(filter);
     const [totals, sessions, breakdowns, questions] = await Promise.all([
       this.repo.totals(scope),
       this.repo.sessionsInRange(scope),
@@ -100,7 +101,7 @@ export class ReportsService {
       })),
     };
     const tables = [sessionTable, ...DASHBOARD_TABLES.map((d) => breakdownTable(d, breakdowns[d])), questionTable(questions)];
-    return { filter, totals, summary: summary(totals), tables };
+    return { filter, provinceName: scope.provinceName, totals, summary: summary(totals), tables };
   }
 
   async sessionTable(sessionId: string, tableId: string, user: AuthUser): Promise<ReportTable> {
@@ -124,7 +125,7 @@ export class ReportsService {
   }
 
   async dashboardChart(filter: DashboardFilter, chart: string): Promise<string> {
-    return this.breakdownChart(this.scopeOf(filter), chart);
+    return this.breakdownChart(await this.scopeOf(filter), chart);
   }
 
   private async breakdownChart(scope: Scope, chart: string): Promise<string> {
@@ -136,7 +137,8 @@ export class ReportsService {
       'old-province': ['old-province', 'bar'],
       position: ['position', 'bar'],
     };
-    const spec = charts[chart];
+    // Own keys only: 'constructor' or 'toString' must not be taken for a chart.
+    const spec = Object.hasOwn(charts, chart) ? charts[chart] : undefined;
     if (!spec) throw new NotFoundException('Không có biểu đồ này.');
     const rows = await this.repo.breakdown(scope, spec[0]);
     const items: ChartItem[] = rows.map((r) => ({ label: r.label, value: r.enrolled }));
@@ -144,15 +146,25 @@ export class ReportsService {
     return spec[1] === 'donut' ? donutChart(title, items) : barChart(title, items);
   }
 
-  private scopeOf(filter: DashboardFilter): Scope {
+  /** The filter as a query scope, with the full name of the province filtered on (a code that names none is refused). */
+  private async scopeOf(filter: DashboardFilter): Promise<Scope & { provinceName?: string }> {
     if (filter.from && filter.to && filter.from > filter.to) throw new BadRequestException('Ngày bắt đầu phải trước ngày kết thúc.');
+    const province = filter.province ? await this.reference.province(filter.province).catch(unknownAs400(`Không có tỉnh, thành phố mã ${filter.province}.`)) : undefined;
     return {
+      provinceName: province?.fullName,
       from: filter.from || undefined,
       to: filter.to || undefined,
       oldProvinceCodes: filter.preset === 'mountain-15' ? Object.keys(NORTHERN_MOUNTAIN_OLD_PROVINCES) : undefined,
       provinceCodes: filter.province ? [filter.province] : undefined,
     };
   }
+}
+
+/** A lookup's 404 (the filter names nothing) as the caller's mistake, a 400; any other error as it is. */
+function unknownAs400(message: string) {
+  return (e: unknown): never => {
+    throw e instanceof NotFoundException ? new BadRequestException(message) : e;
+  };
 }
 
 function summary(t: Totals) {
