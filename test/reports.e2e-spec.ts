@@ -137,11 +137,17 @@ describe('reports', () => {
     expect(sheet.getRow(6).values).toEqual([undefined, 'Chiều 25/09/2025', 5, 3, 1, 0, 0, 80]);
     const prov = wb.getWorksheet('Theo tỉnh, thành phố (2025)')!;
     expect(prov.getRow(5).values).toEqual([undefined, 'Lai Châu', 2, 1, 2, 2, 100]);
+    // Named after the course and its first day (an organiser downloads the reports of several), in UTF-8 with an ASCII stand-in.
+    const name = `Báo cáo ${A.session.title} 25-09-2025`;
+    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`${name}.xlsx`)}`);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="Bao cao [ -~]+ 25-09-2025\.xlsx"/);
     const one = await agent.get(`/sessions/${A.session.id}/report/tables/gender.xlsx`).buffer(true).parse(binary).expect(200);
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(one.body);
     expect(wb2.worksheets).toHaveLength(1);
+    expect(one.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`${name} - `)}`);
     const pdf = await agent.get(`/sessions/${A.session.id}/report.pdf`).buffer(true).parse(binary).expect(200);
+    expect(pdf.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`);
     const text = await pdfText(pdf.body);
     expect(text).toContain('Báo cáo kết quả');
     expect(text).toContain('Tỷ lệ người dân tộc thiểu số: 60%');
@@ -182,6 +188,7 @@ describe('reports', () => {
     const page = await agent.get('/reports').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).expect(200);
     expect(page.text).toContain('id="stat-enrolled">5<');
     const xlsx = await agent.get('/reports/dashboard.xlsx').query({ from: '2025-09-01', to: '2025-12-31', preset: 'mountain-15' }).buffer(true).parse(binary).expect(200);
+    expect(xlsx.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Báo cáo tổng hợp từ 01-09-2025 đến 31-12-2025.xlsx')}`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);

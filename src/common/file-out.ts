@@ -1,19 +1,12 @@
 import type { Response } from 'express';
 import type { Writable } from 'node:stream';
-import { foldForSearch } from './text/vietnamese';
+import { contentDisposition } from './file-names';
 
 /** A generated file: written straight to the response (large exports stream). */
 export interface FileOut {
   filename: string;
   contentType: string;
   write(out: Writable): Promise<void>;
-}
-
-/** An ASCII file name for old clients; the Vietnamese one in filename*. */
-export function contentDisposition(filename: string): string {
-  const dot = filename.lastIndexOf('.');
-  const ascii = `${foldForSearch(filename.slice(0, dot)).replace(/ /g, '-')}${filename.slice(dot)}`;
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
 export async function sendFile(res: Response, file: FileOut): Promise<void> {

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../common/request-context';
 import { formatDate } from '../common/view-engine';
+import { safeFileName } from '../common/file-names';
 import { ReportDocument, ReportExportService } from './report-export.service';
 import { DashboardFilter, ReportsService } from './reports.service';
+
+/** A report file and the name it is downloaded under. */
+export interface ReportFile {
+  name: string;
+  body: Buffer;
+}
 
 /** Builds the report documents (title, filters, summary lines) and hands them to the exporter. */
 @Injectable()
@@ -12,52 +19,61 @@ export class ReportFilesService {
     private readonly exporter: ReportExportService,
   ) {}
 
-  async sessionXlsx(id: string, user: AuthUser): Promise<Buffer> {
-    return this.exporter.xlsx(await this.sessionDoc(id, user));
+  async sessionXlsx(id: string, user: AuthUser): Promise<ReportFile> {
+    const { doc, name } = await this.sessionDoc(id, user);
+    return { name: `${name}.xlsx`, body: await this.exporter.xlsx(doc) };
   }
 
-  async sessionPdf(id: string, user: AuthUser): Promise<Buffer> {
-    return this.exporter.pdf(await this.sessionDoc(id, user));
+  async sessionPdf(id: string, user: AuthUser): Promise<ReportFile> {
+    const { doc, name } = await this.sessionDoc(id, user);
+    return { name: `${name}.pdf`, body: await this.exporter.pdf(doc) };
   }
 
-  async sessionTableXlsx(id: string, table: string, user: AuthUser): Promise<Buffer> {
-    const doc = await this.sessionDoc(id, user);
+  async sessionTableXlsx(id: string, table: string, user: AuthUser): Promise<ReportFile> {
+    const { doc, name } = await this.sessionDoc(id, user);
     const t = await this.reports.sessionTable(id, table, user);
-    return this.exporter.xlsx({ ...doc, tables: [t] });
+    return { name: `${name} - ${t.title}.xlsx`, body: await this.exporter.xlsx({ ...doc, tables: [t] }) };
   }
 
-  async dashboardXlsx(filter: DashboardFilter): Promise<Buffer> {
-    return this.exporter.xlsx(await this.dashboardDoc(filter));
+  async dashboardXlsx(filter: DashboardFilter): Promise<ReportFile> {
+    const { doc, name } = await this.dashboardDoc(filter);
+    return { name: `${name}.xlsx`, body: await this.exporter.xlsx(doc) };
   }
 
-  async dashboardPdf(filter: DashboardFilter): Promise<Buffer> {
-    return this.exporter.pdf(await this.dashboardDoc(filter));
+  async dashboardPdf(filter: DashboardFilter): Promise<ReportFile> {
+    const { doc, name } = await this.dashboardDoc(filter);
+    return { name: `${name}.pdf`, body: await this.exporter.pdf(doc) };
   }
 
-  async dashboardTableXlsx(filter: DashboardFilter, table: string): Promise<Buffer> {
-    const doc = await this.dashboardDoc(filter);
-    return this.exporter.xlsx({ ...doc, tables: [await this.reports.dashboardTable(filter, table)] });
+  async dashboardTableXlsx(filter: DashboardFilter, table: string): Promise<ReportFile> {
+    const { doc, name } = await this.dashboardDoc(filter);
+    const t = await this.reports.dashboardTable(filter, table);
+    return { name: `${name} - ${t.title}.xlsx`, body: await this.exporter.xlsx({ ...doc, tables: [t] }) };
   }
 
-  private async sessionDoc(id: string, user: AuthUser): Promise<ReportDocument> {
+  /** The session's report, and the name its files take (the course and its first day: a province runs several). */
+  private async sessionDoc(id: string, user: AuthUser): Promise<{ doc: ReportDocument; name: string }> {
     const r = await this.reports.sessionReport(id, user);
-    return {
+    const doc = {
       title: `Báo cáo kết quả: ${r.session.title}`,
       subtitle: [r.session.organisingUnit, `${formatDate(r.session.startDate)} – ${formatDate(r.session.endDate)}`, r.session.venue],
       summary: summaryLines(r.summary),
       tables: r.tables,
     };
+    return { doc, name: safeFileName(`Báo cáo ${r.session.title} ${formatDate(r.session.startDate).replace(/\//g, '-')}`, 'bao-cao-lop') };
   }
 
-  private async dashboardDoc(filter: DashboardFilter): Promise<ReportDocument> {
+  private async dashboardDoc(filter: DashboardFilter): Promise<{ doc: ReportDocument; name: string }> {
     const r = await this.reports.dashboard(filter);
     const range = `${filter.from ? formatDate(filter.from) : '…'} – ${filter.to ? formatDate(filter.to) : '…'}`;
-    return {
+    const name = safeFileName(['Báo cáo tổng hợp', r.provinceName, filter.from && `từ ${formatDate(filter.from)}`, filter.to && `đến ${formatDate(filter.to)}`].filter(Boolean).join(' ').replace(/\//g, '-'), 'bao-cao-tong-hop');
+    const doc = {
       title: 'Báo cáo tổng hợp kết quả tập huấn',
       subtitle: [`Thời gian: ${range}`, filter.preset === 'mountain-15' ? 'Học viên 15 tỉnh miền núi phía Bắc' : 'Tất cả học viên', r.provinceName ?? ''].filter(Boolean),
-      summary: [['Số lớp', String(r.summary.sessions)], ...summaryLines(r.summary)],
+      summary: [['Số lớp', String(r.summary.sessions)], ...summaryLines(r.summary)] as [string, string][],
       tables: r.tables,
     };
+    return { doc, name };
   }
 }
 

@@ -6,15 +6,16 @@ import { AuthUser } from '../common/request-context';
 import { ReferenceService } from '../reference/reference.service';
 import { DashboardFilterDto } from './dto/dashboard-filter.dto';
 import { ReportsService } from './reports.service';
-import { ReportFilesService } from './report-files.service';
+import { ReportFile, ReportFilesService } from './report-files.service';
+import { contentDisposition } from '../common/file-names';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function send(res: Response, type: string, name: string, body: Buffer | string): void {
+function send(res: Response, type: string, file: ReportFile): void {
   res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+  res.setHeader('Content-Disposition', contentDisposition(file.name));
   res.setHeader('Cache-Control', 'no-store');
-  res.send(body);
+  res.send(file.body);
 }
 
 function svg(res: Response, body: string): void {
@@ -43,19 +44,19 @@ export class SessionReportController {
   @ApiExcludeEndpoint()
   @Get('report.xlsx')
   async xlsx(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, XLSX, 'bao-cao-lop.xlsx', await this.files.sessionXlsx(id, user));
+    send(res, XLSX, await this.files.sessionXlsx(id, user));
   }
 
   @ApiExcludeEndpoint()
   @Get('report.pdf')
   async pdf(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, 'application/pdf', 'bao-cao-lop.pdf', await this.files.sessionPdf(id, user));
+    send(res, 'application/pdf', await this.files.sessionPdf(id, user));
   }
 
   @ApiExcludeEndpoint()
   @Get('report/tables/:table.xlsx')
   async table(@Param('id', ParseUUIDPipe) id: string, @Param('table') table: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, XLSX, `bao-cao-${table}.xlsx`, await this.files.sessionTableXlsx(id, table, user));
+    send(res, XLSX, await this.files.sessionTableXlsx(id, table, user));
   }
 
   @ApiExcludeEndpoint()
@@ -87,19 +88,19 @@ export class DashboardController {
   @ApiExcludeEndpoint()
   @Get('dashboard.xlsx')
   async xlsx(@Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, XLSX, 'bao-cao-tong-hop.xlsx', await this.files.dashboardXlsx(filter));
+    send(res, XLSX, await this.files.dashboardXlsx(filter));
   }
 
   @ApiExcludeEndpoint()
   @Get('dashboard.pdf')
   async pdf(@Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, 'application/pdf', 'bao-cao-tong-hop.pdf', await this.files.dashboardPdf(filter));
+    send(res, 'application/pdf', await this.files.dashboardPdf(filter));
   }
 
   @ApiExcludeEndpoint()
   @Get('tables/:table.xlsx')
   async table(@Param('table') table: string, @Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, XLSX, `bao-cao-${table}.xlsx`, await this.files.dashboardTableXlsx(filter, table));
+    send(res, XLSX, await this.files.dashboardTableXlsx(filter, table));
   }
 
   @ApiExcludeEndpoint()

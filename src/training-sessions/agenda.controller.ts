@@ -11,7 +11,7 @@ import { CreateSittingDto, UpdateSittingDto } from './dto/save-sitting.dto';
 import { SaveTopicDto } from './dto/save-topic.dto';
 import { UploadMaterialDto } from './dto/upload-material.dto';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
-import { contentDisposition } from './file-names';
+import { contentDisposition } from '../common/file-names';
 
 /** Pages of a session's programme: agenda, sittings, topics and their materials. */
 @ApiExcludeController()

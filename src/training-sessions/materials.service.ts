@@ -16,7 +16,7 @@ import { MaterialsRepository, SessionMaterialRow } from './materials.repository'
 import { AgendaService } from './agenda.service';
 import { TrainingSessionsService, isManager, VISIBLE_STATUSES } from './training-sessions.service';
 import { UploadMaterialDto } from './dto/upload-material.dto';
-import { baseTitle, safeFileName } from './file-names';
+import { baseTitle, safeFileName } from '../common/file-names';
 
 /** Types accepted as materials, detected from the content (never from the name). */
 export const ACCEPTED_TYPES: Record<string, string> = {

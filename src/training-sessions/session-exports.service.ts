@@ -12,7 +12,7 @@ import { TrainingSessionsService } from './training-sessions.service';
 import { MaterialsService } from './materials.service';
 import { buildAgenda } from './agenda-view';
 import { ddmmyyyy } from './agenda-rules';
-import { safeFileName } from './file-names';
+import { safeFileName } from '../common/file-names';
 
 export const TIMEZONE = 'Asia/Ho_Chi_Minh';
 

@@ -18,7 +18,7 @@ import { MaterialResponse, SessionListResponse, SessionResponse, SittingResponse
 import { ListSessionsQuery } from './training-sessions.controller';
 import { toMaterialResponse, toSessionResponse, toSittingResponse, toTopicResponse } from './api-mappers';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
-import { contentDisposition } from './file-names';
+import { contentDisposition } from '../common/file-names';
 
 const PAGE_SIZE = 50;
 

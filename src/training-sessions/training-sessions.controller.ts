@@ -12,7 +12,7 @@ import { CreateSessionDto } from './dto/create-session.dto';
 import { ChangeStatusDto } from './dto/change-status.dto';
 import { CloneSessionDto } from './dto/clone-session.dto';
 import { SESSION_STATUS_LABELS } from './training-session.entity';
-import { asciiFileName, contentDisposition } from './file-names';
+import { asciiFileName, contentDisposition } from '../common/file-names';
 
 export class ListSessionsQuery extends PageQueryDto {
   @IsOptional()

@@ -1,4 +1,4 @@
-import { cleanText } from '../common/text/vietnamese';
+import { cleanText } from './text/vietnamese';
 
 /**
  * A user's file name made safe to keep and show: NFC, no control characters,
