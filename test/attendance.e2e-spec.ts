@@ -748,6 +748,19 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     expect([Math.round(w), Math.round(h)]).toEqual([595, 842]);
   });
 
+  it('keeps a long name and position inside their badge, cut with an ellipsis', async () => {
+    const long = await createEnrolledSessionFixture(t, 2);
+    const position = `Công chức ${'Văn phòng - Thống kê, Tư pháp - Hộ tịch, '.repeat(8)}HẾT CHỨC VỤ`;
+    await t.query(`UPDATE trainees SET position = $1, full_name = $2 WHERE id = $3`, [position, 'Hoàng Thị Phương Thảo Nguyên Khánh Linh Ngọc Ánh Dương', long.trainees[0].id]);
+    const text = (await pdfText((await get(`/sessions/${long.session.id}/badges.pdf`)).body)).normalize('NFC');
+    expect(text).toContain('Công chức Văn phòng');
+    expect(text).toContain('…');
+    expect(text).not.toContain('HẾT CHỨC VỤ');
+    // What follows the position on the badge is still printed, in its place.
+    expect(text.match(/Xã Sin Suối Hồ/g)).toHaveLength(2);
+    expect(text.match(/Quét mã để điểm danh/g)).toHaveLength(2);
+  });
+
   it('prints the sign-in sheet of a sitting, grouped by province and commune, with a signature column', async () => {
     const res = await get(`/sessions/${fx.session.id}/sittings/${fx.sittings[1].id}/sign-in-sheet.pdf`);
     const text = await pdfText(res.body);

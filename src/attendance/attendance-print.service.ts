@@ -72,11 +72,14 @@ export class AttendancePrintService {
     const textW = w - 3 * pad - qrSize;
     const top = y + pad + 28;
     doc.fillColor('#000').font('sans').fontSize(7.5).text('HỌC VIÊN', x + pad, top, { width: textW });
-    doc.font('sans-bold').fontSize(13).text(t.fullName, x + pad, doc.y + 2, { width: textW });
+    // Each line of text has at most the lines it fits in, cut with an ellipsis: a long position must not run
+    // into the commune below it, or past the badge's cut line.
+    const lines = (n: number) => ({ width: textW, height: n * doc.currentLineHeight(true), ellipsis: true });
+    doc.font('sans-bold').fontSize(13).text(t.fullName, x + pad, doc.y + 2, lines(2));
     doc.font('sans').fontSize(9);
-    if (t.position) doc.text(t.position, x + pad, doc.y + 4, { width: textW });
-    if (t.communeName) doc.text(t.communeName, x + pad, doc.y + 2, { width: textW });
-    if (t.provinceName) doc.text(t.provinceName, x + pad, doc.y + 2, { width: textW });
+    if (t.position) doc.text(t.position, x + pad, doc.y + 4, lines(3));
+    if (t.communeName) doc.text(t.communeName, x + pad, doc.y + 2, lines(2));
+    if (t.provinceName) doc.text(t.provinceName, x + pad, doc.y + 2, lines(1));
     drawQr(doc, this.checkinUrl(t.checkinToken), x + w - pad - qrSize, top, qrSize);
     doc.font('sans').fontSize(6.5).fillColor('#555').text('Quét mã để điểm danh', x + w - pad - qrSize, top + qrSize + 2, { width: qrSize, align: 'center' });
     doc.fillColor('#000');
