@@ -551,7 +551,7 @@ describe('certificates', () => {
     beforeAll(async () => {
       fx = await createSessionFixture(t, { title: 'Bồi dưỡng kiến thức quản lý nhà nước cho cán bộ cấp xã vùng đồng bào dân tộc thiểu số', days: 1 });
       const trainee = await createTraineeFixture(t, { fullName: 'Vàng Thị Mỷ', gender: 'female', dateOfBirth: '1988-03-07', position: 'Phó Chủ tịch UBND xã' });
-      const other = await createTraineeFixture(t, { fullName: 'Lò Văn Khác' });
+      const other = await createTraineeFixture(t, { fullName: 'Lò Văn Khác', dateOfBirth: null }); // born 1985, the day not known
       const e = await enrollFixture(t, fx.session.id, trainee.id);
       const e2 = await enrollFixture(t, fx.session.id, other.id);
       for (const x of [e, e2]) await markAttendance(t, x.id, fx.sittings.map((s) => s.id), 'present');
@@ -600,6 +600,22 @@ describe('certificates', () => {
       }
       const [y, m, d] = todayInVietnam().split('-').map(Number);
       expect(text).toContain(`Lai Châu, ngày ${d} tháng ${m} năm ${y}`);
+    });
+
+    it('prints the birth year of a trainee whose birth date is not known, on the PDF, its page and in the register', async () => {
+      const text = (await pdfText(bodyOf(await getPdf(organiser, `/certificates/${otherCertId}.pdf`).expect(200)))).normalize('NFC');
+      expect(text).toContain('Lò Văn Khác');
+      expect(text).toContain('Năm sinh: 1985');
+      expect(text).not.toContain('Ngày sinh');
+      expect(pageText((await organiser.get(`/certificates/${otherCertId}`).expect(200)).text)).toContain('Năm sinh 1985');
+      const reg = await getPdf(organiser, `/sessions/${fx.session.id}/certificates/register.xlsx`).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(bodyOf(reg));
+      const ws = wb.getWorksheet('Sổ cấp')!;
+      const rows: unknown[][] = [];
+      for (let r = 7; r <= ws.rowCount; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
+      expect(rows.find((r) => r[2] === 'Lò Văn Khác')?.[3]).toBe('1985');
+      expect(rows.find((r) => r[2] === 'Vàng Thị Mỷ')?.[3]).toEqual(new Date('1988-03-07T00:00:00Z'));
     });
 
     it('draws the QR code as vector modules that decode back to the verification URL', async () => {

@@ -214,6 +214,7 @@ export class CertificateIssuingService {
       wording: t.wording,
       traineeName: p.fullName.normalize('NFC'),
       dateOfBirth: p.dateOfBirth,
+      birthYear: p.dateOfBirth ? null : p.birthYear,
       position: p.position ? cleanText(p.position) : null,
       unit: unit || null,
       courseTitle: session.title.normalize('NFC'),

@@ -157,6 +157,7 @@ export function drawCertificatePage(doc: PdfDoc, c: CertificateContent, logo?: C
   };
   line('Ông/Bà: ', nfc(c.traineeName), { bold: true, size: 16 });
   if (c.dateOfBirth) line('Ngày sinh: ', dmy(c.dateOfBirth));
+  else if (c.birthYear) line('Năm sinh: ', String(c.birthYear));
   const posUnit = [nfc(c.position), nfc(c.unit)].filter(Boolean).join(', ');
   if (posUnit) line('Chức vụ, đơn vị công tác: ', posUnit);
   line(`${nfc(c.wording)}: `, nfc(c.courseTitle), { bold: true });

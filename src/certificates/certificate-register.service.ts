@@ -59,7 +59,8 @@ async function writeRegister(out: Writable, s: { title: string; startDate: strin
       i + 1,
       c.serial,
       c.content.traineeName,
-      excelDate(c.content.dateOfBirth) ?? '',
+      // A year alone (the date not known) is written as it is, not made a date.
+      excelDate(c.content.dateOfBirth) ?? (c.content.birthYear ? String(c.content.birthYear) : ''),
       c.content.position ?? '',
       c.content.unit ?? '',
       excelDate(c.content.issueDate) ?? '',

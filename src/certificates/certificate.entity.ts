@@ -119,6 +119,8 @@ export interface CertificateContent {
   wording: string;
   traineeName: string;
   dateOfBirth: string | null;
+  /** The birth year when the full date is not known (many records from the communes have only the year). */
+  birthYear?: number | null;
   position: string | null;
   unit: string | null;
   courseTitle: string;

@@ -13,6 +13,7 @@ export interface EnrolmentPerson {
   fullName: string;
   gender: string | null;
   dateOfBirth: string | null;
+  birthYear: number | null;
   position: string | null;
   workplace: string | null;
   communeName: string | null;
@@ -274,7 +275,7 @@ export class CertificatesRepository {
 }
 
 const PERSON_SQL = `SELECT e.id AS "enrollmentId", e.trainee_id AS "traineeId", e.status AS "enrollmentStatus", e.session_id AS "sessionId",
-       t.full_name AS "fullName", t.gender, to_char(t.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", t.position, t.workplace,
+       t.full_name AS "fullName", t.gender, to_char(t.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", t.birth_year AS "birthYear", t.position, t.workplace,
        c.full_name AS "communeName", p.full_name AS "provinceName"
   FROM enrollments e
   JOIN trainees t ON t.id = e.trainee_id
