@@ -610,7 +610,7 @@ describe('certificates', () => {
       expect(pageText((await organiser.get(`/certificates/${otherCertId}`).expect(200)).text)).toContain('Năm sinh 1985');
       const reg = await getPdf(organiser, `/sessions/${fx.session.id}/certificates/register.xlsx`).expect(200);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(bodyOf(reg));
+      await wb.xlsx.load(reg.body);
       const ws = wb.getWorksheet('Sổ cấp')!;
       const rows: unknown[][] = [];
       for (let r = 7; r <= ws.rowCount; r++) rows.push((ws.getRow(r).values as unknown[]).slice(1));
