@@ -194,6 +194,20 @@ describe('reports', () => {
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
   });
 
+  it('repeats a table\'s title and column headers on each page it runs onto in the PDF', async () => {
+    const trainee = await createTraineeFixture(t);
+    for (let i = 0; i < 70; i++) {
+      const fx = await createSessionFixture(t, { title: `Lớp bồi dưỡng năm 2023 số ${i + 1}`, startDate: `2023-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`, days: 1, status: 'completed' });
+      await enrollFixture(t, fx.session.id, trainee.id);
+    }
+    const pdf = await agent.get('/reports/dashboard.pdf').query({ from: '2023-01-01', to: '2023-12-31' }).buffer(true).parse(binary).expect(200);
+    const text = (await pdfText(pdf.body)).replace(/\s+/g, ' ');
+    expect(text).toContain('Lớp bồi dưỡng năm 2023 số 70');
+    expect(text).toContain('Các lớp đã tổ chức (tiếp theo)');
+    // The table's headers: once on its first page and again on the next.
+    expect(text.match(/Lớp tập huấn Thời gian Địa điểm Học viên/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('names the province filtered on in the exports, and refuses a province that does not exist', async () => {
     const query = { from: '2025-09-01', to: '2025-12-31', province: '12' };
     const res = await agent.get('/api/v1/reports/dashboard').query(query).expect(200);

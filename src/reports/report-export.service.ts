@@ -76,24 +76,35 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable, width: number): 
   const rest = table.columns.length > 1 ? (width - first) / (table.columns.length - 1) : 0;
   const colX = (i: number) => 48 + (i === 0 ? 0 : first + (i - 1) * rest);
   const colW = (i: number) => (i === 0 ? first : rest) - 4;
-  const ensure = (h: number) => {
-    if (pdf.y + h > pdf.page.height - 56) pdf.addPage();
+  const fits = (h: number) => pdf.y + h <= pdf.page.height - 56;
+  const title = (text: string) => {
+    pdf.font('sans-bold').fontSize(12).text(text, 48, pdf.y, { width });
+    pdf.moveDown(0.3);
   };
-  pdf.moveDown(1);
-  ensure(60);
-  pdf.font('sans-bold').fontSize(12).text(table.title, 48, pdf.y, { width });
-  pdf.moveDown(0.3);
+  const headers = table.columns.map((c) => c.header);
   const row = (cells: string[], bold: boolean) => {
-    pdf.font(bold ? 'sans-bold' : 'sans').fontSize(9);
+    const font = () => pdf.font(bold ? 'sans-bold' : 'sans').fontSize(9);
+    font();
     const h = Math.max(...cells.map((c, i) => pdf.heightOfString(c, { width: colW(i) }))) + 4;
-    ensure(h);
+    if (!fits(h)) {
+      pdf.addPage();
+      // A table that runs onto the next page says so there, under its column headers again.
+      if (!bold) {
+        title(`${table.title} (tiếp theo)`);
+        row(headers, true);
+        font();
+      }
+    }
     const y = pdf.y;
     cells.forEach((c, i) => pdf.text(c, colX(i), y + 2, { width: colW(i), align: i === 0 ? 'left' : 'right' }));
     pdf.moveTo(48, y + h).lineTo(48 + width, y + h).lineWidth(0.3).strokeColor('#bbb').stroke();
     pdf.x = 48;
     pdf.y = y + h;
   };
-  row(table.columns.map((c) => c.header), true);
+  pdf.moveDown(1);
+  if (!fits(60)) pdf.addPage();
+  title(table.title);
+  row(headers, true);
   if (table.rows.length === 0) row(['Chưa có số liệu', ...table.columns.slice(1).map(() => '')], false);
   for (const r of table.rows) row(table.columns.map((c) => formatCell(r[c.key], c.percent)), false);
 }
