@@ -135,6 +135,12 @@ describe('reports', () => {
     const sheet = wb.getWorksheet('Chuyên cần theo buổi')!;
     expect(sheet.getCell('A4').value).toBe('Buổi');
     expect(sheet.getRow(6).values).toEqual([undefined, 'Chiều 25/09/2025', 5, 3, 1, 0, 0, 80]);
+    // The report's figures come first, as on the page and in the PDF.
+    expect(wb.worksheets[0].name).toBe('Tổng hợp');
+    const figures = new Map<string, unknown>();
+    wb.worksheets[0].eachRow((r) => figures.set(String(r.getCell(1).value), r.getCell(2).value));
+    expect(figures.get('Tỷ lệ người dân tộc thiểu số')).toBe('60%');
+    expect(figures.get('Được cấp giấy chứng nhận')).toBe('1 (20%)');
     const prov = wb.getWorksheet('Theo tỉnh, thành phố (2025)')!;
     expect(prov.getRow(5).values).toEqual([undefined, 'Lai Châu', 2, 1, 2, 2, 100]);
     // Named after the course and its first day (an organiser downloads the reports of several), in UTF-8 with an ASCII stand-in.

@@ -17,6 +17,20 @@ export class ReportExportService {
   async xlsx(doc: ReportDocument): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
     wb.creator = 'Tập huấn';
+    // The report's figures first, as its page and PDF give them, then a sheet a table (a single table's file has no summary).
+    if (doc.summary.length && doc.tables.length > 1) {
+      const ws = wb.addWorksheet('Tổng hợp');
+      ws.getCell('A1').value = doc.title;
+      ws.getCell('A1').font = { bold: true, size: 13 };
+      ws.getCell('A2').value = doc.subtitle.join(' · ');
+      doc.summary.forEach(([label, value], i) => {
+        ws.getCell(4 + i, 1).value = label;
+        ws.getCell(4 + i, 1).font = { bold: true };
+        ws.getCell(4 + i, 2).value = value;
+      });
+      ws.getColumn(1).width = 48;
+      ws.getColumn(2).width = 24;
+    }
     for (const table of doc.tables) {
       const ws = wb.addWorksheet(sheetName(table.title), { views: [{ state: 'frozen', ySplit: 4 }] });
       ws.getCell('A1').value = doc.title;
