@@ -200,6 +200,18 @@ describe('reports', () => {
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
   });
 
+  it('counts one position as one row however each province wrote it (case, accents, spaces, dashes)', async () => {
+    const fx = await createSessionFixture(t, { startDate: '2024-05-06', days: 1, status: 'completed' });
+    const written = ['Công chức Văn phòng - Thống kê', 'Công chức Văn phòng - Thống kê', 'công chức văn phòng – thống kê', ' CÔNG CHỨC  VĂN PHÒNG - THỐNG KÊ', 'Cong chuc Van phong - Thong ke', 'Chủ tịch UBND xã'];
+    for (const position of written) await enrollFixture(t, fx.session.id, (await createTraineeFixture(t, { position })).id);
+    const res = await agent.get(`/api/v1/reports/sessions/${fx.session.id}`).expect(200);
+    const rows = res.body.tables.find((x: { id: string }) => x.id === 'position').rows.map((r: { label: string; enrolled: number }) => [r.label, r.enrolled]);
+    expect(rows).toEqual([
+      ['Công chức Văn phòng - Thống kê', 5],
+      ['Chủ tịch UBND xã', 1],
+    ]);
+  });
+
   it('repeats a table\'s title and column headers on each page it runs onto in the PDF', async () => {
     const trainee = await createTraineeFixture(t);
     for (let i = 0; i < 70; i++) {

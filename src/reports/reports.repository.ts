@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { foldForSearch } from '../common/text/vietnamese';
 
 /** One row of a breakdown table. */
 export interface BreakdownRow {
@@ -156,6 +157,8 @@ export class ReportsRepository {
     const rows: (BreakdownRow & { dim: D })[] = await this.ds.query(`WITH ${cte} ${parts.join(' UNION ALL ')} ORDER BY dim, enrolled DESC, label`, params);
     const out = Object.fromEntries(dimensions.map((d) => [d, [] as BreakdownRow[]])) as Record<D, BreakdownRow[]>;
     for (const { dim, ...row } of rows) out[dim].push(row);
+    // Positions are typed by hand in each province's list: one position, however it is written, is one row.
+    if ('position' in out) (out as Record<Dimension, BreakdownRow[]>).position = oneRowPerPosition(out.position as BreakdownRow[]);
     return out;
   }
 
@@ -220,4 +223,27 @@ export class ReportsRepository {
       params,
     );
   }
+}
+
+/**
+ * Rows of the position breakdown that differ only in case, accents, spacing or punctuation ("Công chức
+ * Văn phòng - Thống kê", "công chức văn phòng – thống kê") counted as one, under the spelling most trainees
+ * have; still by number of trainees, most first.
+ */
+export function oneRowPerPosition(rows: BreakdownRow[]): BreakdownRow[] {
+  const byKey = new Map<string, BreakdownRow & { top: number }>();
+  for (const r of rows) {
+    const key = r.key ? foldForSearch(r.key) : '';
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, { ...r, key, top: r.enrolled });
+      continue;
+    }
+    if (r.enrolled > seen.top) Object.assign(seen, { label: r.label, top: r.enrolled });
+    seen.enrolled += r.enrolled;
+    seen.women += r.women;
+    seen.minorities += r.minorities;
+    seen.attended += r.attended;
+  }
+  return [...byKey.values()].map(({ top: _, ...r }) => r).sort((a, b) => b.enrolled - a.enrolled || a.label.localeCompare(b.label, 'vi'));
 }
