@@ -4,6 +4,7 @@ import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
 import { binary, login, pageText } from './support/http';
 import { pdfText } from './support/pdf';
+import { dayInVietnam } from '../src/common/local-dates';
 
 /**
  * A hand-counted fixture (see the comments) checked against the session
@@ -198,6 +199,20 @@ describe('reports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
+  });
+
+  it('judges a course under way on the sittings held so far: its later sittings are not counted as missed', async () => {
+    const yesterday = dayInVietnam(new Date(Date.now() - 24 * 3600 * 1000));
+    const fx = await createSessionFixture(t, { startDate: yesterday, days: 2, status: 'ongoing' });
+    // Today's two sittings moved to next week: two sittings held, two to come, whatever the hour of the run.
+    await t.query(`UPDATE sittings SET date = date + 7 WHERE session_id = $1 AND date > $2::date`, [fx.session.id, yesterday]);
+    const e = await enrollFixture(t, fx.session.id, (await createTraineeFixture(t)).id);
+    const held = await t.query<{ id: string }>(`SELECT id FROM sittings WHERE session_id = $1 AND date = $2::date`, [fx.session.id, yesterday]);
+    expect(held).toHaveLength(2);
+    for (const s of held) await t.query(`INSERT INTO attendance_marks (enrollment_id, sitting_id, status, marked_at, method) VALUES ($1, $2, 'present', now(), 'roster')`, [e.id, s.id]);
+    const res = await agent.get(`/api/v1/reports/sessions/${fx.session.id}`).expect(200);
+    expect(res.body.summary).toMatchObject({ sittingSlots: 2, attendedSlots: 2, attendancePct: 100 });
+    expect(pageText((await agent.get(`/sessions/${fx.session.id}/report`).expect(200)).text)).toMatch(/100%\s*Chuyên cần/);
   });
 
   it('counts one position as one row however each province wrote it (case, accents, spaces, dashes)', async () => {

@@ -112,7 +112,10 @@ export class ReportsRepository {
            AND ($4::text[] IS NULL OR co.old_province_code = ANY($4::text[]))
            AND ($5::text[] IS NULL OR tr.province_code = ANY($5::text[]))),
       ss AS (
-        SELECT si.session_id, count(*)::int AS n FROM sittings si JOIN s ON s.id = si.session_id GROUP BY si.session_id),
+        -- Sittings held or under way (their start, Vietnam time, has passed): a course's later sittings are not missed yet.
+        SELECT si.session_id, count(*)::int AS n FROM sittings si JOIN s ON s.id = si.session_id
+         WHERE (si.date + si.starts_at) - interval '7 hours' <= now() AT TIME ZONE 'UTC'
+         GROUP BY si.session_id),
       ea AS (
         SELECT m.enrollment_id, count(*)::int AS slots FROM attendance_marks m JOIN e ON e.id = m.enrollment_id
          WHERE m.status IN ('present', 'late') GROUP BY m.enrollment_id),
