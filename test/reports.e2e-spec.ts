@@ -135,7 +135,8 @@ describe('reports', () => {
     await wb.xlsx.load(res.body);
     const sheet = wb.getWorksheet('Chuyên cần theo buổi')!;
     expect(sheet.getCell('A4').value).toBe('Buổi');
-    expect(sheet.getRow(6).values).toEqual([undefined, 'Chiều 25/09/2025', 5, 3, 1, 0, 0, 80]);
+    // Each row adds up: present, late, excused, absent and not marked make the trainees enrolled.
+    expect(sheet.getRow(6).values).toEqual([undefined, 'Chiều 25/09/2025', 5, 3, 1, 0, 0, 1, 80]);
     // The report's figures come first, as on the page and in the PDF.
     expect(wb.worksheets[0].name).toBe('Tổng hợp');
     const figures = new Map<string, unknown>();

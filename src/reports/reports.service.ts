@@ -213,9 +213,20 @@ function sittingTable(rows: SittingRow[]): ReportTable {
       { key: 'late', header: 'Đến muộn' },
       { key: 'excused', header: 'Vắng có phép' },
       { key: 'absent', header: 'Vắng' },
+      // So that a row adds up to "Học viên": those with no mark for the sitting (yet).
+      { key: 'unmarked', header: 'Chưa điểm danh' },
       { key: 'attendedPct', header: 'Tỷ lệ có mặt (%)', percent: true },
     ],
-    rows: rows.map((r) => ({ label: sittingLabel(r), enrolled: r.enrolled, present: r.present, late: r.late, excused: r.excused, absent: r.absent, attendedPct: pct(r.present + r.late, r.enrolled) })),
+    rows: rows.map((r) => ({
+      label: sittingLabel(r),
+      enrolled: r.enrolled,
+      present: r.present,
+      late: r.late,
+      excused: r.excused,
+      absent: r.absent,
+      unmarked: Math.max(0, r.enrolled - r.present - r.late - r.excused - r.absent),
+      attendedPct: pct(r.present + r.late, r.enrolled),
+    })),
   };
 }
 
