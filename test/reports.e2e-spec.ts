@@ -199,7 +199,7 @@ describe('reports', () => {
     expect(xlsx.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Báo cáo tổng hợp từ 01-09-2025 đến 31-12-2025.xlsx')}`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
-    expect(wb.getWorksheet('Các lớp đã tổ chức')!.rowCount).toBe(6);
+    expect(wb.getWorksheet('Các lớp trong kỳ báo cáo')!.rowCount).toBe(6);
   });
 
   it('judges a course under way on the sittings held so far: its later sittings are not counted as missed', async () => {
@@ -237,7 +237,7 @@ describe('reports', () => {
     const pdf = await agent.get('/reports/dashboard.pdf').query({ from: '2023-01-01', to: '2023-12-31' }).buffer(true).parse(binary).expect(200);
     const text = (await pdfText(pdf.body)).replace(/\s+/g, ' ');
     expect(text).toContain('Lớp bồi dưỡng năm 2023 số 70');
-    expect(text).toContain('Các lớp đã tổ chức (tiếp theo)');
+    expect(text).toContain('Các lớp trong kỳ báo cáo (tiếp theo)');
     // The table's headers: once on its first page and again on the next.
     expect(text.match(/Lớp tập huấn Thời gian Địa điểm Học viên/g)!.length).toBeGreaterThanOrEqual(2);
   });
@@ -253,7 +253,7 @@ describe('reports', () => {
     const xlsx = await agent.get('/reports/dashboard.xlsx').query(query).buffer(true).parse(binary).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
-    expect(String(wb.getWorksheet('Các lớp đã tổ chức')!.getCell('A2').value)).toContain('Tất cả học viên · Tỉnh Lai Châu');
+    expect(String(wb.getWorksheet('Các lớp trong kỳ báo cáo')!.getCell('A2').value)).toContain('Tất cả học viên · Tỉnh Lai Châu');
     // A code that names no province gave an empty report as if nobody had come from there.
     const unknown = await agent.get('/api/v1/reports/dashboard').query({ province: '99' }).expect(400);
     expect(unknown.body.message).toBe('Không có tỉnh, thành phố mã 99.');

@@ -84,7 +84,7 @@ export class ReportsService {
     ]);
     const sessionTable: ReportTable = {
       id: 'sessions',
-      title: 'Các lớp đã tổ chức',
+      title: 'Các lớp trong kỳ báo cáo',
       columns: [
         { key: 'title', header: 'Lớp tập huấn' },
         { key: 'dates', header: 'Thời gian' },
