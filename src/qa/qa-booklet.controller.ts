@@ -3,13 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AuthUser } from '../common/request-context';
+import { contentDisposition } from '../common/file-names';
 import { BookletPeriodDto } from './dto/search-questions.dto';
 import { BookletFile, QaBookletService } from './qa-booklet.service';
 
 export function sendFile(res: Response, f: BookletFile): void {
-  const ascii = f.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
   res.setHeader('Content-Type', f.contentType);
-  res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+  res.setHeader('Content-Disposition', contentDisposition(f.fileName));
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(f.body);
 }

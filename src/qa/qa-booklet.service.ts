@@ -1,12 +1,12 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { AuthUser } from '../common/request-context';
-import { foldForSearch } from '../common/text/vietnamese';
 import { formatDate } from '../common/view-engine';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { QaRepository, QuestionRow } from './qa.repository';
 import { Booklet, BookletSession, QaBookletRenderer } from './qa-booklet.renderer';
 import { answerAuthor, publishedAsker } from './qa-present';
 import { isStaff, traineeOf } from './qa-access';
+import { safeFileName } from '../common/file-names';
 
 export interface BookletFile {
   body: Buffer;
@@ -33,7 +33,7 @@ export class QaBookletService {
     if (!isStaff(user) && !(await this.repo.isEnrolled(sessionId, traineeOf(user)))) throw new ForbiddenException('Bạn không có tên trong danh sách học viên của lớp này.');
     const rows = await this.repo.publishedForBooklet([sessionId]);
     const booklet = this.build(rows, 'TÀI LIỆU HỎI – ĐÁP', session.title, false);
-    return this.file(booklet, format, `hoi-dap-${foldForSearch(session.title).replace(/ /g, '-').slice(0, 60)}`);
+    return this.file(booklet, format, `Hỏi đáp - ${session.title}`);
   }
 
   /** Staff: every session held (at least partly) between two dates. */
@@ -47,7 +47,7 @@ export class QaBookletService {
     const ids = await this.repo.sessionIdsInPeriod(from, to);
     const rows = ids.length ? await this.repo.publishedForBooklet(ids) : [];
     const booklet = this.build(rows, 'TÀI LIỆU HỎI – ĐÁP', `Các lớp tập huấn từ ngày ${formatDate(from)} đến ngày ${formatDate(to)}`, true);
-    return this.file(booklet, format, `hoi-dap-${from}-${to}`);
+    return this.file(booklet, format, `Hỏi đáp từ ${formatDate(from)} đến ${formatDate(to)}`.replace(/\//g, '-'));
   }
 
   /** Groups rows (already in booklet order) by session, topic and category, numbering the questions. */
@@ -78,7 +78,9 @@ export class QaBookletService {
     return { title, subtitle, sessions, multiSession, count: n, generatedAt: new Date() };
   }
 
-  private async file(b: Booklet, format: 'pdf' | 'xlsx', base: string): Promise<BookletFile> {
+  /** The file, named in Vietnamese (`base`: what it holds; kept safe for Windows and cut to a sane length). */
+  private async file(b: Booklet, format: 'pdf' | 'xlsx', name: string): Promise<BookletFile> {
+    const base = safeFileName(name.slice(0, 150), 'hoi-dap');
     if (format === 'pdf') return { body: await this.renderer.pdf(b), contentType: 'application/pdf', fileName: `${base}.pdf` };
     return { body: await this.renderer.xlsx(b), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${base}.xlsx` };
   }
