@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
@@ -13,6 +13,7 @@ import { pdfText } from './support/pdf';
 import { UsersService } from '../src/users/users.service';
 import { Topic } from '../src/training-sessions/topic.entity';
 import { User } from '../src/users/user.entity';
+import { StorageNotFoundError, StorageService } from '../src/storage/storage.service';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -344,5 +345,73 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('Lớp tập huấn đã bị hủy, không thể chỉnh sửa.');
     expect(await materialRows()).toEqual(before);
+  });
+
+  describe('a stored file gone (removed from the disk or the bucket) while its material is listed', () => {
+    let sid: string;
+    let gone: { id: string; storage_key: string; original_name: string };
+    let kept: { id: string; storage_key: string; original_name: string; sha256: string };
+    let trainee: ReturnType<TestApp['agent']>;
+
+    beforeAll(async () => {
+      const fx2 = await createSessionFixture(t, { title: 'Lớp có tệp bị mất', status: 'published' });
+      sid = fx2.session.id;
+      const tp = await createTopicFixture(t, sid, { title: 'Quản lý đất đai cấp xã', lecturers: [lecturer.user as User] });
+      expect((await uploadMaterial(lec, sid, tp.id, pdfBytes('mất'), 'Bài giảng đất đai.pdf')).status).toBe(303);
+      expect((await uploadMaterial(lec, sid, tp.id, pdfBytes('còn'), 'Phụ lục biểu mẫu.pdf')).status).toBe(303);
+      const rows = await t.query<{ id: string; storage_key: string; original_name: string; sha256: string }>(
+        `SELECT m.id, m.storage_key, m.original_name, m.sha256 FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1 ORDER BY m.created_at`,
+        [sid],
+      );
+      [gone, kept] = rows;
+      const tr = await createTraineeFixture(t, { fullName: 'Giàng Thị Mỷ' });
+      await enrollFixture(t, sid, tr.id, 'confirmed');
+      await t.app.get(UsersService).create({ fullName: tr.fullName, phone: '0912000299', role: 'trainee', password: 'trainee-pass-9' }, null, undefined, tr.id);
+      trainee = t.agent();
+      await login(trainee, '0912000299', 'trainee-pass-9');
+      rmSync(join(filesDir, gone.storage_key));
+    });
+
+    it('answers the download of the lost file with a 404 in Vietnamese, not a 500', async () => {
+      const res = await trainee.get(`/sessions/${sid}/materials/${gone.id}`).set('Accept', 'text/html');
+      expect(res.status).toBe(404);
+      expect(pageText(res.text)).toContain('Tệp của tài liệu này không còn trên máy chủ');
+      expect((await trainee.get(`/sessions/${sid}/materials/${kept.id}`).buffer(true).parse(binaryParser)).status).toBe(200);
+    });
+
+    it('still builds the offline ZIP with the other files, and says which file is missing', async () => {
+      const res = await trainee.get(`/sessions/${sid}/offline.zip`).buffer(true).parse(binaryParser).timeout(20000);
+      expect(res.status).toBe(200);
+      const entries = await readZip(res.body as Buffer);
+      const names = entries.map((e) => e.name);
+      expect(names.some((n) => n.endsWith(`/${kept.original_name}`))).toBe(true);
+      expect(names.some((n) => n.endsWith(`/${gone.original_name}`))).toBe(false);
+      const note = entries.find((e) => e.name === 'Tai-lieu-thieu.txt');
+      expect(note?.data.toString('utf8')).toContain(gone.original_name);
+      const sums = entries.find((e) => e.name === 'SHA256SUMS.txt')!.data.toString('utf8');
+      expect(sums).toContain(kept.sha256);
+      expect(sums).not.toContain(gone.original_name);
+    });
+
+    it('ends the ZIP download (no hang, no crash) when a file vanishes while the ZIP is being sent; the app keeps serving', async () => {
+      const storage = t.app.get(StorageService);
+      const open = storage.open.bind(storage);
+      const spy = jest.spyOn(storage, 'open').mockImplementation((key: string) => (key === kept.storage_key ? Promise.reject(new StorageNotFoundError(key)) : open(key)));
+      try {
+        const outcome = await trainee
+          .get(`/sessions/${sid}/offline.zip`)
+          .buffer(true)
+          .parse(binaryParser)
+          .timeout(20000)
+          .then(
+            (r) => `status ${r.status}`,
+            (e: Error & { timeout?: number }) => (e.timeout ? 'timeout' : 'aborted'),
+          );
+        expect(outcome).toBe('aborted');
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await trainee.get(`/sessions/${sid}/agenda`)).status).toBe(200);
+    });
   });
 });
