@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
-import { csrfToken, login, pageText } from './support/http';
+import { csrfToken, login, pageText, submitForm } from './support/http';
 import { pdfBytes, uploadMaterial } from './support/sessions';
 import { binaryParser, buildZip, DOCX_SKELETON, readZip, withCentralName, withDeclaredSize, zeros } from './support/zip';
 import { pdfText } from './support/pdf';
@@ -345,6 +345,34 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('Lớp tập huấn đã bị hủy, không thể chỉnh sửa.');
     expect(await materialRows()).toEqual(before);
+  });
+
+  describe('a refused upload on a topic page (two forms: the upload and, for organisers, the topic itself)', () => {
+    it('keeps the typed title in the upload form, and leaves the topic form as it was (its title, its lecturers ticked)', async () => {
+      const fx3 = await createSessionFixture(t, { title: 'Lớp sửa chuyên đề', status: 'published' });
+      const tp = await createTopicFixture(t, fx3.session.id, { title: 'Chuyển đổi số cấp xã', lecturers: [lecturer.user as User, otherLecturer.user as User] });
+      const res = await uploadMaterial(org, fx3.session.id, tp.id, Buffer.from('MZ\x90\x00 this is no document'), 'bai-giang.pdf', { title: 'Bài giảng chuyển đổi số (bản cuối)' });
+      expect(res.status).toBe(303);
+      const html = (await org.get(res.headers.location).expect(200)).text;
+      expect(pageText(html)).toContain('Nội dung tệp không phải loại được chấp nhận');
+      const formOf = (id: string) => html.slice(html.indexOf(`id="${id}"`), html.indexOf('</form>', html.indexOf(`id="${id}"`)));
+      expect(formOf('upload-form')).toContain('value="Bài giảng chuyển đổi số (bản cuối)"');
+      const topicForm = formOf('topic-form');
+      expect(topicForm).toContain('value="Chuyển đổi số cấp xã"');
+      expect(topicForm).not.toContain('Bài giảng chuyển đổi số');
+      expect(topicForm).toContain(`value="${lecturer.user.id}" checked`);
+      expect(topicForm).toContain(`value="${otherLecturer.user.id}" checked`);
+
+      // The other way round: a refused edit of the topic refills the topic form only.
+      const url = `/sessions/${fx3.session.id}/topics/${tp.id}`;
+      const edit = await submitForm(org, url, url, { kind: 'topic', title: 'Chuyển đổi số cấp xã (sửa)', sittingId: fx3.sittings[0].id, startTime: '25:99', endTime: '09:00', lecturerIds: lecturer.user.id });
+      expect(edit.status).toBe(303);
+      const again = (await org.get(edit.headers.location).expect(200)).text;
+      const formIn = (id: string) => again.slice(again.indexOf(`id="${id}"`), again.indexOf('</form>', again.indexOf(`id="${id}"`)));
+      expect(formIn('topic-form')).toContain('value="Chuyển đổi số cấp xã (sửa)"');
+      expect(formIn('topic-form')).not.toContain(`value="${otherLecturer.user.id}" checked`);
+      expect(formIn('upload-form')).toContain('<input id="material-title" name="title" maxlength="500" value="">');
+    });
   });
 
   describe('a stored file gone (removed from the disk or the bucket) while its material is listed', () => {
