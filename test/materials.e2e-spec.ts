@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
@@ -372,6 +374,58 @@ describe('materials: upload, type from content, limits, versions, access, offlin
       expect(formIn('topic-form')).toContain('value="Chuyển đổi số cấp xã (sửa)"');
       expect(formIn('topic-form')).not.toContain(`value="${otherLecturer.user.id}" checked`);
       expect(formIn('upload-form')).toContain('<input id="material-title" name="title" maxlength="500" value="">');
+    });
+  });
+
+  describe('a download given up halfway (a weak connection at the venue)', () => {
+    it('closes the stored file when the trainee goes away in the middle of a material or of the offline ZIP', async () => {
+      const fx5 = await createSessionFixture(t, { title: 'Lớp tải dở', status: 'published' });
+      const tp = await createTopicFixture(t, fx5.session.id, { title: 'Bài giảng lớn', lecturers: [lecturer.user as User] });
+      expect((await uploadMaterial(lec, fx5.session.id, tp.id, pdfBytes('lớn'), 'Bài giảng lớn.pdf')).status).toBe(303);
+      const [m] = await t.query<{ id: string; storage_key: string }>(`SELECT m.id, m.storage_key FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1`, [fx5.session.id]);
+      // 24 MB of slides (more than the upload limit of this spec, so written to the storage directly), incompressible.
+      const big = join(filesDir, m.storage_key);
+      writeFileSync(big, Buffer.concat([pdfBytes('lớn'), randomBytes(24 * 1024 * 1024)]));
+      await t.query(`UPDATE materials SET size = $1 WHERE id = $2`, [statSync(big).size, m.id]);
+      const tr = await createTraineeFixture(t, { fullName: 'Thào A Dính' });
+      await enrollFixture(t, fx5.session.id, tr.id, 'confirmed');
+      await t.app.get(UsersService).create({ fullName: tr.fullName, phone: '0912000298', role: 'trainee', password: 'trainee-pass-8' }, null, undefined, tr.id);
+      const signedIn = await login(t.agent(), '0912000298', 'trainee-pass-8');
+      const cookie = (signedIn.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+      const server = t.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      const openHandles = () => readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === big;
+        } catch {
+          return false;
+        }
+      });
+      /** Reads the first 256 KB of the answer, then drops the connection, as a phone losing its signal. */
+      const giveUp = (path: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpGet({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
+            let got = 0;
+            res.on('data', (c: Buffer) => {
+              got += c.length;
+              if (got > 256 * 1024) {
+                req.destroy();
+                resolve(res.statusCode!);
+              }
+            });
+            res.on('error', () => undefined);
+          });
+          req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+        });
+      const settle = () => new Promise((r) => setTimeout(r, 500));
+
+      expect(await giveUp(`/sessions/${fx5.session.id}/materials/${m.id}`)).toBe(200);
+      await settle();
+      expect(openHandles()).toEqual([]);
+      expect(await giveUp(`/sessions/${fx5.session.id}/offline.zip`)).toBe(200);
+      await settle();
+      expect(openHandles()).toEqual([]);
     });
   });
 

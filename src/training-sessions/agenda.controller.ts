@@ -11,7 +11,7 @@ import { CreateSittingDto, UpdateSittingDto } from './dto/save-sitting.dto';
 import { SaveTopicDto } from './dto/save-topic.dto';
 import { UploadMaterialDto } from './dto/upload-material.dto';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
-import { contentDisposition } from './file-names';
+import { sendMaterial } from './material-response';
 
 /** Pages of a session's programme: agenda, sittings, topics and their materials. */
 @ApiExcludeController()
@@ -146,12 +146,6 @@ export class AgendaController {
   @Get('materials/:materialId')
   @Roles('organiser', 'lecturer', 'trainee')
   async download(@Param('id', ParseUUIDPipe) id: string, @Param('materialId', ParseUUIDPipe) materialId: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { material, stream } = await this.materials.download(materialId, user, id);
-    res
-      .set('Content-Type', material.contentType)
-      .set('Content-Length', material.size)
-      .set('Content-Disposition', contentDisposition(material.originalName))
-      .set('Cache-Control', 'private, no-store');
-    stream.on('error', () => res.destroy()).pipe(res);
+    sendMaterial(res, await this.materials.download(materialId, user, id));
   }
 }

@@ -132,10 +132,18 @@ export class SessionExportsService {
     zip.on('error', fail);
     zip.on('warning', fail);
     zip.pipe(out);
+    const sources: Readable[] = [];
+    // The reader gone before the end (a phone losing its signal): stop, and close the file being read.
+    out.on('close', () => {
+      if (out.readableEnded) return;
+      zip.abort();
+      for (const s of sources) s.destroy();
+    });
     // archiver reads each stream through a PassThrough of its own, so a source's error never reaches it:
     // without this listener a file vanishing mid-package would be an uncaught error and a download left hanging.
     const append = (source: Readable, name: string, date?: Date) => {
       source.on('error', fail);
+      sources.push(source);
       zip.append(source, { name, date });
     };
     append(await this.renderAgendaPdf(session), 'Chuong-trinh.pdf');
