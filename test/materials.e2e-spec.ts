@@ -429,6 +429,31 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     });
   });
 
+  describe('long names in the offline ZIP (Windows Explorer refuses paths over 260 characters)', () => {
+    it('shortens a long file name inside the ZIP, keeping its start and its extension, so that the path fits', async () => {
+      const fx6 = await createSessionFixture(t, { title: 'Lớp tên tệp dài', status: 'published' });
+      const tp = await createTopicFixture(t, fx6.session.id, { title: 'Tổ chức chính quyền địa phương hai cấp theo Luật Tổ chức chính quyền địa phương năm 2025 sửa đổi', lecturers: [lecturer.user as User] });
+      const long = `Bài giảng chuyên đề 1 - Tổ chức chính quyền địa phương hai cấp theo Luật năm 2025 - ${'phần trình bày chi tiết '.repeat(4)}- bản cuối.pdf`;
+      expect(long.length).toBeGreaterThan(180);
+      expect(long.length).toBeLessThanOrEqual(200); // the longest name kept whole at upload
+      const bytes = pdfBytes('tên dài');
+      expect((await uploadMaterial(lec, fx6.session.id, tp.id, bytes, long)).status).toBe(303);
+      const res = await lec.get(`/sessions/${fx6.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
+      const entries = await readZip(res.body as Buffer);
+      const file = entries.find((e) => e.name.startsWith('Tai-lieu/'))!;
+      expect(file.sha256).toBe(sha(bytes));
+      expect(file.name.length).toBeLessThanOrEqual(180);
+      const base = file.name.split('/').pop()!;
+      expect(base.startsWith('Bài giảng chuyên đề 1 - Tổ chức chính quyền')).toBe(true);
+      expect(base).toMatch(/[^ .]\.pdf$/);
+      expect(entries.find((e) => e.name === 'SHA256SUMS.txt')!.data.toString('utf8')).toContain(`${sha(bytes)}  ${file.name}`);
+      // The download of the material itself keeps the whole name.
+      const [m] = await t.query<{ id: string }>(`SELECT m.id FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1`, [fx6.session.id]);
+      const one = await lec.get(`/sessions/${fx6.session.id}/materials/${m.id}`).buffer(true).parse(binaryParser).expect(200);
+      expect(one.headers['content-disposition']).toContain(encodeURIComponent(long).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+    });
+  });
+
   describe('a stored file gone (removed from the disk or the bucket) while its material is listed', () => {
     let sid: string;
     let gone: { id: string; storage_key: string; original_name: string };

@@ -12,9 +12,15 @@ import { TrainingSessionsService } from './training-sessions.service';
 import { MaterialsService } from './materials.service';
 import { buildAgenda } from './agenda-view';
 import { ddmmyyyy } from './agenda-rules';
-import { safeFileName } from './file-names';
+import { fitFileName, safeFileName } from './file-names';
 
 export const TIMEZONE = 'Asia/Ho_Chi_Minh';
+
+/**
+ * Longest path of a file in the offline ZIP: extracted by Windows Explorer under a folder of up to 80
+ * characters (C:\Users\…\Downloads\Tap-huan-…-offline\), it stays within Windows' 260.
+ */
+const ZIP_PATH_MAX = 180;
 
 /**
  * Wall-clock time in Asia/Ho_Chi_Minh (UTC+7 all year, no daylight saving since
@@ -160,8 +166,10 @@ export class SessionExportsService {
         missing.push(`${folder}/${m.originalName}`);
         continue;
       }
-      let name = `${folder}/${m.originalName}`;
-      for (let i = 2; used.has(name); i++) name = `${folder}/${m.originalName.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
+      // The whole path within ZIP_PATH_MAX, room kept for a " (n)" of a second file of the same name.
+      const file = fitFileName(m.originalName, ZIP_PATH_MAX - folder.length - 1 - 5);
+      let name = `${folder}/${file}`;
+      for (let i = 2; used.has(name); i++) name = `${folder}/${file.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
       used.add(name);
       sums.push(`${m.sha256}  ${name}`);
       // Opened lazily, one at a time, as the archive reaches it.
