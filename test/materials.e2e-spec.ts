@@ -1,18 +1,21 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture, SessionFixture } from './support/fixtures';
-import { csrfToken, login, pageText } from './support/http';
+import { csrfToken, login, pageText, submitForm } from './support/http';
 import { pdfBytes, uploadMaterial } from './support/sessions';
 import { binaryParser, buildZip, DOCX_SKELETON, readZip, withCentralName, withDeclaredSize, zeros } from './support/zip';
 import { pdfText } from './support/pdf';
 import { UsersService } from '../src/users/users.service';
 import { Topic } from '../src/training-sessions/topic.entity';
 import { User } from '../src/users/user.entity';
+import { StorageNotFoundError, StorageService } from '../src/storage/storage.service';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -344,5 +347,178 @@ describe('materials: upload, type from content, limits, versions, access, offlin
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('Lớp tập huấn đã bị hủy, không thể chỉnh sửa.');
     expect(await materialRows()).toEqual(before);
+  });
+
+  describe('a refused upload on a topic page (two forms: the upload and, for organisers, the topic itself)', () => {
+    it('keeps the typed title in the upload form, and leaves the topic form as it was (its title, its lecturers ticked)', async () => {
+      const fx3 = await createSessionFixture(t, { title: 'Lớp sửa chuyên đề', status: 'published' });
+      const tp = await createTopicFixture(t, fx3.session.id, { title: 'Chuyển đổi số cấp xã', lecturers: [lecturer.user as User, otherLecturer.user as User] });
+      const res = await uploadMaterial(org, fx3.session.id, tp.id, Buffer.from('MZ\x90\x00 this is no document'), 'bai-giang.pdf', { title: 'Bài giảng chuyển đổi số (bản cuối)' });
+      expect(res.status).toBe(303);
+      const html = (await org.get(res.headers.location).expect(200)).text;
+      expect(pageText(html)).toContain('Nội dung tệp không phải loại được chấp nhận');
+      const formOf = (id: string) => html.slice(html.indexOf(`id="${id}"`), html.indexOf('</form>', html.indexOf(`id="${id}"`)));
+      expect(formOf('upload-form')).toContain('value="Bài giảng chuyển đổi số (bản cuối)"');
+      const topicForm = formOf('topic-form');
+      expect(topicForm).toContain('value="Chuyển đổi số cấp xã"');
+      expect(topicForm).not.toContain('Bài giảng chuyển đổi số');
+      expect(topicForm).toContain(`value="${lecturer.user.id}" checked`);
+      expect(topicForm).toContain(`value="${otherLecturer.user.id}" checked`);
+
+      // The other way round: a refused edit of the topic refills the topic form only.
+      const url = `/sessions/${fx3.session.id}/topics/${tp.id}`;
+      const edit = await submitForm(org, url, url, { kind: 'topic', title: 'Chuyển đổi số cấp xã (sửa)', sittingId: fx3.sittings[0].id, startTime: '25:99', endTime: '09:00', lecturerIds: lecturer.user.id });
+      expect(edit.status).toBe(303);
+      const again = (await org.get(edit.headers.location).expect(200)).text;
+      const formIn = (id: string) => again.slice(again.indexOf(`id="${id}"`), again.indexOf('</form>', again.indexOf(`id="${id}"`)));
+      expect(formIn('topic-form')).toContain('value="Chuyển đổi số cấp xã (sửa)"');
+      expect(formIn('topic-form')).not.toContain(`value="${otherLecturer.user.id}" checked`);
+      expect(formIn('upload-form')).toContain('<input id="material-title" name="title" maxlength="500" value="">');
+    });
+  });
+
+  describe('a download given up halfway (a weak connection at the venue)', () => {
+    it('closes the stored file when the trainee goes away in the middle of a material or of the offline ZIP', async () => {
+      const fx5 = await createSessionFixture(t, { title: 'Lớp tải dở', status: 'published' });
+      const tp = await createTopicFixture(t, fx5.session.id, { title: 'Bài giảng lớn', lecturers: [lecturer.user as User] });
+      expect((await uploadMaterial(lec, fx5.session.id, tp.id, pdfBytes('lớn'), 'Bài giảng lớn.pdf')).status).toBe(303);
+      const [m] = await t.query<{ id: string; storage_key: string }>(`SELECT m.id, m.storage_key FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1`, [fx5.session.id]);
+      // 24 MB of slides (more than the upload limit of this spec, so written to the storage directly), incompressible.
+      const big = join(filesDir, m.storage_key);
+      writeFileSync(big, Buffer.concat([pdfBytes('lớn'), randomBytes(24 * 1024 * 1024)]));
+      await t.query(`UPDATE materials SET size = $1 WHERE id = $2`, [statSync(big).size, m.id]);
+      const tr = await createTraineeFixture(t, { fullName: 'Thào A Dính' });
+      await enrollFixture(t, fx5.session.id, tr.id, 'confirmed');
+      await t.app.get(UsersService).create({ fullName: tr.fullName, phone: '0912000298', role: 'trainee', password: 'trainee-pass-8' }, null, undefined, tr.id);
+      const signedIn = await login(t.agent(), '0912000298', 'trainee-pass-8');
+      const cookie = (signedIn.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+      const server = t.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      const openHandles = () => readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === big;
+        } catch {
+          return false;
+        }
+      });
+      /** Reads the first 256 KB of the answer, then drops the connection, as a phone losing its signal. */
+      const giveUp = (path: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpGet({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
+            let got = 0;
+            res.on('data', (c: Buffer) => {
+              got += c.length;
+              if (got > 256 * 1024) {
+                req.destroy();
+                resolve(res.statusCode!);
+              }
+            });
+            res.on('error', () => undefined);
+          });
+          req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+        });
+      const settle = () => new Promise((r) => setTimeout(r, 500));
+
+      expect(await giveUp(`/sessions/${fx5.session.id}/materials/${m.id}`)).toBe(200);
+      await settle();
+      expect(openHandles()).toEqual([]);
+      expect(await giveUp(`/sessions/${fx5.session.id}/offline.zip`)).toBe(200);
+      await settle();
+      expect(openHandles()).toEqual([]);
+    });
+  });
+
+  describe('long names in the offline ZIP (Windows Explorer refuses paths over 260 characters)', () => {
+    it('shortens a long file name inside the ZIP, keeping its start and its extension, so that the path fits', async () => {
+      const fx6 = await createSessionFixture(t, { title: 'Lớp tên tệp dài', status: 'published' });
+      const tp = await createTopicFixture(t, fx6.session.id, { title: 'Tổ chức chính quyền địa phương hai cấp theo Luật Tổ chức chính quyền địa phương năm 2025 sửa đổi', lecturers: [lecturer.user as User] });
+      const long = `Bài giảng chuyên đề 1 - Tổ chức chính quyền địa phương hai cấp theo Luật năm 2025 - ${'phần trình bày chi tiết '.repeat(4)}- bản cuối.pdf`;
+      expect(long.length).toBeGreaterThan(180);
+      expect(long.length).toBeLessThanOrEqual(200); // the longest name kept whole at upload
+      const bytes = pdfBytes('tên dài');
+      expect((await uploadMaterial(lec, fx6.session.id, tp.id, bytes, long)).status).toBe(303);
+      const res = await lec.get(`/sessions/${fx6.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200);
+      const entries = await readZip(res.body as Buffer);
+      const file = entries.find((e) => e.name.startsWith('Tai-lieu/'))!;
+      expect(file.sha256).toBe(sha(bytes));
+      expect(file.name.length).toBeLessThanOrEqual(180);
+      const base = file.name.split('/').pop()!;
+      expect(base.startsWith('Bài giảng chuyên đề 1 - Tổ chức chính quyền')).toBe(true);
+      expect(base).toMatch(/[^ .]\.pdf$/);
+      expect(entries.find((e) => e.name === 'SHA256SUMS.txt')!.data.toString('utf8')).toContain(`${sha(bytes)}  ${file.name}`);
+      // The download of the material itself keeps the whole name.
+      const [m] = await t.query<{ id: string }>(`SELECT m.id FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1`, [fx6.session.id]);
+      const one = await lec.get(`/sessions/${fx6.session.id}/materials/${m.id}`).buffer(true).parse(binaryParser).expect(200);
+      expect(one.headers['content-disposition']).toContain(encodeURIComponent(long).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+    });
+  });
+
+  describe('a stored file gone (removed from the disk or the bucket) while its material is listed', () => {
+    let sid: string;
+    let gone: { id: string; storage_key: string; original_name: string };
+    let kept: { id: string; storage_key: string; original_name: string; sha256: string };
+    let trainee: ReturnType<TestApp['agent']>;
+
+    beforeAll(async () => {
+      const fx2 = await createSessionFixture(t, { title: 'Lớp có tệp bị mất', status: 'published' });
+      sid = fx2.session.id;
+      const tp = await createTopicFixture(t, sid, { title: 'Quản lý đất đai cấp xã', lecturers: [lecturer.user as User] });
+      expect((await uploadMaterial(lec, sid, tp.id, pdfBytes('mất'), 'Bài giảng đất đai.pdf')).status).toBe(303);
+      expect((await uploadMaterial(lec, sid, tp.id, pdfBytes('còn'), 'Phụ lục biểu mẫu.pdf')).status).toBe(303);
+      const rows = await t.query<{ id: string; storage_key: string; original_name: string; sha256: string }>(
+        `SELECT m.id, m.storage_key, m.original_name, m.sha256 FROM materials m JOIN topics t ON t.id = m.topic_id WHERE t.session_id = $1 ORDER BY m.created_at`,
+        [sid],
+      );
+      [gone, kept] = rows;
+      const tr = await createTraineeFixture(t, { fullName: 'Giàng Thị Mỷ' });
+      await enrollFixture(t, sid, tr.id, 'confirmed');
+      await t.app.get(UsersService).create({ fullName: tr.fullName, phone: '0912000299', role: 'trainee', password: 'trainee-pass-9' }, null, undefined, tr.id);
+      trainee = t.agent();
+      await login(trainee, '0912000299', 'trainee-pass-9');
+      rmSync(join(filesDir, gone.storage_key));
+    });
+
+    it('answers the download of the lost file with a 404 in Vietnamese, not a 500', async () => {
+      const res = await trainee.get(`/sessions/${sid}/materials/${gone.id}`).set('Accept', 'text/html');
+      expect(res.status).toBe(404);
+      expect(pageText(res.text)).toContain('Tệp của tài liệu này không còn trên máy chủ');
+      expect((await trainee.get(`/sessions/${sid}/materials/${kept.id}`).buffer(true).parse(binaryParser)).status).toBe(200);
+    });
+
+    it('still builds the offline ZIP with the other files, and says which file is missing', async () => {
+      const res = await trainee.get(`/sessions/${sid}/offline.zip`).buffer(true).parse(binaryParser).timeout(20000);
+      expect(res.status).toBe(200);
+      const entries = await readZip(res.body as Buffer);
+      const names = entries.map((e) => e.name);
+      expect(names.some((n) => n.endsWith(`/${kept.original_name}`))).toBe(true);
+      expect(names.some((n) => n.endsWith(`/${gone.original_name}`))).toBe(false);
+      const note = entries.find((e) => e.name === 'Tai-lieu-thieu.txt');
+      expect(note?.data.toString('utf8')).toContain(gone.original_name);
+      const sums = entries.find((e) => e.name === 'SHA256SUMS.txt')!.data.toString('utf8');
+      expect(sums).toContain(kept.sha256);
+      expect(sums).not.toContain(gone.original_name);
+    });
+
+    it('ends the ZIP download (no hang, no crash) when a file vanishes while the ZIP is being sent; the app keeps serving', async () => {
+      const storage = t.app.get(StorageService);
+      const open = storage.open.bind(storage);
+      const spy = jest.spyOn(storage, 'open').mockImplementation((key: string) => (key === kept.storage_key ? Promise.reject(new StorageNotFoundError(key)) : open(key)));
+      try {
+        const outcome = await trainee
+          .get(`/sessions/${sid}/offline.zip`)
+          .buffer(true)
+          .parse(binaryParser)
+          .timeout(20000)
+          .then(
+            (r) => `status ${r.status}`,
+            (e: Error & { timeout?: number }) => (e.timeout ? 'timeout' : 'aborted'),
+          );
+        expect(outcome).toBe('aborted');
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await trainee.get(`/sessions/${sid}/agenda`)).status).toBe(200);
+    });
   });
 });

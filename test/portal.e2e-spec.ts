@@ -4,6 +4,7 @@ import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
 import { pdfText } from './support/pdf';
+import { UsersService } from '../src/users/users.service';
 
 type Agent = ReturnType<TestApp['agent']>;
 
@@ -231,5 +232,29 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     await t.query(`UPDATE users SET sign_in_code_expires_at = now() - interval '1 minute' WHERE trainee_id = $1`, [late.id]);
     const r = await activate(t.agent(), 'muon@example.vn', code, 'mat-khau-moi-1');
     expect(r.headers.location).toBe('/portal/activate');
+  });
+
+  it('tells a trainee that their course was cancelled, with the reason, instead of dropping it from the portal', async () => {
+    const { session } = await createSessionFixture(t, { title: 'Lớp tập huấn bị hủy', status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Vàng Thị Chờ', phone: '0915000444' });
+    await enrollFixture(t, session.id, trainee.id, 'confirmed');
+    await t.app.get(UsersService).create({ fullName: trainee.fullName, phone: '0915000444', role: 'trainee', password: 'mat-khau-cho-1' }, null, undefined, trainee.id);
+    const cho = t.agent();
+    await login(cho, '0915000444', 'mat-khau-cho-1');
+    expect(pageText((await cho.get('/portal').expect(200)).text)).toContain('Lớp tập huấn bị hủy');
+
+    const res = await submitForm(organiser, `/sessions/${session.id}`, `/sessions/${session.id}/status`, { status: 'cancelled', reason: 'Hoãn do mưa lũ, sạt lở đường lên huyện.' });
+    expect(res.status).toBe(303);
+    const home = pageText((await cho.get('/portal').expect(200)).text);
+    expect(home).toContain('Lớp tập huấn bị hủy');
+    expect(home).toContain('Đã hủy');
+    expect(home).toContain('Hoãn do mưa lũ, sạt lở đường lên huyện.');
+    const page = await cho.get(`/portal/sessions/${session.id}`).expect(200);
+    expect(pageText(page.text)).toContain('Lớp tập huấn này đã bị hủy. Lý do: Hoãn do mưa lũ, sạt lở đường lên huyện.');
+    // Nothing to check in with, nothing to download.
+    expect(page.text).not.toContain('Mã QR điểm danh');
+    expect(page.text).not.toContain('data:image/svg+xml');
+    expect(page.text).not.toContain(`/sessions/${session.id}/offline.zip`);
+    await cho.get(`/sessions/${session.id}/agenda`).expect(404);
   });
 });

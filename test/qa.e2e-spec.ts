@@ -331,6 +331,23 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect(a).toEqual({ text: 'Theo Nghị định, công chức kiêm nhiệm được hưởng phụ cấp kiêm nhiệm.', author_id: lecturerAUser.id });
     });
 
+    it('keeps what a lecturer typed when the answer was published while they were editing it', async () => {
+      const q = await logQuestion({ askerKind: 'trainee', traineeId, topicId: topic1, text: 'Xã có được tự quyết định số lượng công chức văn hóa - xã hội không?' });
+      await postAndFollow(lecturerA, `/questions/${q}`, `/questions/${q}/answer`, { text: 'Bản trả lời đầu tiên.' });
+      const editing = await lecturerA.get(`/questions/${q}`).expect(200); // the lecturer's edit form is open
+      await postAndFollow(organiser, `/questions/${q}`, `/questions/${q}/publish`, {});
+      const typed = 'Bản trả lời đã sửa kỹ, dẫn Nghị định số 33/2023/NĐ-CP về cán bộ, công chức cấp xã.';
+      const res = await lecturerA.post(`/questions/${q}/answer`).set('Referer', `/questions/${q}`).type('form').send({ text: typed, _csrf: csrfFrom(editing.text) });
+      expect(res.status).toBe(303);
+      const text = pageText((await lecturerA.get(res.headers.location).expect(200)).text);
+      expect(text).toContain('Câu trả lời đã được công bố nên không sửa được nữa');
+      expect(text).toContain(typed);
+      expect((await t.query<{ text: string }>('SELECT text FROM answers WHERE question_id = $1', [q]))[0].text).toBe('Bản trả lời đầu tiên.');
+      // Out of the way of the tests below, which count and read the published questions.
+      await t.query('DELETE FROM answers WHERE question_id = $1', [q]);
+      await t.query('DELETE FROM questions WHERE id = $1', [q]);
+    });
+
     it("refuses a lecturer answering another lecturer's topic (403), and a question without topic", async () => {
       const page = await lecturerB.get(`/questions/${q1}`).expect(200);
       expect(page.text).not.toContain(`action="/questions/${q1}/answer"`);

@@ -9,12 +9,18 @@ export function safeFileName(name: string | undefined | null, fallback = 'tai-li
   let n = cleanText(String(name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
   n = n.split(/[\\/]/).pop() ?? '';
   n = n.replace(/[<>:"|?*]/g, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
-  if (n.length > 200) {
-    const dot = n.lastIndexOf('.');
-    const ext = dot > 0 && n.length - dot <= 10 ? n.slice(dot) : '';
-    n = n.slice(0, 200 - ext.length) + ext;
-  }
-  return n || fallback;
+  return fitFileName(n, 200) || fallback;
+}
+
+/**
+ * A file name cut to `max` characters, keeping its extension (up to 10 characters) and never ending its
+ * base on a space or a dot (Windows refuses those).
+ */
+export function fitFileName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+  return name.slice(0, Math.max(1, max - ext.length)).replace(/[.\s]+$/, '') + ext;
 }
 
 /** ASCII stand-in for old clients: diacritics dropped, anything else → "_". */

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Writable } from 'node:stream';
+import { pipeline, type Readable, type Writable } from 'node:stream';
 import { contentDisposition } from './file-names';
 
 /** A generated file: written straight to the response (large exports stream). */
@@ -22,4 +22,12 @@ export function finished(out: Writable): Promise<void> {
     out.once('finish', () => resolve());
     out.once('error', reject);
   });
+}
+
+/**
+ * Streams a file to the response. A client that goes away halfway (a phone losing its signal) destroys the
+ * source, so no file stays open; a source that fails after the headers are out aborts the response.
+ */
+export function pipeToResponse(stream: Readable, res: Response): void {
+  pipeline(stream, res, () => undefined);
 }

@@ -144,7 +144,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // A refused form goes back to its page with the message; an upload form also when the file is refused (413, 415).
     const formPost = req.is('urlencoded') ? [400, 409, 422] : req.is('multipart') ? [400, 409, 413, 415, 422] : [];
     if (formPost.includes(status) && req.method === 'POST' && req.session) {
-      req.session.form = { errors: (details as FieldErrors) ?? {}, input: sanitiseInput(req.body) };
+      req.session.form = { errors: (details as FieldErrors) ?? {}, input: sanitiseInput(req.body), action: req.path };
       (req.session.flash ??= []).push({ type: 'error', text: message });
       const back = (exception instanceof FormRejectedException && exception.backTo) || safeBack(req);
       res.redirect(303, back);
@@ -166,7 +166,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const input = sanitiseInput(req.body);
     // The session, not req.user: the CSRF check runs before the sign-in guard has set it.
     if (req.session.userId) {
-      req.session.form = { errors: {}, input };
+      req.session.form = { errors: {}, input, action: req.path };
       (req.session.flash ??= []).push({ type: 'error', text: 'Trang đã mở quá lâu nên mã bảo mật hết hạn. Nội dung bạn nhập vẫn còn: vui lòng bấm gửi lại.' });
       res.redirect(303, back);
       return;

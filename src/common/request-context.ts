@@ -23,7 +23,7 @@ declare module 'express-session' {
     stored?: true;
     flash?: FlashMessage[];
     /** Field errors and input of the last rejected form, shown once. */
-    form?: { errors: Record<string, string[]>; input: Record<string, unknown> };
+    form?: KeptForm;
     /** What was typed in a form posted after the sign-in expired, for its page once the user signs in again. */
     pendingForm?: { path: string; input: Record<string, unknown> };
   }
@@ -41,9 +41,28 @@ export function flash(req: Request, type: FlashMessage['type'], text: string): v
   (req.session.flash ??= []).push({ type, text });
 }
 
-/** The values ticked for a field of checkboxes in a rejected form (kept in res.locals.form), to tick them again; undefined when no form was rejected. */
-export function keptChoices(res: Response, field: string): string[] | undefined {
-  const form = res.locals.form as { input?: Record<string, unknown> } | undefined;
+/** A rejected form: its field errors, what was typed, and the path it was posted to. */
+export interface KeptForm {
+  errors: Record<string, string[]>;
+  input: Record<string, unknown>;
+  action?: string;
+}
+
+/**
+ * The rejected form kept for this page (res.locals.form) when it was posted to `action`, else undefined:
+ * a page with two forms (a topic's upload form and its edit form) refills only the one that was sent.
+ */
+export function keptFormFor(res: Response, action: string): KeptForm | undefined {
+  const form = res.locals.form as KeptForm | undefined;
+  return form?.action === action ? form : undefined;
+}
+
+/**
+ * The values ticked for a field of checkboxes in a rejected form (kept in res.locals.form; with `action`, only
+ * a form posted there), to tick them again; undefined when no such form was rejected.
+ */
+export function keptChoices(res: Response, field: string, action?: string): string[] | undefined {
+  const form = action ? keptFormFor(res, action) : (res.locals.form as KeptForm | undefined);
   if (!form?.input) return undefined;
   const v = form.input[field];
   return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];

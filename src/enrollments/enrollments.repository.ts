@@ -4,6 +4,9 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Enrollment, EnrollmentStatus, InvitationState } from './enrollment.entity';
 import { venueWithProvince } from '../training-sessions/venue-line';
 
+/** Sessions shown in a trainee's portal: the visible ones, and a cancelled one (with its reason, nothing to open). */
+const PORTAL_STATUSES = `'published','ongoing','completed','cancelled'`;
+
 export interface LockedSession {
   id: string;
   title: string;
@@ -185,14 +188,14 @@ export class EnrollmentsRepository {
     };
   }
 
-  /** The enrolments of a trainee, newest session first, with the session facts (for the portal). */
+  /** The enrolments of a trainee, newest session first, with the session facts (for the portal; a cancelled session stays, so they learn of it). */
   forTrainee(traineeId: string) {
     return this.repo
       .createQueryBuilder('e')
       .innerJoinAndSelect('e.session', 's')
       .where('e.trainee_id = :traineeId', { traineeId })
       .andWhere(`e.status <> 'cancelled'`)
-      .andWhere(`s.status IN ('published','ongoing','completed')`)
+      .andWhere(`s.status IN (${PORTAL_STATUSES})`)
       .orderBy('s.start_date', 'DESC')
       .getMany();
   }
@@ -204,7 +207,7 @@ export class EnrollmentsRepository {
       .leftJoinAndSelect('s.hostProvince', 'p')
       .where('e.trainee_id = :traineeId AND e.session_id = :sessionId', { traineeId, sessionId })
       .andWhere(`e.status <> 'cancelled'`)
-      .andWhere(`s.status IN ('published','ongoing','completed')`)
+      .andWhere(`s.status IN (${PORTAL_STATUSES})`)
       .getOne();
   }
 }

@@ -22,15 +22,27 @@ export class PortalService {
 
   async home(user: AuthUser) {
     const rows = await this.enrollments.forTrainee(this.traineeOf(user));
-    return rows.map((e) => ({ id: e.session!.id, title: e.session!.title, startDate: e.session!.startDate, endDate: e.session!.endDate, venue: e.session!.venue, statusLabel: SESSION_STATUS_LABELS[e.session!.status] }));
+    return rows.map((e) => ({
+      id: e.session!.id,
+      title: e.session!.title,
+      startDate: e.session!.startDate,
+      endDate: e.session!.endDate,
+      venue: e.session!.venue,
+      status: e.session!.status,
+      statusLabel: SESSION_STATUS_LABELS[e.session!.status],
+      cancelReason: e.session!.status === 'cancelled' ? e.session!.cancelReason : null,
+    }));
   }
 
+  /** A session of the trainee: its facts and check-in QR code; a cancelled one only says so, and why. */
   async session(user: AuthUser, sessionId: string) {
     const e = await this.enrollments.oneForTrainee(this.traineeOf(user), sessionId);
+    if (e.session!.status === 'cancelled') return { session: e.session!, enrollmentStatus: ENROLLMENT_STATUS_LABELS[e.status], cancelled: true, qrDataUri: null };
     const svg = await QRCode.toString(checkinUrl(this.config.publicUrl, e.checkinToken), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return {
       session: e.session!,
       enrollmentStatus: ENROLLMENT_STATUS_LABELS[e.status],
+      cancelled: false,
       qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
     };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { AppRequest, AuthUser, flash, keptFormFor } from '../common/request-context';
 import { SearchQuestionsDto } from './dto/search-questions.dto';
 import { LogQuestionDto } from './dto/log-question.dto';
 import { AnswerQuestionDto } from './dto/answer-question.dto';
@@ -45,8 +45,10 @@ export class QaController {
 
   @Get('questions/:id')
   @Render('qa/show')
-  show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
-    return this.pages.questionPage(id, user);
+  async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
+    // An answer refused because the question was published (or rejected) meanwhile: its text is shown to copy.
+    const typed = keptFormFor(res, `/questions/${id}/answer`)?.input.text;
+    return { ...(await this.pages.questionPage(id, user)), unsavedAnswer: typeof typed === 'string' ? typed : null };
   }
 
   @Post('questions/:id/answer')

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
+import { AppRequest, AuthUser, flash, keptChoices, keptFormFor } from '../common/request-context';
 import { AgendaService } from './agenda.service';
 import { MaterialsService, UploadedTempFile } from './materials.service';
 import { SessionPagesService } from './session-pages.service';
@@ -11,7 +11,7 @@ import { CreateSittingDto, UpdateSittingDto } from './dto/save-sitting.dto';
 import { SaveTopicDto } from './dto/save-topic.dto';
 import { UploadMaterialDto } from './dto/upload-material.dto';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
-import { contentDisposition } from '../common/file-names';
+import { sendMaterial } from './material-response';
 
 /** Pages of a session's programme: agenda, sittings, topics and their materials. */
 @ApiExcludeController()
@@ -91,7 +91,15 @@ export class AgendaController {
   @Render('training-sessions/topic')
   async topicPage(@Param('id', ParseUUIDPipe) id: string, @Param('topicId', ParseUUIDPipe) topicId: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.topicPage(id, topicId, user);
-    return { title: view.topic.title, ...view, selectedLecturers: keptChoices(res, 'lecturerIds') ?? view.selectedLecturers };
+    // Two forms on the page: a refused upload refills the upload form, never the topic's own.
+    const action = `/sessions/${id}/topics/${topicId}`;
+    return {
+      title: view.topic.title,
+      ...view,
+      form: keptFormFor(res, action),
+      uploadInput: keptFormFor(res, `${action}/materials`)?.input,
+      selectedLecturers: keptChoices(res, 'lecturerIds', action) ?? view.selectedLecturers,
+    };
   }
 
   @Post('topics/:topicId')
@@ -138,12 +146,6 @@ export class AgendaController {
   @Get('materials/:materialId')
   @Roles('organiser', 'lecturer', 'trainee')
   async download(@Param('id', ParseUUIDPipe) id: string, @Param('materialId', ParseUUIDPipe) materialId: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { material, stream } = await this.materials.download(materialId, user, id);
-    res
-      .set('Content-Type', material.contentType)
-      .set('Content-Length', material.size)
-      .set('Content-Disposition', contentDisposition(material.originalName))
-      .set('Cache-Control', 'private, no-store');
-    stream.on('error', () => res.destroy()).pipe(res);
+    sendMaterial(res, await this.materials.download(materialId, user, id));
   }
 }

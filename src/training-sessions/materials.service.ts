@@ -9,7 +9,7 @@ import { AuthUser } from '../common/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { inspectOfficeZip, isOfficeZip, officeZipLimits, OfficeZipRefused } from '../common/office-zip';
 import { AuditService } from '../audit/audit.service';
-import { StorageService } from '../storage/storage.service';
+import { StorageNotFoundError, StorageService } from '../storage/storage.service';
 import { Material } from './material.entity';
 import { Topic } from './topic.entity';
 import { MaterialsRepository, SessionMaterialRow } from './materials.repository';
@@ -32,6 +32,9 @@ export const ACCEPTED_TYPES: Record<string, string> = {
   'image/gif': 'Ảnh GIF',
   'image/webp': 'Ảnh WebP',
 };
+
+/** A material whose stored file is gone (lost from the disk or the bucket): its row stays, its bytes cannot be served. */
+export const MISSING_FILE_MESSAGE = 'Tệp của tài liệu này không còn trên máy chủ. Vui lòng báo Ban tổ chức hoặc báo cáo viên để tải lên lại.';
 
 /** The uploaded file as multer (disk storage) leaves it. */
 export interface UploadedTempFile {
@@ -157,7 +160,12 @@ export class MaterialsService {
     const material = await this.materials.findById(materialId);
     if (!material || (sessionId && material.topic?.sessionId !== sessionId)) throw new NotFoundException('Không tìm thấy tài liệu.');
     if (!(await this.mayDownload(material, user))) throw new ForbiddenException('Bạn không có quyền tải tài liệu này.');
-    return { material, stream: await this.storage.open(material.storageKey) };
+    try {
+      return { material, stream: await this.storage.open(material.storageKey) };
+    } catch (e) {
+      if (e instanceof StorageNotFoundError) throw new NotFoundException(MISSING_FILE_MESSAGE);
+      throw e;
+    }
   }
 
   async mayDownload(material: Material, user: AuthUser): Promise<boolean> {

@@ -12,9 +12,15 @@ import { TrainingSessionsService } from './training-sessions.service';
 import { MaterialsService } from './materials.service';
 import { buildAgenda } from './agenda-view';
 import { ddmmyyyy } from './agenda-rules';
-import { safeFileName } from '../common/file-names';
+import { fitFileName, safeFileName } from '../common/file-names';
 
 export const TIMEZONE = 'Asia/Ho_Chi_Minh';
+
+/**
+ * Longest path of a file in the offline ZIP: extracted by Windows Explorer under a folder of up to 80
+ * characters (C:\Users\…\Downloads\Tap-huan-…-offline\), it stays within Windows' 260.
+ */
+const ZIP_PATH_MAX = 180;
 
 /**
  * Wall-clock time in Asia/Ho_Chi_Minh (UTC+7 all year, no daylight saving since
@@ -119,34 +125,68 @@ export class SessionExportsService {
   async offlinePackage(sessionId: string, user: AuthUser): Promise<{ session: TrainingSession; stream: Readable }> {
     const session = await this.sessions.get(sessionId, user);
     const allowed = await this.materials.currentForSessionVisibleTo(session.id, user);
+    // Checked before the first byte is sent: a file lost from the storage is left out and named in a note,
+    // rather than breaking the whole package on a venue's slow connection.
+    const stats = await Promise.all(allowed.map((m) => this.storage.stat(m.storageKey)));
+    const lost = new Set(allowed.filter((_, i) => !stats[i]).map((m) => m.id));
     const zip = new ZipArchive({ zlib: { level: 6 } });
     const out = new PassThrough();
-    zip.on('error', (e) => out.destroy(e));
-    zip.on('warning', (e) => out.destroy(e));
+    const fail = (e: Error) => {
+      zip.abort();
+      out.destroy(e);
+    };
+    zip.on('error', fail);
+    zip.on('warning', fail);
     zip.pipe(out);
-    zip.append(await this.renderAgendaPdf(session), { name: 'Chuong-trinh.pdf' });
+    const sources: Readable[] = [];
+    // The reader gone before the end (a phone losing its signal): stop, and close the file being read.
+    out.on('close', () => {
+      if (out.readableEnded) return;
+      zip.abort();
+      for (const s of sources) s.destroy();
+    });
+    // archiver reads each stream through a PassThrough of its own, so a source's error never reaches it:
+    // without this listener a file vanishing mid-package would be an uncaught error and a download left hanging.
+    const append = (source: Readable, name: string, date?: Date) => {
+      source.on('error', fail);
+      sources.push(source);
+      zip.append(source, { name, date });
+    };
+    append(await this.renderAgendaPdf(session), 'Chuong-trinh.pdf');
     const used = new Set<string>();
     const sums: string[] = [];
+    const missing: string[] = [];
     const topicIndex = new Map<string, number>();
     const sorted = [...allowed].sort((a, b) => a.topicPosition - b.topicPosition || a.title.localeCompare(b.title, 'vi'));
     for (const m of sorted) {
       if (!topicIndex.has(m.topicId)) topicIndex.set(m.topicId, topicIndex.size + 1);
       // Cut to 80 characters, then cleaned again: a cut may end on a space or a dot, which Windows refuses in a folder name.
       const folder = `Tai-lieu/${String(topicIndex.get(m.topicId)).padStart(2, '0')} ${safeFileName(safeFileName(m.topicTitle).slice(0, 80))}`;
-      let name = `${folder}/${m.originalName}`;
-      for (let i = 2; used.has(name); i++) name = `${folder}/${m.originalName.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
+      if (lost.has(m.id)) {
+        missing.push(`${folder}/${m.originalName}`);
+        continue;
+      }
+      // The whole path within ZIP_PATH_MAX, room kept for a " (n)" of a second file of the same name.
+      const file = fitFileName(m.originalName, ZIP_PATH_MAX - folder.length - 1 - 5);
+      let name = `${folder}/${file}`;
+      for (let i = 2; used.has(name); i++) name = `${folder}/${file.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
       used.add(name);
       sums.push(`${m.sha256}  ${name}`);
       // Opened lazily, one at a time, as the archive reaches it.
-      zip.append(await this.lazyOpen(m.storageKey), { name, date: new Date(m.createdAt) });
+      append(this.lazyOpen(m.storageKey), name, new Date(m.createdAt));
     }
     zip.append(sums.join('\n') + '\n', { name: 'SHA256SUMS.txt' });
+    if (missing.length) {
+      // CRLF and a BOM: read as it should be by the old Notepad of a commune's Windows computer.
+      const note = ['Các tệp sau không còn trên máy chủ nên không có trong gói này. Vui lòng báo Ban tổ chức:', ...missing.map((n) => `- ${n}`)];
+      zip.append(`\ufeff${note.join('\r\n')}\r\n`, { name: 'Tai-lieu-thieu.txt' });
+    }
     void zip.finalize().catch((e) => out.destroy(e));
     return { session, stream: out };
   }
 
   /** A stream that opens the stored object only when first read. */
-  private async lazyOpen(key: string): Promise<Readable> {
+  private lazyOpen(key: string): Readable {
     const storage = this.storage;
     let source: Readable | undefined;
     const lazy = new Readable({

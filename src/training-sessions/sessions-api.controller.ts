@@ -18,7 +18,7 @@ import { MaterialResponse, SessionListResponse, SessionResponse, SittingResponse
 import { ListSessionsQuery } from './training-sessions.controller';
 import { toMaterialResponse, toSessionResponse, toSittingResponse, toTopicResponse } from './api-mappers';
 import { UploadLimitMessageInterceptor } from './material-upload.interceptor';
-import { contentDisposition } from '../common/file-names';
+import { sendMaterial } from './material-response';
 
 const PAGE_SIZE = 50;
 
@@ -172,12 +172,6 @@ export class SessionsApiController {
   @ApiOperation({ summary: 'Tải tài liệu: ban tổ chức, báo cáo viên của chuyên đề, học viên được ghi danh; người khác 403' })
   @ApiProduces('application/octet-stream')
   async download(@Param('materialId', ParseUUIDPipe) materialId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
-    const { material, stream } = await this.materials.download(materialId, user);
-    res
-      .set('Content-Type', material.contentType)
-      .set('Content-Length', material.size)
-      .set('Content-Disposition', contentDisposition(material.originalName))
-      .set('Cache-Control', 'private, no-store');
-    stream.on('error', () => res.destroy()).pipe(res);
+    sendMaterial(res, await this.materials.download(materialId, user));
   }
 }

@@ -13,6 +13,7 @@ import { ChangeStatusDto } from './dto/change-status.dto';
 import { CloneSessionDto } from './dto/clone-session.dto';
 import { SESSION_STATUS_LABELS } from './training-session.entity';
 import { asciiFileName, contentDisposition } from '../common/file-names';
+import { pipeToResponse } from '../common/file-out';
 
 export class ListSessionsQuery extends PageQueryDto {
   @IsOptional()
@@ -107,7 +108,7 @@ export class TrainingSessionsController {
   async agendaPdf(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { stream } = await this.exports.agendaPdf(id, user);
     res.set('Content-Type', 'application/pdf').set('Content-Disposition', contentDisposition('Chuong-trinh.pdf', 'inline'));
-    stream.on('error', () => res.destroy()).pipe(res);
+    pipeToResponse(stream, res);
   }
 
   @Get(':id/offline.zip')
@@ -116,6 +117,6 @@ export class TrainingSessionsController {
     const { session, stream } = await this.exports.offlinePackage(id, user);
     const name = `Tap-huan-${asciiFileName(session.startDate)}-offline.zip`;
     res.set('Content-Type', 'application/zip').set('Content-Disposition', contentDisposition(name));
-    stream.on('error', () => res.destroy()).pipe(res);
+    pipeToResponse(stream, res);
   }
 }
