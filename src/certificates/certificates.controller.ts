@@ -6,6 +6,7 @@ import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
 import { CertificateRegisterService } from './certificate-register.service';
 import { sendFile } from '../common/file-out';
+import { contentDisposition } from '../common/file-names';
 import { CertificateDocumentsService } from './certificate-documents.service';
 import { CertificateIssuingService } from './certificate-issuing.service';
 import { CertificateRunsService } from './certificate-runs.service';
@@ -17,7 +18,7 @@ import { UpdateCertificateSettingsDto } from './dto/update-certificate-settings.
 
 function sendPdf(res: Response, pdf: Buffer, filename: string, inline = true): void {
   res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${filename}"`);
+  res.setHeader('Content-Disposition', contentDisposition(filename, inline ? 'inline' : 'attachment'));
   res.setHeader('Cache-Control', 'private, no-store');
   res.end(pdf);
 }
@@ -94,7 +95,7 @@ export class CertificatesController {
   @Get('sessions/:id/certificates.zip')
   async zip(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
     res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="giay-chung-nhan-${id.slice(0, 8)}.zip"`);
+    res.setHeader('Content-Disposition', contentDisposition(`giay-chung-nhan-${id.slice(0, 8)}.zip`));
     await this.documents.writeZip(id, res);
   }
 
@@ -107,7 +108,7 @@ export class CertificatesController {
   @Get('sessions/:id/certificates.pdf')
   async merged(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="giay-chung-nhan-${id.slice(0, 8)}-in.pdf"`);
+    res.setHeader('Content-Disposition', contentDisposition(`giay-chung-nhan-${id.slice(0, 8)}-in.pdf`));
     await this.documents.writeMergedPdf(id, res);
   }
 

@@ -9,6 +9,7 @@ import { ResolveRowsDto } from './dto/resolve-rows.dto';
 import { SaveMappingDto } from './dto/save-mapping.dto';
 import { ImportPagesService } from './import-pages.service';
 import { ImportService } from './import.service';
+import { contentDisposition } from '../common/file-names';
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -84,7 +85,7 @@ export class ImportController {
   async errors(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { fileName, buffer } = await this.imports.errorReport(id, user);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="loi-nhap.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    res.setHeader('Content-Disposition', contentDisposition(fileName));
     res.send(buffer);
   }
 }

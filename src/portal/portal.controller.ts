@@ -9,6 +9,7 @@ import { LoginThrottlerGuard } from '../auth/login-throttler.guard';
 import { ActivateDto } from './dto/activate.dto';
 import { PortalAccountsService } from './portal-accounts.service';
 import { PortalService } from './portal.service';
+import { contentDisposition } from '../common/file-names';
 
 @ApiExcludeController()
 @Controller()
@@ -74,7 +75,7 @@ export class PortalController {
     const pdf = await this.accounts.slip(sessionId, id, actor);
     res.status(200);
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', 'inline; filename="phieu-dang-nhap.pdf"');
+    res.setHeader('Content-Disposition', contentDisposition('phieu-dang-nhap.pdf', 'inline'));
     res.setHeader('Cache-Control', 'no-store');
     res.send(pdf);
   }
