@@ -84,6 +84,12 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
       expect(sessionPage.text).toContain(`href="${link}"`);
       await hoa.get(link).expect(200);
     }
+    // Self check-in is not switched on for this course: no link to it; once it is, the link shows and opens.
+    expect(pageText(sessionPage.text)).not.toContain('Điểm danh bằng mã trên màn chiếu');
+    await t.query(`UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1`, [session.id]);
+    expect((await hoa.get(`/portal/sessions/${session.id}`).expect(200)).text).toContain('<a href="/attendance/me">Điểm danh bằng mã trên màn chiếu</a>');
+    await hoa.get('/attendance/me').expect(200);
+    await t.query(`UPDATE training_sessions SET self_checkin_enabled = false WHERE id = $1`, [session.id]);
     const dataUri = sessionPage.text.match(/<img src="data:image\/svg\+xml;base64,([^"]+)"/)![1];
     const expected = await QRCode.toString(`https://taphuan.example.vn/checkin/t/${e.checkinToken}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     // Handlebars escapes the base64 padding (=) as an entity, which the browser decodes.
