@@ -295,4 +295,39 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     }
     await context.close();
   });
+
+  it('lets a trainee check in on a 360-px phone with the code the projector shows: the code field large, the button under it', async () => {
+    const clock = t.app.get(Clock);
+    const fx = await createEnrolledSessionFixture(t, 1);
+    await t.query('UPDATE training_sessions SET self_checkin_enabled = true WHERE id = $1', [fx.session.id]);
+    const org = await createUser(t, 'organiser');
+    const trainee = await createUser(t, 'trainee');
+    await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [fx.trainees[0].id, trainee.user.id]);
+    clock.set('2025-09-25T07:35:00+07:00');
+    const projector = await browser.newContext();
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const display = await signIn(projector, t.baseUrl, org.login, org.password);
+      await display.goto(`${t.baseUrl}/sessions/${fx.session.id}/self-checkin/display`);
+      await display.waitForFunction(() => /^\d{6}$/.test(document.getElementById('self-code')!.textContent!), undefined, { timeout: 5000 });
+      const code = (await display.textContent('#self-code'))!;
+
+      const page = await signIn(phone, t.baseUrl, trainee.login, trainee.password);
+      await page.goto(`${t.baseUrl}/attendance/me`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      const field = (await page.locator('input[name=code]').boundingBox())!;
+      const button = (await page.locator('.self-checkin-form button').boundingBox())!;
+      expect(field.width).toBeGreaterThanOrEqual(200);
+      expect(button.y).toBeGreaterThanOrEqual(field.y + field.height);
+      await page.fill('input[name=code]', code);
+      await Promise.all([page.waitForURL(/\/attendance\/me/), page.click('.self-checkin-form button')]);
+      expect(await page.textContent('body')).toContain('Đã điểm danh');
+      const [mark] = await t.query<{ status: string; method: string }>(`SELECT status, method FROM attendance_marks WHERE enrollment_id = $1`, [fx.enrollments[0].id]);
+      expect(mark).toMatchObject({ status: 'present' });
+    } finally {
+      clock.set(null);
+      await projector.close();
+      await phone.close();
+    }
+  });
 });
