@@ -452,6 +452,19 @@ describe('materials: upload, type from content, limits, versions, access, offlin
       const one = await lec.get(`/sessions/${fx6.session.id}/materials/${m.id}`).buffer(true).parse(binaryParser).expect(200);
       expect(one.headers['content-disposition']).toContain(encodeURIComponent(long).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
     });
+
+    it('renames a file called like a Windows device (CON.pdf) in the ZIP and on upload, which Explorer would not extract', async () => {
+      const fx7 = await createSessionFixture(t, { title: 'Lớp tên thiết bị', status: 'published' });
+      const tp = await createTopicFixture(t, fx7.session.id, { lecturers: [lecturer.user as User] });
+      const bytes = pdfBytes('con');
+      expect((await uploadMaterial(lec, fx7.session.id, tp.id, bytes, 'CON.pdf')).status).toBe(303);
+      const [m] = await t.query<{ id: string; original_name: string }>(`SELECT m.id, m.original_name FROM materials m WHERE m.topic_id = $1`, [tp.id]);
+      expect(m.original_name).toBe('_CON.pdf');
+      // A name stored before this rule: the ZIP renames it all the same.
+      await t.query(`UPDATE materials SET original_name = 'nul.pdf' WHERE id = $1`, [m.id]);
+      const entries = await readZip((await lec.get(`/sessions/${fx7.session.id}/offline.zip`).buffer(true).parse(binaryParser).expect(200)).body as Buffer);
+      expect(entries.find((e) => e.name.startsWith('Tai-lieu/'))!.name.split('/').pop()).toBe('_nul.pdf');
+    });
   });
 
   describe('a stored file gone (removed from the disk or the bucket) while its material is listed', () => {

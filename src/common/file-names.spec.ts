@@ -9,6 +9,10 @@ describe('file names of uploads', () => {
     expect(safeFileName('a<b>:c".pdf')).toBe('a_b__c_.pdf');
     expect(safeFileName('...')).toBe('tai-lieu');
     expect(safeFileName('')).toBe('tai-lieu');
+    // Device names Windows keeps: Explorer refuses to extract them from a ZIP.
+    expect(['CON.pdf', 'nul', 'Lpt1.docx', 'aux.tar'].map((n) => safeFileName(n))).toEqual(['_CON.pdf', '_nul', '_Lpt1.docx', '_aux.tar']);
+    expect(safeFileName('CONTROL.pdf')).toBe('CONTROL.pdf');
+    expect(safeFileName('con cua toi.pdf')).toBe('con cua toi.pdf');
     const long = safeFileName(`${'x'.repeat(300)}.docx`);
     expect(long).toHaveLength(200);
     expect(long.endsWith('.docx')).toBe(true);

@@ -3,14 +3,19 @@ import { cleanText } from './text/vietnamese';
 /**
  * A user's file name made safe to keep and show: NFC, no control characters,
  * no directory part ("../../x.pdf" → "x.pdf"), no characters that Windows or
- * a ZIP reader refuse, at most 200 characters. Never used as a storage key.
+ * a ZIP reader refuse, no name Windows keeps for a device ("CON.pdf", "nul", "LPT1.docx" get a "_" in front),
+ * at most 200 characters. Never used as a storage key.
  */
 export function safeFileName(name: string | undefined | null, fallback = 'tai-lieu'): string {
   let n = cleanText(String(name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
   n = n.split(/[\\/]/).pop() ?? '';
   n = n.replace(/[<>:"|?*]/g, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  if (WINDOWS_DEVICE.test(n)) n = `_${n}`;
   return fitFileName(n, 200) || fallback;
 }
+
+/** Names Windows keeps for devices, with or without an extension: Explorer will not extract such a file. */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.[^.]*)?$/i;
 
 /**
  * A file name cut to `max` characters, keeping its extension (up to 10 characters) and never ending its

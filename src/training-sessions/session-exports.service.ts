@@ -167,7 +167,7 @@ export class SessionExportsService {
         continue;
       }
       // The whole path within ZIP_PATH_MAX, room kept for a " (n)" of a second file of the same name.
-      const file = fitFileName(m.originalName, ZIP_PATH_MAX - folder.length - 1 - 5);
+      const file = fitFileName(safeFileName(m.originalName), ZIP_PATH_MAX - folder.length - 1 - 5);
       let name = `${folder}/${file}`;
       for (let i = 2; used.has(name); i++) name = `${folder}/${file.replace(/(\.[^.]*)?$/, ` (${i})$1`)}`;
       used.add(name);
