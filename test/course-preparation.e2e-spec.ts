@@ -1,6 +1,6 @@
 import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
-import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
+import { createSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { login, pageText, submitForm } from './support/http';
 
 /** An organiser in a provincial office preparing a course: lists, cloning, the enrolment list and portal accounts. */
@@ -39,5 +39,30 @@ describe('course preparation by an organiser', () => {
     expect(sessions.text).toContain('href="?page=1&amp;q&#x3D;boi+duong+can+bo+xa"');
     const first = await org.get('/sessions?q=boi duong can bo xa').expect(200);
     expect(first.text).toContain('href="?page=2&amp;q&#x3D;boi+duong+can+bo+xa"');
+  });
+
+  it('keeps what was typed in the clone form when the clone is refused (a lecturer already booked on the new date)', async () => {
+    const lecturer = await createUser(t, 'lecturer', { fullName: 'Vàng A Sùng' });
+    const { session, sittings } = await createSessionFixture(t, { status: 'published', title: 'Lớp tập huấn tại Lai Châu', startDate: '2026-04-06' });
+    await createTopicFixture(t, session.id, { sittingId: sittings[0].id, startTime: '08:00', endTime: '09:30', lecturers: [lecturer.user] });
+    const other = await createSessionFixture(t, { status: 'published', title: 'Lớp tập huấn tại Điện Biên', startDate: '2026-05-04' });
+    await createTopicFixture(t, other.session.id, { sittingId: other.sittings[0].id, startTime: '08:00', endTime: '09:30', lecturers: [lecturer.user] });
+    const before = await t.query(`SELECT count(*)::int AS n FROM training_sessions`);
+    const res = await submitForm(org, `/sessions/${session.id}`, `/sessions/${session.id}/clone`, {
+      title: 'Lớp tập huấn tại Sơn La',
+      startDate: '2026-05-04',
+      hostProvinceCode: '14',
+      venue: 'Hội trường UBND tỉnh Sơn La',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/sessions/${session.id}`);
+    const back = await org.get(res.headers.location).expect(200);
+    expect(pageText(back.text)).toContain('Báo cáo viên Vàng A Sùng đã có lịch');
+    const cloneForm = back.text.slice(back.text.indexOf(`action="/sessions/${session.id}/clone"`));
+    expect(cloneForm).toContain('value="Lớp tập huấn tại Sơn La"');
+    expect(cloneForm).toContain('value="2026-05-04"');
+    expect(cloneForm).toContain('value="Hội trường UBND tỉnh Sơn La"');
+    expect(cloneForm).toMatch(/<option value="14" selected>/);
+    expect(await t.query(`SELECT count(*)::int AS n FROM training_sessions`)).toEqual(before);
   });
 });

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash } from '../common/request-context';
+import { AppRequest, AuthUser, flash, keptFormFor } from '../common/request-context';
 import { PageQueryDto } from '../common/paging';
 import { TrainingSessionsService } from './training-sessions.service';
 import { SessionPagesService } from './session-pages.service';
@@ -59,9 +59,10 @@ export class TrainingSessionsController {
   @Get(':id')
   @Roles('organiser', 'lecturer', 'trainee')
   @Render('training-sessions/show')
-  async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
+  async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.showPage(id, user);
-    return { title: view.session.title, ...view };
+    // Two forms on the page: a refused clone refills the clone form, never the cancellation's reason.
+    return { title: view.session.title, ...view, cloneInput: keptFormFor(res, `/sessions/${id}/clone`)?.input };
   }
 
   @Get(':id/edit')
