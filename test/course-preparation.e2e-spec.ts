@@ -65,4 +65,24 @@ describe('course preparation by an organiser', () => {
     expect(cloneForm).toMatch(/<option value="14" selected>/);
     expect(await t.query(`SELECT count(*)::int AS n FROM training_sessions`)).toEqual(before);
   });
+
+  it('refuses to confirm or cancel an enrolment once the course is cancelled or completed, and offers neither', async () => {
+    const trainee = await createTraineeFixture(t, { fullName: 'Lò Thị Xuân' });
+    for (const status of ['cancelled', 'completed'] as const) {
+      const { session } = await createSessionFixture(t, { status });
+      const e = await enrollFixture(t, session.id, trainee.id, 'registered');
+      const page = `/sessions/${session.id}/enrollments`;
+      const list = await org.get(page).expect(200);
+      expect(list.text).not.toContain(`${page}/${e.id}/confirm`);
+      expect(list.text).not.toContain(`${page}/${e.id}/cancel`);
+      for (const action of ['confirm', 'cancel']) {
+        const res = await submitForm(org, page, `${page}/${e.id}/${action}`, {});
+        expect(res.status).toBe(303);
+        const back = await org.get(res.headers.location).expect(200);
+        expect(pageText(back.text)).toContain('Lớp đã kết thúc hoặc đã hủy, không thể thay đổi đăng ký.');
+      }
+      expect(await t.query(`SELECT status FROM enrollments WHERE id = $1`, [e.id])).toEqual([{ status: 'registered' }]);
+      expect(await t.query(`SELECT 1 FROM audit_log WHERE entity_id = $1`, [e.id])).toHaveLength(0);
+    }
+  });
 });
