@@ -85,4 +85,23 @@ describe('course preparation by an organiser', () => {
       expect(await t.query(`SELECT 1 FROM audit_log WHERE entity_id = $1`, [e.id])).toHaveLength(0);
     }
   });
+
+  it('creates a portal account for a trainee with an email whose phone (a commune office number) is already another trainee\'s login', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const first = await createTraineeFixture(t, { fullName: 'Giàng A Páo', phone: '0912345601' });
+    const second = await createTraineeFixture(t, { fullName: 'Sùng Thị Mỷ', phone: '0912345601', email: 'sung.thi.my@laichau.gov.vn' });
+    const ea = await enrollFixture(t, session.id, first.id);
+    const eb = await enrollFixture(t, session.id, second.id);
+    const page = `/sessions/${session.id}/enrollments`;
+    expect((await submitForm(org, page, `${page}/${ea.id}/account`, {})).status).toBe(303);
+    const res = await submitForm(org, page, `${page}/${eb.id}/account`, {});
+    expect(res.status).toBe(303);
+    const text = pageText((await org.get(res.headers.location)).text);
+    expect(text).toContain('Đã tạo tài khoản cho Sùng Thị Mỷ. Tên đăng nhập: sung.thi.my@laichau.gov.vn.');
+    const accounts = await t.query<{ trainee_id: string; email: string | null; phone: string | null }>(`SELECT trainee_id, email, phone FROM users WHERE trainee_id = ANY($1) ORDER BY email NULLS FIRST`, [[first.id, second.id]]);
+    expect(accounts).toEqual([
+      { trainee_id: first.id, email: null, phone: expect.any(String) },
+      { trainee_id: second.id, email: 'sung.thi.my@laichau.gov.vn', phone: null },
+    ]);
+  });
 });
