@@ -5,7 +5,7 @@ import { formatDate } from '../common/view-engine';
 import { TraineesService } from '../trainees/trainees.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { ENROLLMENT_STATUS_LABELS, EnrollmentStatus } from './enrollment.entity';
-import { EnrollmentsService } from './enrollments.service';
+import { enrolmentsOpen, EnrollmentsService } from './enrollments.service';
 
 /** Enrolments per page of the list (a session may hold thousands). */
 const PAGE_SIZE = 100;
@@ -33,6 +33,7 @@ export class EnrollmentsPagesService {
       candidates = found.map((t) => ({ id: t.id, fullName: t.fullName, born: t.dateOfBirth ? formatDate(t.dateOfBirth) : (t.birthYear ?? ''), commune: [t.commune?.name, t.province?.name].filter(Boolean).join(', '), enrolled: enrolled.has(t.id) }));
     }
     const active = (counts.registered ?? 0) + (counts.confirmed ?? 0);
+    const open = enrolmentsOpen(session.status);
     return {
       title: `Học viên · ${session.title}`,
       session,
@@ -41,7 +42,8 @@ export class EnrollmentsPagesService {
         statusLabel: ENROLLMENT_STATUS_LABELS[e.status],
         invitationLabel: INVITATION_LABELS[e.invitationState],
         cancelled: e.status === 'cancelled',
-        canConfirm: e.status === 'registered',
+        canConfirm: open && e.status === 'registered',
+        canCancel: open && e.status !== 'cancelled',
         commune: [e.trainee?.commune?.name, e.trainee?.province?.name].filter(Boolean).join(', '),
       })),
       counts: { registered: counts.registered ?? 0, confirmed: counts.confirmed ?? 0, cancelled: counts.cancelled ?? 0, active },

@@ -53,6 +53,11 @@ function enrolmentEntries(added: string[], reactivated: string[]): Record<string
 const OPEN = ['draft', 'published', 'ongoing'];
 const INVITING = ['published', 'ongoing'];
 
+const CLOSED_REFUSAL = 'Lớp đã kết thúc hoặc đã hủy, không thể thay đổi đăng ký.';
+
+/** Whether a session's enrolments may still change (added, confirmed, cancelled): not once it is completed or cancelled. */
+export const enrolmentsOpen = (sessionStatus: string): boolean => OPEN.includes(sessionStatus);
+
 @Injectable()
 export class EnrollmentsService implements OnModuleInit {
   constructor(
@@ -121,9 +126,7 @@ export class EnrollmentsService implements OnModuleInit {
    * the audit entry is written. A caller that does not reach `close` must roll its transaction back.
    */
   async openEnrolment(sessionId: string, actorId: string | null, m: EntityManager): Promise<SessionEnrolment> {
-    const session = await this.enrollments.lockSession(sessionId, m);
-    if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
-    if (!OPEN.includes(session.status)) throw new ConflictException('Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.');
+    const session = await this.lockOpenSession(sessionId, 'Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.', m);
     const active = await this.enrollments.countActive(sessionId, m);
     const inviting = INVITING.includes(session.status);
     /** The enrolment of each trainee asked for. */
@@ -176,8 +179,17 @@ export class EnrollmentsService implements OnModuleInit {
     };
   }
 
+  /** The session row, locked for the rest of the transaction; 404 when it does not exist, 409 with `refusal` once it is completed or cancelled. */
+  private async lockOpenSession(sessionId: string, refusal: string, m: EntityManager) {
+    const session = await this.enrollments.lockSession(sessionId, m);
+    if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
+    if (!enrolmentsOpen(session.status)) throw new ConflictException(refusal);
+    return session;
+  }
+
   async cancel(sessionId: string, enrollmentId: string, actorId: string): Promise<Enrollment> {
     return this.ds.transaction(async (m) => {
+      await this.lockOpenSession(sessionId, CLOSED_REFUSAL, m);
       const e = await this.enrollments.findById(enrollmentId, m);
       if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
       if (e.status === 'cancelled') return e;
@@ -190,6 +202,7 @@ export class EnrollmentsService implements OnModuleInit {
 
   async confirm(sessionId: string, enrollmentId: string, actorId: string): Promise<Enrollment> {
     return this.ds.transaction(async (m) => {
+      await this.lockOpenSession(sessionId, CLOSED_REFUSAL, m);
       const e = await this.enrollments.findById(enrollmentId, m);
       if (!e || e.sessionId !== sessionId) throw new NotFoundException('Không tìm thấy lượt đăng ký.');
       if (e.status !== 'registered') throw new ConflictException('Chỉ xác nhận được lượt đăng ký đang chờ.');

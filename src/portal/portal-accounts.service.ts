@@ -46,7 +46,10 @@ export class PortalAccountsService {
     let created = false;
     if (!user) {
       if (!t.email && !t.phone) throw new BadRequestException(`Học viên ${t.fullName} chưa có email hoặc số điện thoại để làm tên đăng nhập.`);
-      user = (await this.users.create({ fullName: t.fullName, email: t.email ?? undefined, phone: t.phone ?? undefined, role: 'trainee' }, actor.id, undefined, t.id)).user;
+      // A phone that is already another account's login (a commune office's number shared by its officials) cannot
+      // be this one's too: with an email, the trainee signs in by the email alone.
+      const phone = t.phone && !(t.email && (await this.users.phoneInUse(t.phone))) ? t.phone : undefined;
+      user = (await this.users.create({ fullName: t.fullName, email: t.email ?? undefined, phone, role: 'trainee' }, actor.id, undefined, t.id)).user;
       created = true;
     }
     const code = newSignInCode();

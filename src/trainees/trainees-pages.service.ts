@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ReferenceService } from '../reference/reference.service';
 import { formatDate } from '../common/view-engine';
+import { clampedPage } from '../common/paging';
 import { ListTraineesDto } from './dto/list-trainees.dto';
 import { GENDER_LABELS, Trainee } from './trainee.entity';
 import { TraineesService } from './trainees.service';
@@ -29,7 +30,7 @@ export class TraineesPagesService {
   ) {}
 
   async directory(q: ListTraineesDto, pageSize: number) {
-    const [rows, total] = await this.trainees.list({ q: q.q, province: q.province, commune: q.commune, ethnic: q.ethnic, gender: q.gender, page: q.page ?? 1, pageSize });
+    const { rows, total, paging } = await clampedPage(q.page, pageSize, (page) => this.trainees.list({ q: q.q, province: q.province, commune: q.commune, ethnic: q.ethnic, gender: q.gender, page, pageSize }));
     const [provinces, ethnicGroups, communes] = await Promise.all([
       this.reference.provinces(),
       this.reference.ethnicGroups(),
@@ -40,6 +41,7 @@ export class TraineesPagesService {
     return {
       trainees: rows.map(row),
       total,
+      paging,
       filter: q,
       provinces,
       ethnicGroups,

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
-import { pageOf } from '../common/paging';
 import { ListTraineesDto } from './dto/list-trainees.dto';
 import { SaveTraineeDto } from './dto/save-trainee.dto';
 import { MergeSearchDto, MergeTraineesDto } from './dto/merge-trainees.dto';
@@ -40,8 +39,7 @@ export class TraineesController {
   @Get()
   @Render('trainees/list')
   async list(@Query() q: ListTraineesDto) {
-    const view = await this.pages.directory(q, PAGE_SIZE);
-    return { title: 'Danh bạ học viên', ...view, paging: pageOf(q.page, PAGE_SIZE, view.total) };
+    return { title: 'Danh bạ học viên', ...(await this.pages.directory(q, PAGE_SIZE)) };
   }
 
   @Get('new')

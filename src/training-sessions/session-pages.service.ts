@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthUser } from '../common/request-context';
+import { clampedPage } from '../common/paging';
 import { ReferenceService } from '../reference/reference.service';
 import { SESSION_STATUS_LABELS, SessionStatus } from './training-session.entity';
 import { SITTING_PART_LABELS } from './sitting.entity';
@@ -30,9 +31,11 @@ export class SessionPagesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async listPage(user: AuthUser, q: string | undefined, page: number, pageSize: number) {
-    const [rows, total] = await this.sessions.list(user, q, page, pageSize);
-    return { rows: rows.map((s) => ({ ...s, statusLabel: SESSION_STATUS_LABELS[s.status] })), total, canCreate: isManager(user) };
+  /** One page of the course list (a page past the end shows the last one); the paging links keep the search. */
+  async listPage(user: AuthUser, q: string | undefined, page: number | undefined, pageSize: number) {
+    const { rows, paging } = await clampedPage(page, pageSize, (p) => this.sessions.list(user, q, p, pageSize));
+    const query = q ? `&${new URLSearchParams({ q }).toString()}` : '';
+    return { rows: rows.map((s) => ({ ...s, statusLabel: SESSION_STATUS_LABELS[s.status] })), paging, query, canCreate: isManager(user) };
   }
 
   async formPage(id?: string, user?: AuthUser) {

@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../common/decorators';
-import { AppRequest, AuthUser, flash } from '../common/request-context';
-import { pageOf, PageQueryDto } from '../common/paging';
+import { AppRequest, AuthUser, flash, keptFormFor } from '../common/request-context';
+import { PageQueryDto } from '../common/paging';
 import { TrainingSessionsService } from './training-sessions.service';
 import { SessionPagesService } from './session-pages.service';
 import { SessionExportsService } from './session-exports.service';
@@ -37,8 +37,8 @@ export class TrainingSessionsController {
   @Roles('organiser', 'lecturer')
   @Render('training-sessions/list')
   async list(@Query() query: ListSessionsQuery, @CurrentUser() user: AuthUser) {
-    const { rows, total, canCreate } = await this.pages.listPage(user, query.q, query.page ?? 1, PAGE_SIZE);
-    return { title: 'Lớp tập huấn', sessions: rows, q: query.q, canCreate, paging: pageOf(query.page, PAGE_SIZE, total) };
+    const { rows, paging, query: pagingQuery, canCreate } = await this.pages.listPage(user, query.q, query.page, PAGE_SIZE);
+    return { title: 'Lớp tập huấn', sessions: rows, q: query.q, canCreate, paging, query: pagingQuery };
   }
 
   @Get('new')
@@ -59,9 +59,10 @@ export class TrainingSessionsController {
   @Get(':id')
   @Roles('organiser', 'lecturer', 'trainee')
   @Render('training-sessions/show')
-  async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
+  async show(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     const view = await this.pages.showPage(id, user);
-    return { title: view.session.title, ...view };
+    // Two forms on the page: a refused clone refills the clone form, never the cancellation's reason.
+    return { title: view.session.title, ...view, cloneInput: keptFormFor(res, `/sessions/${id}/clone`)?.input };
   }
 
   @Get(':id/edit')

@@ -183,6 +183,12 @@ export class UsersService implements OnModuleInit {
     return { tokenRevoked: !!user.apiTokenHash };
   }
 
+  /** Whether an account signs in with this phone (read as sign-in reads it: `0912 345 601` = `+84912345601`). */
+  async phoneInUse(phone: string): Promise<boolean> {
+    const p = normalisePhone(phone);
+    return !!p && !!(await this.users.findByPhone(p));
+  }
+
   findByTraineeId(traineeId: string): Promise<User | null> {
     return this.users.findByTraineeId(traineeId);
   }
