@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { bootApp, TestApp } from './support/app';
+import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture } from './support/fixtures';
@@ -82,6 +82,25 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(session).toContain('tự điểm danh: không → có');
     expect(session).toMatch(/số phút tính đến muộn: ∅ → 10/);
     expect(session).not.toMatch(/selfCheckinEnabled|lateGraceMinutes|\btrue\b|\bfalse\b/);
+  });
+
+  it('says whose account an administrator disabled, enabled or changed, with old → new', async () => {
+    const admin = t.agent();
+    await login(admin, ADMIN.email, ADMIN.password);
+    expect((await submitForm(admin, '/admin/users/new', '/admin/users', { fullName: 'Phạm Văn Bị Khóa', email: 'bi.khoa@test.local', role: 'lecturer' })).status).toBe(303);
+    const [account] = await t.query<{ id: string }>(`SELECT id FROM users WHERE email = 'bi.khoa@test.local'`);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/role`, { role: 'organiser' })).status).toBe(303);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/disable`, {})).status).toBe(303);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/enable`, {})).status).toBe(303);
+
+    const lines = pageText((await admin.get(`/audit?entityId=${account.id}`).expect(200)).text);
+    expect(lines).toContain('4 mục');
+    for (const said of ['Mở khóa tài khoản', 'Khóa tài khoản', 'Đổi vai trò', 'Tạo tài khoản']) expect(lines).toContain(said);
+    expect(lines).toContain('khóa: không → có');
+    expect(lines).toContain('khóa: có → không');
+    expect(lines).toContain('vai trò: Báo cáo viên → Ban tổ chức');
+    // Whose account: the name is on every line, not only an id.
+    expect(lines.split('Phạm Văn Bị Khóa').length - 1).toBeGreaterThanOrEqual(4);
   });
 
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {

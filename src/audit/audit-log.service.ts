@@ -102,6 +102,8 @@ export interface AuditLine {
   actionLabel: string;
   entity: string;
   entityLabel: string;
+  /** Whose account, for entries on accounts. */
+  objectName: string | null;
   entityId: string;
   /** The object's page, when it has one. */
   href: string | null;
@@ -138,7 +140,7 @@ export class AuditLogService {
         const page = await repo.search(filter, EXPORT_PAGE, 0, before);
         for (const r of page) {
           const l = lineOf(r);
-          yield [localIso(r.createdAt), l.actor, l.actorEmail, l.actionLabel, l.action, l.entityLabel, l.entityId, l.changes.join('; '), json(r.oldValue), json(r.newValue), l.note];
+          yield [localIso(r.createdAt), l.actor, l.actorEmail, l.actionLabel, l.action, l.objectName ? `${l.entityLabel}: ${l.objectName}` : l.entityLabel, l.entityId, l.changes.join('; '), json(r.oldValue), json(r.newValue), l.note];
         }
         if (page.length < EXPORT_PAGE) return;
         before = page[page.length - 1].id;
@@ -171,6 +173,7 @@ function lineOf(r: AuditRow): AuditLine {
     actionLabel: ACTION_LABELS[r.action] ?? r.action,
     entity: r.entity,
     entityLabel: ENTITY_LABELS[r.entity] ?? r.entity,
+    objectName: r.objectName,
     entityId: r.entityId,
     href: ENTITY_PAGES[r.entity]?.(r.entityId) ?? null,
     changes: changesOf(r.oldValue, r.newValue, r.entity),
