@@ -1,11 +1,12 @@
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { bootApp, TestApp } from './support/app';
+import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture } from './support/fixtures';
 import { changesOf } from '../src/audit/audit-log.service';
 import { todayInVietnam } from '../src/certificates/certificate-rules';
+import { QUESTION_STATUS_LABELS } from '../src/qa/question.entity';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -58,6 +59,50 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(pageText(edited)).toContain('địa điểm: Hội trường tỉnh Lai Châu → Hội trường mới');
   });
 
+  it('names objects, fields and stored codes in Vietnamese words (no raw field names or codes on the page)', async () => {
+    // A category of questions created and renumbered on its page; a sitting's times and the session's check-in settings edited through the API.
+    expect((await submitForm(organiser, '/qa/categories', '/qa/categories', { name: 'Lĩnh vực để kiểm tra nhật ký', position: '7' })).status).toBe(303);
+    const [category] = await t.query<{ id: string }>(`SELECT id FROM question_categories WHERE name = $1`, ['Lĩnh vực để kiểm tra nhật ký']);
+    expect((await submitForm(organiser, '/qa/categories', `/qa/categories/${category.id}`, { name: 'Lĩnh vực để kiểm tra nhật ký', position: '8' })).status).toBe(303);
+    const token = await csrfToken(organiser);
+    const moved = await organiser.patch(`/api/v1/sittings/${fx.sittings[1].id}`).set('x-csrf-token', token).send({ startsAt: '14:00', endsAt: '16:30' });
+    expect([moved.status, moved.text]).toEqual([200, expect.any(String)]);
+    await organiser.patch(`/api/v1/sessions/${fx.session.id}`).set('x-csrf-token', token).send({ selfCheckinEnabled: true, lateGraceMinutes: 10 }).expect(200);
+
+    const category_ = pageText((await organiser.get(`/audit?entityId=${category.id}`).expect(200)).text);
+    expect(category_).toContain('Sửa nhóm câu hỏi');
+    expect(category_).toContain('thứ tự: 7 → 8');
+    expect(category_).not.toContain('question_category');
+    expect(category_).not.toContain('chức vụ');
+    const sitting = pageText((await organiser.get(`/audit?entityId=${fx.sittings[1].id}`).expect(200)).text);
+    expect(sitting).toContain('Buổi học');
+    expect(sitting).toMatch(/giờ bắt đầu: 13:30(:00)? → 14:00/);
+    expect(sitting).not.toMatch(/startsAt|endsAt/);
+    const session = pageText((await organiser.get(`/audit?action=session.update&entityId=${fx.session.id}`).expect(200)).text);
+    expect(session).toContain('tự điểm danh: không → có');
+    expect(session).toMatch(/số phút tính đến muộn: ∅ → 10/);
+    expect(session).not.toMatch(/selfCheckinEnabled|lateGraceMinutes|\btrue\b|\bfalse\b/);
+  });
+
+  it('says whose account an administrator disabled, enabled or changed, with old → new', async () => {
+    const admin = t.agent();
+    await login(admin, ADMIN.email, ADMIN.password);
+    expect((await submitForm(admin, '/admin/users/new', '/admin/users', { fullName: 'Phạm Văn Bị Khóa', email: 'bi.khoa@test.local', role: 'lecturer' })).status).toBe(303);
+    const [account] = await t.query<{ id: string }>(`SELECT id FROM users WHERE email = 'bi.khoa@test.local'`);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/role`, { role: 'organiser' })).status).toBe(303);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/disable`, {})).status).toBe(303);
+    expect((await submitForm(admin, '/admin/users', `/admin/users/${account.id}/enable`, {})).status).toBe(303);
+
+    const lines = pageText((await admin.get(`/audit?entityId=${account.id}`).expect(200)).text);
+    expect(lines).toContain('4 mục');
+    for (const said of ['Mở khóa tài khoản', 'Khóa tài khoản', 'Đổi vai trò', 'Tạo tài khoản']) expect(lines).toContain(said);
+    expect(lines).toContain('khóa: không → có');
+    expect(lines).toContain('khóa: có → không');
+    expect(lines).toContain('vai trò: Báo cáo viên → Ban tổ chức');
+    // Whose account: the name is on every line, not only an id.
+    expect(lines.split('Phạm Văn Bị Khóa').length - 1).toBeGreaterThanOrEqual(4);
+  });
+
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {
     const res = await organiser
       .get('/audit/export.csv?action=attendance.mark')
@@ -102,7 +147,10 @@ describe('audit log: who changed what, when, old → new', () => {
 
   it('summarises a change field by field', () => {
     expect(changesOf({ status: 'absent', reason: null }, { status: 'present', reason: null })).toEqual(['trạng thái: Vắng → Có mặt']);
-    expect(changesOf(null, { title: 'Lớp A', capacity: 30, hostCommuneCode: '03388' })).toEqual(['tên: Lớp A', 'số học viên tối đa: 30', 'hostCommuneCode: 03388']);
+    expect(changesOf(null, { title: 'Lớp A', capacity: 30, hostCommuneCode: '03388' })).toEqual(['tên: Lớp A', 'số học viên tối đa: 30', 'mã xã đăng cai: 03388']);
+    // A status in the words of its object; an unknown field is still shown as stored.
+    expect(changesOf({ status: 'published' }, { status: 'answered' }, 'question')).toEqual([`trạng thái: ${QUESTION_STATUS_LABELS.published} → ${QUESTION_STATUS_LABELS.answered}`]);
+    expect(changesOf(null, { somethingNew: true })).toEqual(['somethingNew: có']);
     expect(changesOf({ a: 1 }, { a: 1 })).toEqual([]);
   });
 });

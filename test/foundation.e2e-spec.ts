@@ -280,6 +280,25 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     await t.agent().get('/api/v1/reference/counts').set('Authorization', 'Bearer not-a-real-token-123456789').expect(401);
   });
 
+  it('documents in OpenAPI the query parameters the list and search endpoints take, and /api/v1/me', async () => {
+    const doc = (await t.agent().get('/api/docs/openapi.json').expect(200)).body;
+    const params = (path: string) => Object.fromEntries(((doc.paths[path]?.get?.parameters ?? []) as { in: string; name: string; required?: boolean }[]).filter((p) => p.in === 'query').map((p) => [p.name, !!p.required]));
+    expect(params('/api/v1/sessions')).toEqual({ page: false, q: false });
+    expect(params('/api/v1/trainees')).toEqual({ page: false, q: false, province: false, commune: false, ethnic: false, gender: false });
+    expect(params('/api/v1/reference/communes')).toEqual({ q: true, province: false, limit: false });
+    expect(params('/api/v1/reference/old-communes')).toEqual({ q: true, district: false, province: false });
+    expect(params('/api/v1/reference/old-provinces')).toMatchObject({ q: true });
+    expect(params('/api/v1/reports/dashboard')).toEqual({ from: false, to: false, preset: false, province: false });
+    expect(doc.paths['/api/v1/me']?.get).toBeDefined();
+    // What is documented is what is taken: the documented filters work, a required one left out is a 400 in Vietnamese.
+    const org = await createUser(t, 'organiser');
+    const agent = t.agent();
+    await login(agent, org.login, org.password);
+    expect((await agent.get('/api/v1/reference/communes?q=muong%20te&province=12&limit=1').expect(200)).body).toHaveLength(1);
+    const missing = await agent.get('/api/v1/reference/communes').expect(400);
+    expect(missing.body).toMatchObject({ statusCode: 400, message: 'Vui lòng nhập tên xã, phường.' });
+  });
+
   it('tells apart API tokens checked in the same turn: each request gets its own user, a disabled one none', async () => {
     const users = t.app.get(UsersService);
     const [a, b, c] = await Promise.all([createUser(t, 'organiser'), createUser(t, 'lecturer'), createUser(t, 'organiser')]);

@@ -9,6 +9,11 @@ import { MARK_STATUS_LABELS } from '../attendance/attendance-mark.entity';
 import { SESSION_STATUS_LABELS } from '../training-sessions/training-session.entity';
 import { CERTIFICATE_STATUS_LABELS } from '../certificates/certificate.entity';
 import { ROLE_LABELS } from '../users/user.entity';
+import { GENDER_LABELS } from '../trainees/trainee.entity';
+import { SITTING_PART_LABELS } from '../training-sessions/sitting.entity';
+import { AGENDA_KIND_LABELS } from '../training-sessions/topic.entity';
+import { ASKER_KIND_LABELS, QUESTION_STATUS_LABELS } from '../qa/question.entity';
+import { ENROLLMENT_STATUS_LABELS } from '../enrollments/enrollment.entity';
 
 const PAGE_SIZE = 50;
 const EXPORT_PAGE = 1000;
@@ -70,7 +75,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   certificate: 'Giấy chứng nhận',
   enrollment: 'Đăng ký',
   material: 'Tài liệu',
-  qa_category: 'Nhóm câu hỏi',
+  question_category: 'Nhóm câu hỏi',
   question: 'Câu hỏi',
   session: 'Lớp',
   sitting: 'Buổi học',
@@ -97,6 +102,8 @@ export interface AuditLine {
   actionLabel: string;
   entity: string;
   entityLabel: string;
+  /** Whose account, for entries on accounts. */
+  objectName: string | null;
   entityId: string;
   /** The object's page, when it has one. */
   href: string | null;
@@ -133,7 +140,7 @@ export class AuditLogService {
         const page = await repo.search(filter, EXPORT_PAGE, 0, before);
         for (const r of page) {
           const l = lineOf(r);
-          yield [localIso(r.createdAt), l.actor, l.actorEmail, l.actionLabel, l.action, l.entityLabel, l.entityId, l.changes.join('; '), json(r.oldValue), json(r.newValue), l.note];
+          yield [localIso(r.createdAt), l.actor, l.actorEmail, l.actionLabel, l.action, l.objectName ? `${l.entityLabel}: ${l.objectName}` : l.entityLabel, l.entityId, l.changes.join('; '), json(r.oldValue), json(r.newValue), l.note];
         }
         if (page.length < EXPORT_PAGE) return;
         before = page[page.length - 1].id;
@@ -166,37 +173,109 @@ function lineOf(r: AuditRow): AuditLine {
     actionLabel: ACTION_LABELS[r.action] ?? r.action,
     entity: r.entity,
     entityLabel: ENTITY_LABELS[r.entity] ?? r.entity,
+    objectName: r.objectName,
     entityId: r.entityId,
     href: ENTITY_PAGES[r.entity]?.(r.entityId) ?? null,
-    changes: changesOf(r.oldValue, r.newValue),
+    changes: changesOf(r.oldValue, r.newValue, r.entity),
     note: r.note,
   };
 }
 
-/** Field names as people say them (others are shown as stored). */
+/** Field names as people say them. */
 const FIELD_LABELS: Record<string, string> = {
   status: 'trạng thái',
   reason: 'lý do',
   method: 'cách ghi',
   markedAt: 'thời điểm',
   title: 'tên',
+  programme: 'chương trình',
+  organisingUnit: 'đơn vị tổ chức',
+  hostProvinceCode: 'mã tỉnh đăng cai',
+  hostCommuneCode: 'mã xã đăng cai',
   venue: 'địa điểm',
+  description: 'mô tả',
   startDate: 'ngày bắt đầu',
   endDate: 'ngày kết thúc',
   capacity: 'số học viên tối đa',
+  selfCheckinEnabled: 'tự điểm danh',
+  lateGraceMinutes: 'số phút tính đến muộn',
+  from: 'sao chép từ lớp',
+  sessionId: 'mã lớp',
+  date: 'ngày',
+  part: 'buổi',
+  startsAt: 'giờ bắt đầu',
+  endsAt: 'giờ kết thúc',
+  kind: 'loại',
+  sittingId: 'mã buổi học',
+  startTime: 'giờ bắt đầu',
+  endTime: 'giờ kết thúc',
+  lecturerIds: 'mã báo cáo viên',
+  topicId: 'mã chuyên đề',
+  categoryId: 'mã lĩnh vực',
+  name: 'tên',
   fullName: 'họ và tên',
+  gender: 'giới tính',
+  dateOfBirth: 'ngày sinh',
+  birthYear: 'năm sinh',
+  ethnicGroupCode: 'mã dân tộc',
+  workplace: 'đơn vị công tác',
+  communeCode: 'mã xã',
+  provinceCode: 'mã tỉnh',
+  nationalId: 'số CCCD',
   email: 'email',
   phone: 'điện thoại',
   role: 'vai trò',
   position: 'chức vụ',
+  traineeId: 'mã học viên',
+  enrollmentId: 'mã đăng ký',
+  id: 'mã',
   serial: 'số hiệu',
+  eligible: 'đủ điều kiện',
+  rule: 'điều kiện',
   minAttendancePercent: 'tỷ lệ có mặt tối thiểu (%)',
   excusedCounts: 'tính vắng có phép',
   requiredTopics: 'chuyên đề bắt buộc',
+  issuerName: 'cơ quan cấp',
+  issuerParent: 'cơ quan chủ quản',
+  issuerCode: 'ký hiệu cơ quan cấp',
+  signerTitle: 'chức danh người ký',
+  signerName: 'người ký',
+  wording: 'lời văn',
+  placeName: 'địa danh',
+  serialFormat: 'mẫu số hiệu',
+  logo: 'ảnh biểu trưng (byte)',
   added: 'thêm mới',
   reactivated: 'đăng ký lại',
   traineeIds: 'mã học viên',
-  part: 'phần',
+  batchId: 'mã lần nhập',
+  fileName: 'tệp',
+  created: 'hồ sơ tạo mới',
+  matched: 'hồ sơ đã có',
+  enrolled: 'ghi danh',
+  skipped: 'dòng bỏ qua',
+  seriesId: 'mã tài liệu',
+  version: 'phiên bản',
+  originalName: 'tên tệp',
+  size: 'dung lượng (byte)',
+  sha256: 'mã SHA-256',
+  text: 'nội dung',
+  authorId: 'mã người trả lời',
+  askerKind: 'người hỏi',
+  anonymous: 'ẩn danh',
+  mergedId: 'hồ sơ gộp vào',
+  filled: 'trường bổ sung',
+  replaced: 'trường thay',
+  notTaken: 'trường không lấy',
+  expiresAt: 'hết hạn lúc',
+  otherSessionsEnded: 'số phiên đăng nhập khác bị đóng',
+  apiTokenRevoked: 'thu hồi mã API',
+  disabled: 'khóa',
+};
+
+/** Where one kind of object names a field differently (a category's position is its place in the list). */
+const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
+  question_category: { position: 'thứ tự', name: 'tên lĩnh vực' },
+  session: { part: 'phần' },
 };
 
 /** Stored codes shown in words. */
@@ -204,10 +283,23 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   status: { ...MARK_STATUS_LABELS, ...SESSION_STATUS_LABELS, ...CERTIFICATE_STATUS_LABELS },
   method: { qr: 'quét mã QR', roster: 'danh sách', self: 'tự điểm danh', import: 'nhập từ tệp' },
   role: ROLE_LABELS,
+  gender: GENDER_LABELS,
+  part: SITTING_PART_LABELS,
+  kind: AGENDA_KIND_LABELS,
+  askerKind: ASKER_KIND_LABELS,
+};
+
+/** Statuses mean different things for different objects ("published" is said one way of a course, another of a question). */
+const STATUS_LABELS_OF: Record<string, Record<string, string>> = {
+  attendance_mark: MARK_STATUS_LABELS,
+  certificate: CERTIFICATE_STATUS_LABELS,
+  enrollment: ENROLLMENT_STATUS_LABELS,
+  question: QUESTION_STATUS_LABELS,
+  training_session: SESSION_STATUS_LABELS,
 };
 
 /** "trạng thái: Vắng → Có mặt" for each field that differs; the new values when there was nothing before. */
-export function changesOf(oldValue: Record<string, unknown> | null, newValue: Record<string, unknown> | null, max = 8): string[] {
+export function changesOf(oldValue: Record<string, unknown> | null, newValue: Record<string, unknown> | null, entity = '', max = 8): string[] {
   const o = oldValue ?? {};
   const n = newValue ?? {};
   const keys = [...new Set([...Object.keys(o), ...Object.keys(n)])];
@@ -216,8 +308,9 @@ export function changesOf(oldValue: Record<string, unknown> | null, newValue: Re
     const a = JSON.stringify(o[k] ?? null);
     const b = JSON.stringify(n[k] ?? null);
     if (a === b) continue;
-    const label = FIELD_LABELS[k] ?? k;
-    const show = (v: unknown) => (typeof v === 'string' && VALUE_LABELS[k]?.[v]) || short(v);
+    const label = ENTITY_FIELD_LABELS[entity]?.[k] ?? FIELD_LABELS[k] ?? k;
+    const words = (k === 'status' && STATUS_LABELS_OF[entity]) || VALUE_LABELS[k];
+    const show = (v: unknown) => (typeof v === 'string' && words?.[v]) || short(v);
     out.push(oldValue ? `${label}: ${show(o[k])} → ${show(n[k])}` : `${label}: ${show(n[k])}`);
   }
   return out.length > max ? [...out.slice(0, max), `… và ${out.length - max} trường khác`] : out;
@@ -225,6 +318,7 @@ export function changesOf(oldValue: Record<string, unknown> | null, newValue: Re
 
 function short(v: unknown): string {
   if (v === null || v === undefined) return '∅';
+  if (typeof v === 'boolean') return v ? 'có' : 'không';
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }

@@ -25,12 +25,15 @@ export interface AuditRow {
   note: string | null;
   actorName: string | null;
   actorEmail: string | null;
+  /** The name of the account an entry is about (entries on accounts). */
+  objectName: string | null;
 }
 
 const COLUMNS = `a.id::text AS id, a.created_at AS "createdAt", a.action, a.entity, a.entity_id AS "entityId",
-  a.old_value AS "oldValue", a.new_value AS "newValue", a.note, u.full_name AS "actorName", u.email AS "actorEmail"`;
+  a.old_value AS "oldValue", a.new_value AS "newValue", a.note, u.full_name AS "actorName", u.email AS "actorEmail",
+  o.full_name AS "objectName"`;
 
-/** Reading the audit trail (writing is AuditService.record). The actor's name is joined for display. */
+/** Reading the audit trail (writing is AuditService.record). The actor's name, and an account's when the entry is about one, are joined for display. */
 @Injectable()
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -45,6 +48,7 @@ export class AuditRepository {
     params.push(limit, offset);
     return this.ds.query(
       `SELECT ${COLUMNS} FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+        LEFT JOIN users o ON a.entity = 'user' AND o.id::text = a.entity_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,

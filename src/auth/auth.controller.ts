@@ -75,12 +75,6 @@ export class AuthController {
     res.redirect(303, '/account');
   }
 
-  /** The signed-in user (session cookie or Bearer token). */
-  @Get('api/v1/me')
-  me(@CurrentUser() user: AuthUser) {
-    return user;
-  }
-
   @Post('account/api-token')
   @Render('auth/api-token')
   async apiToken(@CurrentUser() actor: AuthUser) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../common/decorators';
@@ -16,6 +16,7 @@ import { asciiFileName, contentDisposition } from '../common/file-names';
 import { pipeToResponse } from '../common/file-out';
 
 export class ListSessionsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Từ khóa trong tên lớp (không phân biệt dấu, hoa thường)', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

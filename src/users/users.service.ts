@@ -70,7 +70,7 @@ export class UsersService implements OnModuleInit {
     }
     if (!dropped.disabledAt) {
       await this.users.disable(dropped.id, m);
-      await this.audit.record({ actorId, action: 'user.disable', entity: 'user', entityId: dropped.id, note: 'Hồ sơ học viên của tài khoản được gộp vào một hồ sơ đã có tài khoản.' }, m);
+      await this.audit.record({ actorId, action: 'user.disable', entity: 'user', entityId: dropped.id, oldValue: { disabled: false }, newValue: { disabled: true }, note: 'Hồ sơ học viên của tài khoản được gộp vào một hồ sơ đã có tài khoản.' }, m);
     }
     return { portalAccountDisabled: dropped.id };
   }
@@ -163,7 +163,7 @@ export class UsersService implements OnModuleInit {
       throw new ConflictException('Không thể khóa quản trị viên cuối cùng.');
     }
     await this.users.update(id, { disabledAt: disabled ? new Date() : null });
-    await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id });
+    await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id, oldValue: { disabled: !!user.disabledAt }, newValue: { disabled } });
   }
 
   /**
