@@ -138,6 +138,14 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     const res = await submitForm(agent, `/sessions/${session.id}/enrollments`, `/sessions/${session.id}/enrollments/invitations`, {});
     const page = await agent.get(res.headers.location).expect(200);
     expect(pageText(page.text)).toContain('Chỉ gửi thư mời khi lớp đã được công bố.');
+    // Once published, "Gửi thư mời" queues it, and the audit log says who sent how many, when.
+    await t.query(`UPDATE training_sessions SET status = 'published' WHERE id = $1`, [session.id]);
+    const sent = await submitForm(agent, `/sessions/${session.id}/enrollments`, `/sessions/${session.id}/enrollments/invitations`, {});
+    expect(pageText((await agent.get(sent.headers.location).expect(200)).text)).toContain('Đang gửi 1 thư mời.');
+    const [entry] = await t.query<{ new_value: unknown; actor_id: string | null }>(`SELECT new_value, actor_id FROM audit_log WHERE action = 'enrollment.invite' AND entity_id = $1`, [session.id]);
+    expect(entry.new_value).toEqual({ invitations: 1 });
+    expect(entry.actor_id).not.toBeNull();
+    expect(pageText((await agent.get(`/audit?entityId=${session.id}`).expect(200)).text)).toContain('Gửi thư mời');
   });
 
   it('writes .eml files under DATA_DIR/mail when no SMTP server is configured', async () => {

@@ -34,8 +34,8 @@ export class EnrollmentsController {
   }
 
   @Post('invitations')
-  async inviteAll(@Param('sessionId', ParseUUIDPipe) sessionId: string, @Req() req: AppRequest, @Res() res: Response) {
-    const n = await this.enrollments.inviteAll(sessionId);
+  async inviteAll(@Param('sessionId', ParseUUIDPipe) sessionId: string, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
+    const n = await this.enrollments.inviteAll(sessionId, actor.id);
     flash(req, 'success', n ? `Đang gửi ${n} thư mời.` : 'Không còn học viên nào (có email) chưa được gửi thư mời.');
     res.redirect(303, `/sessions/${sessionId}/enrollments`);
   }

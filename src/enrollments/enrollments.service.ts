@@ -212,14 +212,17 @@ export class EnrollmentsService implements OnModuleInit {
     });
   }
 
-  /** Queues invitations for every active enrolment with an email that has none yet (or whose invitation failed). */
-  async inviteAll(sessionId: string): Promise<number> {
+  /** Queues invitations for every active enrolment with an email that has none yet (or whose invitation failed); audited. */
+  async inviteAll(sessionId: string, actorId: string): Promise<number> {
     return this.ds.transaction(async (m) => {
       const session = await this.enrollments.lockSession(sessionId, m);
       if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
       if (!INVITING.includes(session.status)) throw new ConflictException('Chỉ gửi thư mời khi lớp đã được công bố.');
       const ids = await this.enrollments.findUninvited(sessionId, m);
-      if (ids.length) await this.invitations.queue(ids, m);
+      if (ids.length) {
+        await this.invitations.queue(ids, m);
+        await this.audit.record({ actorId, action: 'enrollment.invite', entity: 'session', entityId: sessionId, newValue: { invitations: ids.length } }, m);
+      }
       return ids.length;
     });
   }
