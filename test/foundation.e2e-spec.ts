@@ -170,6 +170,43 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(attempt.headers.location).toMatch(/^\/login/);
   });
 
+  (process.env.DATABASE_URL ? it : it.skip)('never leaves the app without an administrator when two admins demote each other at once', async () => {
+    const [first] = await t.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [ADMIN.email]);
+    const second = await createUser(t, 'admin');
+    const asSecond = t.agent();
+    await login(asSecond, second.login, second.password);
+    const page = await asSecond.get('/admin/users').expect(200);
+    // The first admin's change is under way: it holds the administrators and has demoted the second one.
+    const runner = t.ds.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    let demoting: Promise<import('supertest').Response> | undefined;
+    try {
+      await runner.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`);
+      await runner.query(`UPDATE users SET role = 'organiser' WHERE id = $1`, [second.user.id]);
+      // Meanwhile the second admin demotes the first.
+      demoting = asSecond
+        .post(`/admin/users/${first.id}/role`)
+        .set('Referer', '/admin/users')
+        .type('form')
+        .send({ role: 'organiser', _csrf: csrfFrom(page.text) })
+        .then((r) => r);
+      let waited = false;
+      for (let i = 0; i < 100 && !waited; i++) {
+        waited = (await t.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FROM users WHERE role%'`)).length > 0;
+        if (!waited) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(waited).toBe(true);
+    } finally {
+      await runner.commitTransaction();
+      await runner.release();
+    }
+    const res = await demoting!;
+    expect(res.status).toBe(303);
+    expect(pageText((await asSecond.get(res.headers.location)).text)).toContain('Không thể đổi vai trò của quản trị viên cuối cùng.');
+    expect((await t.query<{ role: string }>(`SELECT role FROM users WHERE id = $1`, [first.id]))[0].role).toBe('admin');
+  });
+
   it('does not let a disabled user keep an open session', async () => {
     const org = await createUser(t, 'organiser');
     const agent = t.agent();

@@ -19,8 +19,8 @@ export interface UserListFilter {
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
 
-  findById(id: string): Promise<User | null> {
-    return this.repo.findOneBy({ id });
+  findById(id: string, m?: EntityManager): Promise<User | null> {
+    return (m ? m.getRepository(User) : this.repo).findOneBy({ id });
   }
 
   /** The signed-in user of a request, by session (user id, already checked to be a UUID) or API token (hash): read on every request, so batched. */
@@ -130,8 +130,14 @@ export class UsersRepository {
     return this.repo.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany();
   }
 
-  countAdmins(): Promise<number> {
-    return this.repo.countBy({ role: 'admin', disabledAt: IsNull() });
+  /**
+   * The active administrators, locked for the rest of the transaction, counted: two changes that could each
+   * leave no administrator (two admins demoting or disabling each other at once) go in turn, and the second
+   * counts what the first left.
+   */
+  async lockActiveAdmins(m: EntityManager): Promise<number> {
+    const rows: unknown[] = await m.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`);
+    return rows.length;
   }
 
   async list(filter: UserListFilter): Promise<[User[], number]> {
@@ -145,8 +151,8 @@ export class UsersRepository {
     return this.r(manager).save(user);
   }
 
-  async update(id: string, patch: Partial<User>): Promise<void> {
-    await this.repo.update({ id }, patch);
+  async update(id: string, patch: Partial<User>, m?: EntityManager): Promise<void> {
+    await (m ? m.getRepository(User) : this.repo).update({ id }, patch);
   }
 
   async recordLogin(id: string): Promise<void> {

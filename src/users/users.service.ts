@@ -146,24 +146,30 @@ export class UsersService implements OnModuleInit {
   }
 
   async changeRole(id: string, role: Role, actorId: string): Promise<User> {
-    const user = await this.mustFind(id);
-    if (user.role === role) return user;
-    if (user.role === 'admin' && (await this.users.countAdmins()) <= 1) {
-      throw new ConflictException('Không thể đổi vai trò của quản trị viên cuối cùng.');
-    }
-    await this.users.update(id, { role });
-    await this.audit.record({ actorId, action: 'user.role', entity: 'user', entityId: id, oldValue: { role: user.role }, newValue: { role } });
-    return { ...user, role };
+    return this.ds.transaction(async (m) => {
+      const admins = await this.users.lockActiveAdmins(m);
+      const user = await this.mustFind(id, m);
+      if (user.role === role) return user;
+      if (user.role === 'admin' && !user.disabledAt && admins <= 1) {
+        throw new ConflictException('Không thể đổi vai trò của quản trị viên cuối cùng.');
+      }
+      await this.users.update(id, { role }, m);
+      await this.audit.record({ actorId, action: 'user.role', entity: 'user', entityId: id, oldValue: { role: user.role }, newValue: { role } }, m);
+      return { ...user, role };
+    });
   }
 
   async setDisabled(id: string, disabled: boolean, actorId: string): Promise<void> {
-    const user = await this.mustFind(id);
     if (disabled && id === actorId) throw new ConflictException('Bạn không thể tự khóa tài khoản của mình.');
-    if (disabled && user.role === 'admin' && !user.disabledAt && (await this.users.countAdmins()) <= 1) {
-      throw new ConflictException('Không thể khóa quản trị viên cuối cùng.');
-    }
-    await this.users.update(id, { disabledAt: disabled ? new Date() : null });
-    await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id, oldValue: { disabled: !!user.disabledAt }, newValue: { disabled } });
+    await this.ds.transaction(async (m) => {
+      const admins = await this.users.lockActiveAdmins(m);
+      const user = await this.mustFind(id, m);
+      if (disabled && user.role === 'admin' && !user.disabledAt && admins <= 1) {
+        throw new ConflictException('Không thể khóa quản trị viên cuối cùng.');
+      }
+      await this.users.update(id, { disabledAt: disabled ? new Date() : null }, m);
+      await this.audit.record({ actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: id, oldValue: { disabled: !!user.disabledAt }, newValue: { disabled } }, m);
+    });
   }
 
   /**
@@ -247,8 +253,8 @@ export class UsersService implements OnModuleInit {
     return { created: true, password: res.password };
   }
 
-  private async mustFind(id: string): Promise<User> {
-    const user = await this.users.findById(id);
+  private async mustFind(id: string, m?: EntityManager): Promise<User> {
+    const user = await this.users.findById(id, m);
     if (!user) throw new NotFoundException('Không tìm thấy tài khoản.');
     return user;
   }
