@@ -14,6 +14,7 @@ import { SITTING_PART_LABELS } from '../training-sessions/sitting.entity';
 import { AGENDA_KIND_LABELS } from '../training-sessions/topic.entity';
 import { ASKER_KIND_LABELS, QUESTION_STATUS_LABELS } from '../qa/question.entity';
 import { ENROLLMENT_STATUS_LABELS } from '../enrollments/enrollment.entity';
+import { dayInVietnam } from '../common/local-dates';
 
 const PAGE_SIZE = 50;
 const EXPORT_PAGE = 1000;
@@ -147,7 +148,7 @@ export class AuditLogService {
         before = page[page.length - 1].id;
       }
     }
-    return { filename: `nhat-ky-${localIso(new Date()).slice(0, 10)}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
+    return { filename: `nhat-ky-${dayInVietnam(new Date())}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
   }
 
   private async filterOf(q: SearchAuditDto): Promise<AuditFilter> {

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash, keptChoices } from '../common/request-context';
 import { CertificateRegisterService } from './certificate-register.service';
-import { sendFile } from '../common/file-out';
+import { sendBuffer, sendFile } from '../common/file-out';
 import { contentDisposition } from '../common/file-names';
 import { CertificateDocumentsService } from './certificate-documents.service';
 import { CertificateIssuingService } from './certificate-issuing.service';
@@ -17,10 +17,7 @@ import { IssueCertificateDto } from './dto/issue-certificate.dto';
 import { UpdateCertificateSettingsDto } from './dto/update-certificate-settings.dto';
 
 function sendPdf(res: Response, pdf: Buffer, filename: string, inline = true): void {
-  res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', contentDisposition(filename, inline ? 'inline' : 'attachment'));
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.end(pdf);
+  sendBuffer(res, { name: filename, contentType: 'application/pdf', body: pdf }, inline ? 'inline' : 'attachment');
 }
 
 /** Certificate pages of a session (organisers) and of one certificate. */

@@ -9,11 +9,28 @@ export interface FileOut {
   write(out: Writable): Promise<void>;
 }
 
-export async function sendFile(res: Response, file: FileOut): Promise<void> {
-  res.setHeader('Content-Type', file.contentType);
-  res.setHeader('Content-Disposition', contentDisposition(file.filename));
+/** A file made whole in memory (a report, a booklet, a certificate). */
+export interface FileInMemory {
+  name: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** The headers of a download: its type, its name (UTF-8 with an ASCII stand-in), and no caching anywhere. */
+function fileHeaders(res: Response, name: string, contentType: string, disposition: 'attachment' | 'inline'): void {
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Disposition', contentDisposition(name, disposition));
   res.setHeader('Cache-Control', 'private, no-store');
+}
+
+export async function sendFile(res: Response, file: FileOut): Promise<void> {
+  fileHeaders(res, file.filename, file.contentType, 'attachment');
   await file.write(res);
+}
+
+export function sendBuffer(res: Response, file: FileInMemory, disposition: 'attachment' | 'inline' = 'attachment'): void {
+  fileHeaders(res, file.name, file.contentType, disposition);
+  res.send(file.body);
 }
 
 /** Resolves when a PDFKit document (or any stream) has been fully written to `out`. */

@@ -3,16 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AuthUser } from '../common/request-context';
-import { contentDisposition } from '../common/file-names';
+import { sendBuffer } from '../common/file-out';
 import { BookletPeriodDto } from './dto/search-questions.dto';
-import { BookletFile, QaBookletService } from './qa-booklet.service';
-
-export function sendFile(res: Response, f: BookletFile): void {
-  res.setHeader('Content-Type', f.contentType);
-  res.setHeader('Content-Disposition', contentDisposition(f.fileName));
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.send(f.body);
-}
+import { QaBookletService } from './qa-booklet.service';
 
 /** The Q&A booklet (published questions and answers) of a session or of a period, as PDF and XLSX. */
 @ApiExcludeController()
@@ -23,21 +16,21 @@ export class QaBookletController {
 
   @Get('sessions/:id/qa-booklet.pdf')
   async sessionPdf(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    sendFile(res, await this.booklets.forSession(id, 'pdf', user));
+    sendBuffer(res, await this.booklets.forSession(id, 'pdf', user));
   }
 
   @Get('sessions/:id/qa-booklet.xlsx')
   async sessionXlsx(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    sendFile(res, await this.booklets.forSession(id, 'xlsx', user));
+    sendBuffer(res, await this.booklets.forSession(id, 'xlsx', user));
   }
 
   @Get('qa/booklet.pdf')
   async periodPdf(@Query() q: BookletPeriodDto, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    sendFile(res, await this.booklets.forPeriod(q.from, q.to, 'pdf', user));
+    sendBuffer(res, await this.booklets.forPeriod(q.from, q.to, 'pdf', user));
   }
 
   @Get('qa/booklet.xlsx')
   async periodXlsx(@Query() q: BookletPeriodDto, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    sendFile(res, await this.booklets.forPeriod(q.from, q.to, 'xlsx', user));
+    sendBuffer(res, await this.booklets.forPeriod(q.from, q.to, 'xlsx', user));
   }
 }

@@ -7,12 +7,9 @@ import { Booklet, BookletSession, QaBookletRenderer } from './qa-booklet.rendere
 import { answerAuthor, publishedAsker } from './qa-present';
 import { isStaff, traineeOf } from './qa-access';
 import { safeFileName } from '../common/file-names';
+import type { FileInMemory } from '../common/file-out';
 
-export interface BookletFile {
-  body: Buffer;
-  contentType: string;
-  fileName: string;
-}
+export type BookletFile = FileInMemory;
 
 const NO_TOPIC = 'Câu hỏi chung (không thuộc chuyên đề)';
 const NO_CATEGORY = 'Chưa phân loại';
@@ -81,8 +78,8 @@ export class QaBookletService {
   /** The file, named in Vietnamese (`base`: what it holds; kept safe for Windows and cut to a sane length). */
   private async file(b: Booklet, format: 'pdf' | 'xlsx', name: string): Promise<BookletFile> {
     const base = safeFileName(name.slice(0, 150), 'hoi-dap');
-    if (format === 'pdf') return { body: await this.renderer.pdf(b), contentType: 'application/pdf', fileName: `${base}.pdf` };
-    return { body: await this.renderer.xlsx(b), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${base}.xlsx` };
+    if (format === 'pdf') return { body: await this.renderer.pdf(b), contentType: 'application/pdf', name: `${base}.pdf` };
+    return { body: await this.renderer.xlsx(b), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', name: `${base}.xlsx` };
   }
 }
 

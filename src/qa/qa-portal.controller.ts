@@ -8,7 +8,7 @@ import { AskQuestionDto } from './dto/ask-question.dto';
 import { QaPagesService } from './qa-pages.service';
 import { QaQuestionsService } from './qa-questions.service';
 import { QaBookletService } from './qa-booklet.service';
-import { sendFile } from './qa-booklet.controller';
+import { sendBuffer } from '../common/file-out';
 
 /** The trainee's side of the Q&A log (kept apart from the rest of /portal). */
 @ApiExcludeController()
@@ -36,6 +36,6 @@ export class QaPortalController {
 
   @Get('qa-booklet.pdf')
   async booklet(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    sendFile(res, await this.booklets.forSession(id, 'pdf', user));
+    sendBuffer(res, await this.booklets.forSession(id, 'pdf', user));
   }
 }

@@ -6,17 +6,10 @@ import { AuthUser } from '../common/request-context';
 import { ReferenceService } from '../reference/reference.service';
 import { DashboardFilterDto } from './dto/dashboard-filter.dto';
 import { ReportsService } from './reports.service';
-import { ReportFile, ReportFilesService } from './report-files.service';
-import { contentDisposition } from '../common/file-names';
+import { ReportFilesService } from './report-files.service';
+import { sendBuffer } from '../common/file-out';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function send(res: Response, type: string, file: ReportFile): void {
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', contentDisposition(file.name));
-  res.setHeader('Cache-Control', 'no-store');
-  res.send(file.body);
-}
 
 function svg(res: Response, body: string): void {
   res.setHeader('Content-Type', 'image/svg+xml; charset=utf-8');
@@ -44,19 +37,19 @@ export class SessionReportController {
   @ApiExcludeEndpoint()
   @Get('report.xlsx')
   async xlsx(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, XLSX, await this.files.sessionXlsx(id, user));
+    sendBuffer(res, { contentType: XLSX, ...await this.files.sessionXlsx(id, user) });
   }
 
   @ApiExcludeEndpoint()
   @Get('report.pdf')
   async pdf(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, 'application/pdf', await this.files.sessionPdf(id, user));
+    sendBuffer(res, { contentType: 'application/pdf', ...await this.files.sessionPdf(id, user) });
   }
 
   @ApiExcludeEndpoint()
   @Get('report/tables/:table.xlsx')
   async table(@Param('id', ParseUUIDPipe) id: string, @Param('table') table: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    send(res, XLSX, await this.files.sessionTableXlsx(id, table, user));
+    sendBuffer(res, { contentType: XLSX, ...await this.files.sessionTableXlsx(id, table, user) });
   }
 
   @ApiExcludeEndpoint()
@@ -88,19 +81,19 @@ export class DashboardController {
   @ApiExcludeEndpoint()
   @Get('dashboard.xlsx')
   async xlsx(@Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, XLSX, await this.files.dashboardXlsx(filter));
+    sendBuffer(res, { contentType: XLSX, ...await this.files.dashboardXlsx(filter) });
   }
 
   @ApiExcludeEndpoint()
   @Get('dashboard.pdf')
   async pdf(@Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, 'application/pdf', await this.files.dashboardPdf(filter));
+    sendBuffer(res, { contentType: 'application/pdf', ...await this.files.dashboardPdf(filter) });
   }
 
   @ApiExcludeEndpoint()
   @Get('tables/:table.xlsx')
   async table(@Param('table') table: string, @Query() filter: DashboardFilterDto, @Res() res: Response) {
-    send(res, XLSX, await this.files.dashboardTableXlsx(filter, table));
+    sendBuffer(res, { contentType: XLSX, ...await this.files.dashboardTableXlsx(filter, table) });
   }
 
   @ApiExcludeEndpoint()
