@@ -1,4 +1,5 @@
 import { ADMIN, bootApp, TestApp } from './support/app';
+import { waitsForLock } from './support/locks';
 import { createUser } from './support/factories';
 import { createSessionFixture } from './support/fixtures';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
@@ -191,12 +192,7 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
         .type('form')
         .send({ role: 'organiser', _csrf: csrfFrom(page.text) })
         .then((r) => r);
-      let waited = false;
-      for (let i = 0; i < 100 && !waited; i++) {
-        waited = (await t.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FROM users WHERE role%'`)).length > 0;
-        if (!waited) await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(waited).toBe(true);
+      expect(await waitsForLock(t, '%FROM users WHERE role%', demoting)).toBe(true);
     } finally {
       await runner.commitTransaction();
       await runner.release();

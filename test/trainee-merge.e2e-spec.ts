@@ -1,4 +1,5 @@
 import { bootApp, TestApp } from './support/app';
+import { waitsForLock } from './support/locks';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { csrfFrom, csrfToken, login, pageText, submitForm } from './support/http';
@@ -497,20 +498,6 @@ describe('trainee merge: what follows the person', () => {
       const token = csrfFrom((await agent.get(url).expect(200)).text);
       return agent.post(url).set('Accept', 'application/json').set('Referer', url).type('form').send({ traineeIds, _csrf: token });
     };
-    /** True once a statement matching `pattern` waits for a row lock (false if `done` settles first, or after 5 s). */
-    const waitsForLock = async (pattern: string, done: Promise<unknown>) => {
-      let settled = false;
-      done.then(
-        () => (settled = true),
-        () => (settled = true),
-      );
-      for (let i = 0; i < 100 && !settled; i++) {
-        const rows = await t.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`, [pattern]);
-        if (rows.length) return true;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return false;
-    };
     const enrolmentsOf = (sessionId: string) => t.query<{ trainee_id: string }>(`SELECT trainee_id FROM enrollments WHERE session_id = $1 ORDER BY trainee_id`, [sessionId]);
 
     (process.env.DATABASE_URL ? it : it.skip)('waits for a merge that holds the record, then refuses it (4xx): nothing is left on the hidden record', async () => {
@@ -526,7 +513,7 @@ describe('trainee merge: what follows the person', () => {
       const merging = merge(keep, other).then((r) => r);
       await entered;
       const enrolling = enrolJson(second, session.id, [other.id]).then((r) => r);
-      const waited = await waitsForLock('%FROM trainees%', enrolling);
+      const waited = await waitsForLock(t, '%FROM trainees%', enrolling);
       g.open();
       const [merged, enrolled] = await Promise.all([merging, enrolling]);
       expect(merged.status).toBe(303);
@@ -560,7 +547,7 @@ describe('trainee merge: what follows the person', () => {
         const enrolling = enrolJson(second, session.id, [other.id]).then((r) => r);
         await entered;
         const merging = merge(keep, other).then((r) => r);
-        const waited = await waitsForLock('%FOR UPDATE%', merging);
+        const waited = await waitsForLock(t, '%FOR UPDATE%', merging);
         g.open();
         const [enrolled, merged] = await Promise.all([enrolling, merging]);
         expect(waited).toBe(true);
@@ -584,7 +571,7 @@ describe('trainee merge: what follows the person', () => {
       try {
         await runner.query(`SELECT id FROM trainees WHERE id = $1 FOR UPDATE`, [higher]);
         const merging = merge(keep, other).then((r) => r);
-        expect(await waitsForLock('%FOR UPDATE%', merging)).toBe(true);
+        expect(await waitsForLock(t, '%FOR UPDATE%', merging)).toBe(true);
         const mine = runner.query(`SELECT id FROM trainees WHERE id = $1 FOR UPDATE`, [lower]).then(
           () => 'locked',
           (e: { code?: string }) => e.code,
