@@ -665,6 +665,16 @@ describe('certificates', () => {
       // Typed as printed (groups of five, in lower case) on the public form: it finds the certificate.
       const typed = await t.agent().get(`/verify?code=${encodeURIComponent(printed.toLowerCase())}`).expect(303);
       expect(typed.headers.location).toBe(`/verify/${cert.verification_code}`);
+      // The widest letters the code can have still print on one line under the QR code (a random
+      // code of W and M broke onto two lines, and "BDMGN" / "S7GTM" then reads as two codes).
+      const wide = 'WMWMW'.repeat(4);
+      await t.query(
+        `UPDATE certificates SET content = jsonb_set(content, '{verifyUrl}', to_jsonb(regexp_replace(content->>'verifyUrl', '[^/]+$', $2::text))) WHERE id = $1`,
+        [cert.id, wide],
+      );
+      const widePdf = bodyOf(await getPdf(organiser, `/certificates/${cert.id}.pdf`).expect(200));
+      expect((await pdfText(widePdf)).normalize('NFC')).toContain('WMWMW WMWMW WMWMW WMWMW');
+      await t.query(`UPDATE certificates SET content = jsonb_set(content, '{verifyUrl}', to_jsonb(regexp_replace(content->>'verifyUrl', '[^/]+$', $2::text))) WHERE id = $1`, [cert.id, cert.verification_code]);
       // The sample has no code of its own but says where to check.
       const sample = (await pdfText(bodyOf(await getPdf(organiser, `/sessions/${fx.session.id}/certificates/sample.pdf`).expect(200)))).normalize('NFC');
       expect(sample).toContain('Kiểm tra tại taphuan.example.vn/verify');

@@ -178,7 +178,14 @@ export function drawCertificatePage(doc: PdfDoc, c: CertificateContent, logo?: C
   const capX = QR_BOX.x + QR_BOX.size / 2 - 80;
   const capW = 160;
   doc.font('serif-italic').fontSize(7.5).fillColor(ink).text('Mã xác thực', capX, QR_BOX.y + QR_BOX.size + 3, { width: capW, align: 'center' });
-  doc.font('sans-bold').fontSize(9.5).text(code ? groupCode(code) : '(riêng cho từng giấy)', capX, doc.y + 0.5, { width: capW, align: 'center', characterSpacing: code ? 0.4 : 0 });
+  // Always one line: the code's letters vary in width (W and M against I and 1), and a code broken
+  // over two lines is misread when typed. The font shrinks until the widest code fits.
+  const codeText = code ? groupCode(code) : '(riêng cho từng giấy)';
+  const spacing = code ? 0.4 : 0;
+  doc.font('sans-bold');
+  let codeSize = 9.5;
+  while (codeSize > 6 && doc.fontSize(codeSize).widthOfString(codeText, { characterSpacing: spacing }) > capW - 2) codeSize -= 0.25;
+  doc.fontSize(codeSize).text(codeText, capX, doc.y + 0.5, { width: capW, align: 'center', characterSpacing: spacing });
   doc.font('serif-italic').fontSize(7.5).text(`Kiểm tra tại ${address}`, capX, doc.y + 0.5, { width: capW, align: 'center', lineBreak: false, ellipsis: true });
 }
 
