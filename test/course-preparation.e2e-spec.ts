@@ -41,6 +41,44 @@ describe('course preparation by an organiser', () => {
     expect(first.text).toContain('href="?page=2&amp;q&#x3D;boi+duong+can+bo+xa"');
   });
 
+  it('shows the last page of the public programme, the accounts and the questions for a page number past the end', async () => {
+    const lastPage = (html: string, pages: number) => {
+      const text = pageText(html);
+      expect(text).toContain(`Trang ${pages} / ${pages}`);
+      return text;
+    };
+    for (let i = 0; i < 21; i++) await createSessionFixture(t, { status: 'published', title: `Lớp công khai số ${String(i).padStart(2, '0')}` });
+    const programme = lastPage((await t.agent().get('/programme?page=777&q=lop cong khai so').expect(200)).text, 2);
+    expect(programme).toMatch(/Lớp công khai số \d\d/);
+
+    const admin = await createUser(t, 'admin');
+    const adminAgent = t.agent();
+    await login(adminAgent, admin.login, admin.password);
+    for (let i = 0; i < 51; i++) await createUser(t, 'lecturer', { fullName: `Báo cáo viên Lò Văn Mười ${String(i).padStart(2, '0')}` });
+    const accounts = lastPage((await adminAgent.get('/admin/users?page=40&q=Lò Văn Mười').expect(200)).text, 2);
+    expect(accounts).toMatch(/Báo cáo viên Lò Văn Mười \d\d/);
+
+    const { session } = await createSessionFixture(t, { status: 'published', title: 'Lớp có nhiều câu hỏi' });
+    for (let i = 0; i < 31; i++) {
+      const res = await submitForm(org, `/sessions/${session.id}/questions`, `/sessions/${session.id}/questions`, { askerKind: 'province', provinceCode: '11', text: `Câu hỏi số ${i} về sắp xếp bộ máy cấp xã.` });
+      expect(res.status).toBe(303);
+    }
+    const inCourse = lastPage((await org.get(`/sessions/${session.id}/questions?page=9`).expect(200)).text, 2);
+    expect(inCourse).toMatch(/Câu hỏi số \d+ về sắp xếp/);
+    const search = lastPage((await org.get(`/questions?page=9&sessionId=${session.id}`).expect(200)).text, 2);
+    expect(search).toMatch(/Câu hỏi số \d+ về sắp xếp/);
+    // The trainee's page of published answers.
+    await t.query(`UPDATE questions SET status = 'published' WHERE session_id = $1`, [session.id]);
+    const trainee = await createTraineeFixture(t);
+    await enrollFixture(t, session.id, trainee.id);
+    const account = await createUser(t, 'trainee');
+    await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [trainee.id, account.user.id]);
+    const traineeAgent = t.agent();
+    await login(traineeAgent, account.login, account.password);
+    const portal = lastPage((await traineeAgent.get(`/portal/sessions/${session.id}/questions?page=9`).expect(200)).text, 2);
+    expect(portal).toMatch(/Câu hỏi số \d+ về sắp xếp/);
+  });
+
   it('keeps what was typed in the clone form when the clone is refused (a lecturer already booked on the new date)', async () => {
     const lecturer = await createUser(t, 'lecturer', { fullName: 'Vàng A Sùng' });
     const { session, sittings } = await createSessionFixture(t, { status: 'published', title: 'Lớp tập huấn tại Lai Châu', startDate: '2026-04-06' });

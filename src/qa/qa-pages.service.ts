@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../common/request-context';
-import { pageOf } from '../common/paging';
+import { clampedPage } from '../common/paging';
 import { ReferenceService } from '../reference/reference.service';
 import { ASKER_KINDS, ASKER_KIND_LABELS, QUESTION_STATUSES, QUESTION_STATUS_LABELS } from './question.entity';
 import { SearchQuestionsDto } from './dto/search-questions.dto';
@@ -27,7 +27,10 @@ export class QaPagesService {
   /** /sessions/:id/questions: the session's questions with filters, and the log-on-behalf form. */
   async sessionPage(sessionId: string, filter: SearchQuestionsDto, user: AuthUser) {
     const ctx = await this.questions.sessionContext(sessionId, user);
-    const [[rows, total], teaching] = await Promise.all([this.questions.search({ ...filter, sessionId }, user, PAGE_SIZE), this.agenda.lecturerTeaches(sessionId, user)]);
+    const [{ rows, paging }, teaching] = await Promise.all([
+      clampedPage(filter.page, PAGE_SIZE, (page) => this.questions.search({ ...filter, sessionId, page }, user, PAGE_SIZE)),
+      this.agenda.lecturerTeaches(sessionId, user),
+    ]);
     const counts = Object.fromEntries(ctx.counts.map((c) => [c.status, c.count]));
     return {
       title: `Hỏi đáp · ${ctx.session.title}`,
@@ -43,15 +46,15 @@ export class QaPagesService {
       filter,
       canLog: managesQa(user),
       scripts: managesQa(user) ? ['/assets/js/qa-similar.js'] : [],
-      paging: pageOf(filter.page, PAGE_SIZE, total),
+      paging,
       query: filterQuery(filter),
     };
   }
 
   /** /questions: search across sessions. */
   async searchPage(filter: SearchQuestionsDto, user: AuthUser) {
-    const [[rows, total], sessions, categories, provinces, topics] = await Promise.all([
-      this.questions.search(filter, user, PAGE_SIZE),
+    const [{ rows, paging }, sessions, categories, provinces, topics] = await Promise.all([
+      clampedPage(filter.page, PAGE_SIZE, (page) => this.questions.search({ ...filter, page }, user, PAGE_SIZE)),
       this.questions.sessionsWithQuestions(),
       this.questions.categoryList(),
       this.reference.provinces(),
@@ -69,7 +72,7 @@ export class QaPagesService {
       searched: !!filter.q,
       isLecturer: user.role === 'lecturer',
       canManage: managesQa(user),
-      paging: pageOf(filter.page, PAGE_SIZE, total),
+      paging,
       query: filterQuery(filter),
     };
   }
@@ -98,8 +101,8 @@ export class QaPagesService {
   /** /portal/sessions/:id/questions: ask, published answers of the session, own questions. */
   async portalPage(sessionId: string, page: number | undefined, user: AuthUser) {
     const ctx = await this.questions.portalContext(sessionId, user);
-    const [[published, total], [mine]] = await Promise.all([
-      this.questions.search({ sessionId, status: 'published', page }, user, PAGE_SIZE),
+    const [{ rows: published, paging }, [mine]] = await Promise.all([
+      clampedPage(page, PAGE_SIZE, (p) => this.questions.search({ sessionId, status: 'published', page: p }, user, PAGE_SIZE)),
       this.questions.mine(sessionId, user),
     ]);
     return {
@@ -109,7 +112,7 @@ export class QaPagesService {
       categories: ctx.categories,
       published: published.map((r) => presentRow(r, { staff: false })),
       mine: mine.map((r) => presentRow(r, { staff: false })),
-      paging: pageOf(page, PAGE_SIZE, total),
+      paging,
     };
   }
 }

@@ -1,7 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../common/decorators';
-import { pageOf } from '../common/paging';
 import { SessionPagesService } from './session-pages.service';
 import { ListSessionsQuery } from './training-sessions.controller';
 
@@ -17,8 +16,8 @@ export class ProgrammeController {
   @Get()
   @Render('training-sessions/programme-list')
   async list(@Query() query: ListSessionsQuery) {
-    const { rows, total } = await this.pages.programmeList(query.q, query.page ?? 1, PAGE_SIZE);
-    return { title: 'Chương trình tập huấn', sessions: rows, q: query.q, paging: pageOf(query.page, PAGE_SIZE, total) };
+    const { rows, paging } = await this.pages.programmeList(query.q, query.page, PAGE_SIZE);
+    return { title: 'Chương trình tập huấn', sessions: rows, q: query.q, paging };
   }
 
   @Get(':id')

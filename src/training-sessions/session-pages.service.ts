@@ -139,9 +139,9 @@ export class SessionPagesService {
     };
   }
 
-  async programmeList(q: string | undefined, page: number, pageSize: number) {
-    const [rows, total] = await this.sessions.listPublic(q, page, pageSize);
-    return { rows: rows.map((s) => ({ ...s, statusLabel: SESSION_STATUS_LABELS[s.status] })), total };
+  async programmeList(q: string | undefined, page: number | undefined, pageSize: number) {
+    const { rows, paging } = await clampedPage(page, pageSize, (p) => this.sessions.listPublic(q, p, pageSize));
+    return { rows: rows.map((s) => ({ ...s, statusLabel: SESSION_STATUS_LABELS[s.status] })), paging };
   }
 
   async programmePage(id: string) {

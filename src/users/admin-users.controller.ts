@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/decorators';
 import { AppRequest, AuthUser, flash } from '../common/request-context';
-import { pageOf } from '../common/paging';
+import { clampedPage } from '../common/paging';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { ListUsersDto } from './dto/list-users.dto';
@@ -21,13 +21,13 @@ export class AdminUsersController {
   @Get()
   @Render('users/list')
   async list(@Query() q: ListUsersDto) {
-    const [rows, total] = await this.users.list({ role: q.role || undefined, q: q.q, page: q.page ?? 1, pageSize: PAGE_SIZE });
+    const { rows, paging } = await clampedPage(q.page, PAGE_SIZE, (page) => this.users.list({ role: q.role || undefined, q: q.q, page, pageSize: PAGE_SIZE }));
     return {
       title: 'Tài khoản',
       users: rows.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role], disabled: !!u.disabledAt })),
       roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
       filter: q,
-      paging: pageOf(q.page, PAGE_SIZE, total),
+      paging,
     };
   }
 
