@@ -47,7 +47,7 @@ async function main() {
   const t = await startApp('checkin', process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {});
   const { sittingIds, enrollments } = await seedSession(t.ds, { trainees: 1000, sittings: 2 });
   t.app.get(Clock).set('2025-09-25T07:40:00+07:00');
-  const [{ id: organiserId }] = await t.ds.query(`INSERT INTO users (email, full_name, role) VALUES ('org@bench.local', 'Ban tổ chức', 'organiser') RETURNING id`);
+  const [{ id: organiserId }] = await t.ds.query(`INSERT INTO users (email, full_name, name_search, role) VALUES ('org@bench.local', 'Ban tổ chức', 'ban to chuc', 'organiser') RETURNING id`);
   const apiToken = await t.app.get(UsersService).issueApiToken(organiserId);
   await t.app.listen(0, '127.0.0.1');
   const appUrl = `http://127.0.0.1:${t.app.getHttpServer().address().port}`;

@@ -19,6 +19,7 @@ import { SignInCodeIndex1796045000000 } from './1796045000000-SignInCodeIndex';
 import { EnrollmentTokenAliases1796050000000 } from './1796050000000-EnrollmentTokenAliases';
 import { CertificateRunIssuedElsewhere1796060000000 } from './1796060000000-CertificateRunIssuedElsewhere';
 import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateRunStalled';
+import { UserNameSearch1796070000000 } from './1796070000000-UserNameSearch';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationClass[] = [
   EnrollmentTokenAliases1796050000000,
   CertificateRunIssuedElsewhere1796060000000,
   CertificateRunStalled1796060000001,
+  UserNameSearch1796070000000,
 ];

@@ -41,7 +41,7 @@ describe('course preparation by an organiser', () => {
     expect(first.text).toContain('href="?page=2&amp;q&#x3D;boi+duong+can+bo+xa"');
   });
 
-  it('shows the last page of the public programme, the accounts and the questions for a page number past the end', async () => {
+  it('shows the last page of the public programme, the accounts and the questions for a page number past the end; finds accounts without diacritics', async () => {
     const lastPage = (html: string, pages: number) => {
       const text = pageText(html);
       expect(text).toContain(`Trang ${pages} / ${pages}`);
@@ -57,6 +57,15 @@ describe('course preparation by an organiser', () => {
     for (let i = 0; i < 51; i++) await createUser(t, 'lecturer', { fullName: `Báo cáo viên Lò Văn Mười ${String(i).padStart(2, '0')}` });
     const accounts = lastPage((await adminAgent.get('/admin/users?page=40&q=Lò Văn Mười').expect(200)).text, 2);
     expect(accounts).toMatch(/Báo cáo viên Lò Văn Mười \d\d/);
+    // Searched like the trainee directory: without diacritics or case, or by a part of the email.
+    await createUser(t, 'organiser', { fullName: 'Hoàng Thị Lan', email: 'btc.lan@laichau.gov.vn' });
+    for (const q of ['hoang thi lan', 'HOÀNG THỊ', 'btc.lan@', 'LaiChau.gov']) {
+      const found = pageText((await adminAgent.get(`/admin/users?q=${encodeURIComponent(q)}`).expect(200)).text);
+      expect(found).toContain('Hoàng Thị Lan');
+      expect(found).not.toContain('Lò Văn Mười');
+    }
+    // "%" is a character to look for, not a wildcard.
+    expect(pageText((await adminAgent.get('/admin/users?q=%25').expect(200)).text)).not.toContain('Hoàng Thị Lan');
 
     const { session } = await createSessionFixture(t, { status: 'published', title: 'Lớp có nhiều câu hỏi' });
     for (let i = 0; i < 31; i++) {

@@ -152,7 +152,7 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     await submitForm(agent, `/trainees/${other.id}/edit`, `/trainees/${other.id}`, { fullName: 'Lo Thi Mai', position: 'Chủ tịch Hội Phụ nữ', phone: '0987000111', email: 'mai@example.vn', nationalId: '012190000999' });
 
     // The other record has a portal account; the kept one has none: the account follows.
-    await t.query(`INSERT INTO users (email, full_name, role, trainee_id) VALUES ('mai.portal@example.vn', 'Lo Thi Mai', 'trainee', $1)`, [other.id]);
+    await t.query(`INSERT INTO users (email, full_name, name_search, role, trainee_id) VALUES ('mai.portal@example.vn', 'Lo Thi Mai', 'lo thi mai', 'trainee', $1)`, [other.id]);
     const profile = await agent.get(`/trainees/${keep.id}`).expect(200);
     expect(pageText(profile.text)).toContain('cùng số CCCD');
     const res = await submitForm(agent, `/trainees/${keep.id}`, `/trainees/${keep.id}/merge`, { otherId: other.id });

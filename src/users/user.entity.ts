@@ -30,6 +30,10 @@ export class User {
   @Column({ type: 'text' })
   fullName: string;
 
+  /** The name folded for search (lower case, no diacritics: "hoang thi lan"), set with the name. */
+  @Column({ type: 'text' })
+  nameSearch: string;
+
   /** Title shown next to a lecturer's name, e.g. "TS., Vụ trưởng Vụ Chính quyền địa phương". */
   @Column({ type: 'text', nullable: true })
   title: string | null;

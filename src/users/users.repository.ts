@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Role, User } from './user.entity';
+import { foldForSearch } from '../common/text/vietnamese';
 import type { AuthUser } from '../common/request-context';
 import { preparedQuery } from '../database/prepared-query';
 import { batchedLookup, byKey } from '../database/batched-lookup';
@@ -143,7 +144,13 @@ export class UsersRepository {
   async list(filter: UserListFilter): Promise<[User[], number]> {
     const qb = this.repo.createQueryBuilder('u').orderBy('u.role', 'ASC').addOrderBy('u.full_name', 'ASC');
     if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
-    if (filter.q) qb.andWhere('(u.full_name ILIKE :q OR u.email ILIKE :q OR u.phone ILIKE :q)', { q: `%${filter.q.replace(/[%_\\]/g, '\\$&')}%` });
+    if (filter.q) {
+      const escape = (s: string) => s.replace(/[%_\\]/g, '\\$&');
+      // The name without diacritics or case ("hoang thi lan" finds "Hoàng Thị Lan"); email and phone as typed.
+      // Punctuation alone folds to nothing, which would match every name.
+      const folded = foldForSearch(filter.q);
+      qb.andWhere(`(${folded ? 'u.name_search LIKE :folded OR ' : ''}u.email ILIKE :q OR u.phone ILIKE :q)`, { folded: `%${escape(folded)}%`, q: `%${escape(filter.q.trim())}%` });
+    }
     return qb.skip(filter.offset).take(filter.limit).getManyAndCount();
   }
 

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { normalisePhone } from '../common/text/phone';
+import { foldForSearch } from '../common/text/vietnamese';
 import { AuditService } from '../audit/audit.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
@@ -134,6 +135,7 @@ export class UsersService implements OnModuleInit {
         email,
         phone,
         fullName: dto.fullName,
+        nameSearch: foldForSearch(dto.fullName),
         title: dto.title ?? null,
         role: dto.role,
         passwordHash: await hashPassword(dto.password ?? generated!),
