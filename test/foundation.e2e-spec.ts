@@ -1,7 +1,7 @@
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { waitsForLock } from './support/locks';
 import { createUser } from './support/factories';
-import { createSessionFixture } from './support/fixtures';
+import { createSessionFixture, createTraineeFixture } from './support/fixtures';
 import { csrfFrom, login, pageText, submitForm } from './support/http';
 import { DataSource } from 'typeorm';
 import { UsersService } from '../src/users/users.service';
@@ -58,6 +58,40 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(page.headers.location).toBe('/admin/users/new');
     expect(pageText((await agent.get('/admin/users/new').expect(200)).text)).toContain('mã bảo mật hết hạn');
     expect(await t.query(`SELECT id FROM users WHERE email IN ('x@test.local', 'y@test.local')`)).toHaveLength(0);
+  });
+
+  it('makes no trainee account on /admin/users: a trainee account belongs to a trainee record, made from the course list', async () => {
+    const agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+    const form = await agent.get('/admin/users/new').expect(200);
+    expect(form.text).not.toContain('<option value="trainee"');
+    expect(pageText(form.text)).toContain('Tài khoản học viên được tạo từ danh sách học viên của lớp');
+    // A hand-made POST is refused, with the way to do it, and nothing is created.
+    const res = await submitForm(agent, '/admin/users/new', '/admin/users', { fullName: 'Lò Thị Không Hồ Sơ', email: 'khong.ho.so@test.local', role: 'trainee' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/users/new');
+    expect(pageText((await agent.get('/admin/users/new').expect(200)).text)).toContain('để gắn với hồ sơ của học viên đó');
+    expect(await t.query(`SELECT id FROM users WHERE email = 'khong.ho.so@test.local'`)).toHaveLength(0);
+    // A staff account cannot become a trainee account either; one linked to a trainee record can.
+    const lecturer = await createUser(t, 'lecturer', { fullName: 'Giàng A Giảng' });
+    const roleSelect = async (name: string) => {
+      const html = (await agent.get(`/admin/users?q=${encodeURIComponent(name)}`).expect(200)).text;
+      return /<select name="role" aria-label="Vai trò của ([^"]+)">[\s\S]*?<\/select>/.exec(html)!;
+    };
+    const lecturerRoles = await roleSelect('giang a giang');
+    expect(lecturerRoles[1]).toBe('Giàng A Giảng');
+    expect(lecturerRoles[0]).toContain('<option value="organiser"');
+    expect(lecturerRoles[0]).not.toContain('<option value="trainee"');
+    const refused = await submitForm(agent, '/admin/users', `/admin/users/${lecturer.user.id}/role`, { role: 'trainee' });
+    expect(refused.status).toBe(303);
+    expect(pageText((await agent.get(refused.headers.location).expect(200)).text)).toContain('Giàng A Giảng không gắn với hồ sơ học viên nào');
+    expect((await t.query<{ role: string }>(`SELECT role FROM users WHERE id = $1`, [lecturer.user.id]))[0].role).toBe('lecturer');
+    const trainee = await createTraineeFixture(t, { fullName: 'Sùng Thị Học' });
+    const account = await createUser(t, 'organiser', { fullName: 'Sùng Thị Học' });
+    await t.query('UPDATE users SET trainee_id = $1 WHERE id = $2', [trainee.id, account.user.id]);
+    expect((await roleSelect('sung thi hoc'))[0]).toContain('<option value="trainee"');
+    expect((await submitForm(agent, '/admin/users', `/admin/users/${account.user.id}/role`, { role: 'trainee' })).status).toBe(303);
+    expect((await t.query<{ role: string }>(`SELECT role FROM users WHERE id = $1`, [account.user.id]))[0].role).toBe('trainee');
   });
 
   it('rate-limits repeated wrong passwords (429)', async () => {

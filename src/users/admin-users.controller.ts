@@ -8,9 +8,11 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { ListUsersDto } from './dto/list-users.dto';
 import { ROLE_LABELS, ROLES } from './user.entity';
-import { UsersService } from './users.service';
+import { TRAINEE_ACCOUNT_HINT, UsersService } from './users.service';
 
 const PAGE_SIZE = 50;
+/** Roles an administrator gives a new account here (trainee accounts are made from a course's list). */
+const STAFF_ROLES = ROLES.filter((r) => r !== 'trainee').map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 @ApiExcludeController()
 @Controller('admin/users')
@@ -24,7 +26,8 @@ export class AdminUsersController {
     const { rows, paging } = await clampedPage(q.page, PAGE_SIZE, (page) => this.users.list({ role: q.role || undefined, q: q.q, page, pageSize: PAGE_SIZE }));
     return {
       title: 'Tài khoản',
-      users: rows.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role], disabled: !!u.disabledAt })),
+      // "Học viên" is offered only to accounts linked to a trainee's record.
+      users: rows.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role], disabled: !!u.disabledAt, roleOptions: ROLES.filter((r) => r !== 'trainee' || u.traineeId).map((r) => ({ value: r, label: ROLE_LABELS[r] })) })),
       roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
       filter: q,
       paging,
@@ -34,12 +37,12 @@ export class AdminUsersController {
   @Get('new')
   @Render('users/new')
   newForm() {
-    return { title: 'Tạo tài khoản', roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })) };
+    return { title: 'Tạo tài khoản', roles: STAFF_ROLES, traineeHint: TRAINEE_ACCOUNT_HINT };
   }
 
   @Post()
   async create(@Body() dto: CreateUserDto, @CurrentUser() actor: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const { user, password } = await this.users.create(dto, actor.id);
+    const { user, password } = await this.users.createStaff(dto, actor.id);
     flash(req, 'success', password ? `Đã tạo tài khoản ${user.fullName}. Mật khẩu tạm thời: ${password}` : `Đã tạo tài khoản ${user.fullName}.`);
     res.redirect(303, '/admin/users');
   }

@@ -33,6 +33,8 @@ export const ACTIVATION_RETRY_SECONDS = 15 * 60;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const TRAINEE_ACCOUNT_HINT = 'Tài khoản học viên được tạo từ danh sách học viên của lớp (nút “Tạo tài khoản”), để gắn với hồ sơ của học viên đó.';
+
 @Injectable()
 export class UsersService implements OnModuleInit {
   constructor(
@@ -147,11 +149,21 @@ export class UsersService implements OnModuleInit {
     return { user, password: generated };
   }
 
+  /**
+   * An account made by an administrator on /admin/users: staff only. A trainee's account belongs to their record
+   * in the directory (the portal shows that record's courses), so it is made from a course's list of trainees.
+   */
+  createStaff(dto: CreateUserDto, actorId: string): Promise<{ user: User; password?: string }> {
+    if (dto.role === 'trainee') throw new BadRequestException({ message: TRAINEE_ACCOUNT_HINT, details: { role: [TRAINEE_ACCOUNT_HINT] } });
+    return this.create(dto, actorId);
+  }
+
   async changeRole(id: string, role: Role, actorId: string): Promise<User> {
     return this.ds.transaction(async (m) => {
       const admins = await this.users.lockActiveAdmins(m);
       const user = await this.mustFind(id, m);
       if (user.role === role) return user;
+      if (role === 'trainee' && !user.traineeId) throw new ConflictException(`${user.fullName} không gắn với hồ sơ học viên nào nên không thể là tài khoản học viên. ${TRAINEE_ACCOUNT_HINT}`);
       if (user.role === 'admin' && !user.disabledAt && admins <= 1) {
         throw new ConflictException('Không thể đổi vai trò của quản trị viên cuối cùng.');
       }
