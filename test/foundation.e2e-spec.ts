@@ -354,7 +354,7 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(params('/api/v1/trainees')).toEqual({ page: false, q: false, province: false, commune: false, ethnic: false, gender: false });
     expect(params('/api/v1/reference/communes')).toEqual({ q: true, province: false, limit: false });
     expect(params('/api/v1/reference/old-communes')).toEqual({ q: true, district: false, province: false });
-    expect(params('/api/v1/reference/old-provinces')).toMatchObject({ q: true });
+    expect(params('/api/v1/reference/old-provinces')).toEqual({ q: true });
     expect(params('/api/v1/reports/dashboard')).toEqual({ from: false, to: false, preset: false, province: false });
     expect(doc.paths['/api/v1/me']?.get).toBeDefined();
     // What is documented is what is taken: the documented filters work, a required one left out is a 400 in Vietnamese.

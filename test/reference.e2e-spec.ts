@@ -65,6 +65,8 @@ describe('reference data', () => {
   it('resolves an old province to the new one (Hà Giang → Tuyên Quang)', async () => {
     const res = await t.agent().get('/api/v1/reference/old-provinces').query({ q: 'Tỉnh Hà Giang' }).expect(200);
     expect(res.body[0]).toMatchObject({ oldProvinceCode: '02', newProvinceCode: '08', newProvinceName: 'Tuyên Quang' });
+    const missing = await t.agent().get('/api/v1/reference/old-provinces').expect(400);
+    expect(missing.body.message).toBe('Vui lòng nhập tên tỉnh cũ.');
   });
 
   it('shows both lookups on the search page', async () => {

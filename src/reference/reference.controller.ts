@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Render } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators';
-import { CommuneSearchDto, OldUnitQueryDto, OptionalSearchDto } from './dto/reference-query.dto';
+import { CommuneSearchDto, OldProvinceQueryDto, OldUnitQueryDto, OptionalSearchDto } from './dto/reference-query.dto';
 import { ReferenceService } from './reference.service';
 
 /** Reference data pages: public facts, no account needed. */
@@ -76,7 +76,7 @@ export class ReferenceApiController {
 
   @Get('old-provinces')
   @ApiOperation({ summary: 'Resolve a pre-2025 province name to the new province(s)' })
-  oldProvinces(@Query() dto: OldUnitQueryDto) {
+  oldProvinces(@Query() dto: OldProvinceQueryDto) {
     return this.reference.resolveOldProvince(dto.q);
   }
 

@@ -44,6 +44,13 @@ export class OldUnitQueryDto {
   province?: string;
 }
 
+export class OldProvinceQueryDto {
+  @ApiProperty({ description: 'Tên tỉnh cũ (trước 2025), ví dụ "Hà Giang"', maxLength: 100 })
+  @MaxLength(100, { message: 'Tên tối đa 100 ký tự.' })
+  @IsString({ message: 'Vui lòng nhập tên tỉnh cũ.' })
+  q: string;
+}
+
 export class OptionalSearchDto {
   @IsOptional()
   @IsString()
