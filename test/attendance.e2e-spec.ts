@@ -304,6 +304,10 @@ describe('attendance: marks, QR check-in, offline batches, roster', () => {
 
     const notArray = await organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ entries: 'x' }).expect(400);
     expect(notArray.body.message).toBe('Danh sách lượt quét phải là một mảng.');
+    expect(notArray.body.details).toEqual({ entries: ['Danh sách lượt quét phải là một mảng.'] });
+    // A client that names the list wrongly is told which field is unknown and which is missing, nothing else.
+    const misnamed = await organiser.post('/api/v1/attendance/batch').set('x-csrf-token', organiserCsrf).send({ scans: [] }).expect(400);
+    expect(misnamed.body.details).toEqual({ scans: ['Trường không được phép: scans.'], entries: ['Thiếu danh sách lượt quét (entries).'] });
   });
 
   it('lets an earlier on-time scan synced from an offline phone replace a later "late" scan, audited, but never a mark set by hand', async () => {

@@ -30,10 +30,22 @@ export function vietnameseMessage(constraint: string, message: string): string {
   }
 }
 
+/**
+ * Rules that say a value is missing or of the wrong kind, most basic first. When one of them fails, the other rules
+ * of that field are not told: "at most 500 scans" beside "must be a list" (or beside "missing") contradicts it.
+ */
+const KIND_RULES = ['isDefined', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isObject'];
+
+function messagesOf(constraints: Record<string, string>): string[] {
+  const kind = KIND_RULES.find((rule) => rule in constraints);
+  const entries = kind ? [[kind, constraints[kind]] as const] : Object.entries(constraints);
+  return entries.map(([constraint, message]) => vietnameseMessage(constraint, message));
+}
+
 function collect(errors: ValidationError[], prefix = '', out: FieldErrors = {}): FieldErrors {
   for (const e of errors) {
     const key = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) out[key] = Object.entries(e.constraints).map(([constraint, message]) => vietnameseMessage(constraint, message));
+    if (e.constraints) out[key] = messagesOf(e.constraints);
     if (e.children?.length) collect(e.children, key, out);
   }
   return out;

@@ -30,5 +30,6 @@ export class BatchCheckinDto {
   @ApiProperty({ type: [BatchEntryDto], description: 'At most 500 scans; each is answered on its own.' })
   @ArrayMaxSize(500, { message: 'Mỗi lần gửi tối đa 500 lượt quét.' })
   @IsArray({ message: 'Danh sách lượt quét phải là một mảng.' })
+  @IsDefined({ message: 'Thiếu danh sách lượt quét (entries).' })
   entries: unknown[];
 }
