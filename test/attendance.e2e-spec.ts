@@ -7,6 +7,7 @@ import { createUser } from './support/factories';
 import { csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture, createTopicFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { pdfPageCount, pdfText } from './support/pdf';
+import { binaryParser } from './support/zip';
 import { DataSource } from 'typeorm';
 import { Clock } from '../src/attendance/clock';
 import { AttendanceRepository } from '../src/attendance/attendance.repository';
@@ -792,9 +793,18 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     await agent.get(`/sessions/${fx.session.id}/badges.pdf`).expect(403);
   });
 
-  it('serves the check-in page with its scripts, the QR decoder and the service worker from the app', async () => {
+  it('serves the check-in page with its scripts, the QR decoder and the service worker from the app, linked by versions of their content', async () => {
     const page = await organiser.get(`/sessions/${fx.session.id}/checkin?sitting=${fx.sittings[0].id}`).expect(200);
-    expect(page.text).toContain('<script src="/assets/vendor/jsQR.js" defer></script>');
+    // Each file is linked with a version taken from its content, so a phone that cached yesterday's file for a
+    // day fetches the new one as soon as it changes.
+    const versioned: string[] = [];
+    for (const path of ['/assets/css/app.css', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js', '/assets/js/checkin.js']) {
+      const served = await t.agent().get(path).buffer(true).parse(binaryParser).expect(200);
+      const url = `${path}?v=${createHash('sha256').update(served.body as Buffer).digest('hex').slice(0, 10)}`;
+      expect(page.text).toContain(path.endsWith('.css') ? `<link rel="stylesheet" href="${url}">` : `<script src="${url}" defer></script>`);
+      await t.agent().get(url).expect(200);
+      versioned.push(url);
+    }
     expect(page.text).toContain(`data-sitting="${fx.sittings[0].id}"`);
     expect(page.text).toMatch(/<meta name="csrf-token" content="[^"]+">/);
     const jsqr = await t.agent().get('/assets/vendor/jsQR.js').expect(200);
@@ -804,10 +814,13 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     await t.agent().get('/assets/vendor/nothing.js').expect(404);
     const sw = await t.agent().get('/checkin-sw.js').expect(200);
     expect(sw.headers['service-worker-allowed']).toBe('/');
-    // Its cache is named after the content of the assets it keeps cache-first, so a new checkin.js reaches phones.
+    // Its cache is named after the versions of the assets it keeps cache-first, so a new checkin.js reaches phones.
     const hash = createHash('sha256');
-    for (const f of ['css/app.css', 'js/checkin.js']) hash.update((await t.agent().get(`/assets/${f}`).expect(200)).text);
+    for (const url of [versioned[0], versioned[3], versioned[1], versioned[2]]) hash.update(url);
     expect(sw.text).toContain(`var CACHE = 'taphuan-checkin-${hash.digest('hex').slice(0, 16)}';`);
+    // Names that are not a vendored file are 404, not a 500 (an object's own property names included).
+    await t.agent().get('/assets/vendor/constructor').expect(404);
+    await t.agent().get('/assets/vendor/__proto__').expect(404);
     await t.agent().get('/assets/js/checkin.js').expect(200);
   });
 

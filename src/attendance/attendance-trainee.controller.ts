@@ -8,11 +8,7 @@ import { SelfCheckinService } from './self-checkin.service';
 import { checkinServiceWorker } from './checkin-service-worker';
 import { TraineeAttendanceService } from './trainee-attendance.service';
 import { SelfCheckinDto } from './dto/self-checkin.dto';
-
-const VENDOR: Record<string, string> = {
-  'jsQR.js': require.resolve('jsqr/dist/jsQR.js'),
-  'idb.js': require.resolve('idb/build/umd.js'),
-};
+import { VENDOR_SCRIPTS } from '../common/static-assets';
 
 /** The trainee's side (own QR codes, self check-in form) and the check-in page's static pieces. */
 @ApiExcludeController()
@@ -68,7 +64,7 @@ export class AttendanceTraineeController {
   @Get('assets/vendor/:file')
   @Public()
   vendor(@Param('file') file: string, @Res() res: Response) {
-    const path = VENDOR[file];
+    const path = Object.hasOwn(VENDOR_SCRIPTS, file) ? VENDOR_SCRIPTS[file] : undefined;
     if (!path) return res.status(404).type('text/plain').send('Not found');
     res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'public, max-age=86400');

@@ -4,6 +4,7 @@ import hbs from 'hbs';
 import type Handlebars from 'handlebars';
 import type { Role } from '../users/user.entity';
 import { sessionTabsFor } from './navigation';
+import { assetUrl } from './static-assets';
 
 /** The project root (where views/ lives), from src/ or dist/src/. */
 export function projectRoot(): string {
@@ -67,6 +68,8 @@ export function configureViews(): Promise<typeof hbs> {
     h.registerHelper('figure', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('vi-VN') : (v ?? '')));
     h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     h.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
+    // Escaped as any value, but "=" is left as it is: "?v=…" reads better than "?v&#x3D;…" in the page source.
+    h.registerHelper('asset', (path: unknown) => new h.SafeString(typeof path === 'string' ? h.Utils.escapeExpression(assetUrl(path)).replace(/&#x3D;/g, '=') : ''));
     h.registerHelper('sessionTabs', (role: Role | undefined, sessionId: string, active: string, teaching: unknown) => sessionTabsFor(role, sessionId, active, teaching === true));
     h.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
     h.registerHelper('fieldError', function (this: unknown, errors: Record<string, string[]> | undefined, field: string) {

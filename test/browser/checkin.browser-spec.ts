@@ -78,6 +78,30 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     expect(await page.textContent('#roster-state')).toContain('đã điểm danh 3');
     await context.close();
   });
+  it('opens again without a connection (the phone reloads the tab at a venue whose link dropped) and keeps checking in', async () => {
+    const { fx, sittingId, context, page, url } = await openCheckin(3);
+    // The service worker has kept the page and its files from this first visit.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => document.getElementById('checkin')!.dataset.offlineReady === '1', undefined, { timeout: 10000 });
+    // Nothing from the browser's own HTTP cache (a phone short of space drops it): the worker alone serves.
+    await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+    await context.setOffline(true);
+    await page.reload();
+    await page.evaluate(() => (window as unknown as CheckinWindow).taphuanCheckin.ready);
+    await page.waitForFunction(() => document.getElementById('roster-state')!.textContent!.includes('3 học viên'));
+    // The stylesheet came from the worker's cache as well.
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('checkin-result')!).borderRadius)).toBe('6px');
+    await page.fill('#manual-search', foldForSearch(fx.trainees[1].fullName));
+    await page.click(`button[aria-label="Điểm danh ${fx.trainees[1].fullName}"]`);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '1');
+    expect(await marksOf(sittingId)).toHaveLength(0);
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('queue-count')!.textContent === '0', undefined, { timeout: 20000 });
+    expect((await marksOf(sittingId)).map((m) => m.enrollment_id)).toEqual([fx.enrollments[1].id]);
+    expect(page.url()).toBe(`${t.baseUrl}${url}`);
+    await context.close();
+  });
+
   it('keeps the scans when the sign-in has expired, tells the operator to sign in again, and sends them once signed in', async () => {
     const { fx, sittingId, org, context, page, url } = await openCheckin(3);
     await context.setOffline(true);

@@ -1,8 +1,9 @@
 /* Service worker of the check-in page: keeps the page, its scripts and the roster
  * available without a connection. The scan queue itself lives in IndexedDB (checkin.js). */
 'use strict';
-/* Named by the server after the content of the assets below (served cache-first): a changed checkin.js or
- * stylesheet gives a new worker and a new cache, which is how phones get the new script. */
+/* Named by the server after the versions of the assets below (served cache-first; CHECKIN_ASSETS on the server):
+ * a changed checkin.js, stylesheet or vendored script gives a new worker and a new cache, which is how phones get
+ * the new file. */
 var CACHE = 'taphuan-checkin-__ASSETS_HASH__';
 var ASSETS = ['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js'];
 
@@ -49,16 +50,44 @@ function networkFirst(request) {
     });
 }
 
+var CHECKIN_PAGE = /^\/sessions\/[^/]+\/checkin$/;
+var ROSTER = /^\/api\/v1\/attendance\/sessions\/[^/]+\/sittings\/[^/]+\/roster$/;
+
+/**
+ * A check-in page opened before this worker controlled it asks to be kept ({ keep: its path and query }): the
+ * worker fetches it once and stores it, so the page opens again without a connection. Answers { kept } on the
+ * port it was given.
+ */
+self.addEventListener('message', function (event) {
+  var data = event.data || {};
+  var port = event.ports && event.ports[0];
+  if (typeof data.keep !== 'string') return;
+  var url = new URL(data.keep, self.location.origin);
+  if (url.origin !== self.location.origin || !CHECKIN_PAGE.test(url.pathname)) return;
+  var answer = function (kept) { if (port) port.postMessage({ kept: kept }); };
+  event.waitUntil(
+    fetch(url.href, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual' })
+      .then(function (res) {
+        // A redirect (to the sign-in page) or an error is not the page: nothing is kept.
+        if (res.status !== 200) return answer(false);
+        return caches.open(CACHE).then(function (c) { return c.put(url.href, res); }).then(function () { answer(true); });
+      })
+      .catch(function () { answer(false); }),
+  );
+});
+
 self.addEventListener('fetch', function (event) {
   var req = event.request;
   if (req.method !== 'GET') return;
   var url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-  if (/^\/sessions\/[^/]+\/checkin$/.test(url.pathname) || /^\/api\/v1\/attendance\/sessions\/[^/]+\/sittings\/[^/]+\/roster$/.test(url.pathname)) {
+  if (CHECKIN_PAGE.test(url.pathname) || ROSTER.test(url.pathname)) {
     event.respondWith(networkFirst(req));
     return;
   }
   if (ASSETS.indexOf(url.pathname) >= 0) {
-    event.respondWith(caches.match(req).then(function (hit) { return hit || networkFirst(req); }));
+    // Pages link them with a version (?v=…, from their content, as is this worker's cache name): the copy kept
+    // under the plain address is that version.
+    event.respondWith(caches.match(req, { ignoreSearch: true }).then(function (hit) { return hit || networkFirst(req); }));
   }
 });

@@ -34,7 +34,31 @@
     },
   });
 
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/checkin-sw.js').catch(function () {});
+  /**
+   * The service worker keeps this page for a reload without a connection (phones drop a background tab). A page
+   * that came through the worker is kept already; on the first visit the worker was not there yet, so it is
+   * asked to fetch and keep the page. `data-offline-ready` says when the page would open offline.
+   */
+  function keepPageOffline(registration) {
+    if (navigator.serviceWorker.controller) {
+      root.dataset.offlineReady = '1';
+      return;
+    }
+    var worker = registration.active;
+    if (!worker || !window.MessageChannel) return;
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (e) {
+      if (e.data && e.data.kept) root.dataset.offlineReady = '1';
+    };
+    worker.postMessage({ keep: location.pathname + location.search }, [channel.port2]);
+  }
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/checkin-sw.js')
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(keepPageOffline)
+      .catch(function () {});
+  }
 
   function fold(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
