@@ -263,6 +263,22 @@ describe('Q&A log: asking, logging on behalf, answering, publishing, search, sim
       expect(await countQuestions()).toBe(before);
     });
 
+    it('shows a question refused because the enrolment was cancelled meanwhile, to copy, instead of losing it', async () => {
+      const late = await traineeAccount([sessionId], 'confirmed', 'Giàng Thị Muộn');
+      const csrf = await csrfToken(late.agent, portal());
+      await t.query(`UPDATE enrollments SET status = 'cancelled' WHERE trainee_id = $1`, [late.trainee.id]);
+      const before = await countQuestions();
+      const text = 'Xã tôi có ba thôn đặc biệt khó khăn, xin hỏi chính sách hỗ trợ sau sáp nhập thế nào?';
+      const res = await late.agent.post(portal()).type('form').set('Origin', 'http://127.0.0.1').set('Referer', `http://127.0.0.1${portal()}`).send({ _csrf: csrf, text });
+      expect(res.status).toBe(404);
+      expect(res.text).toContain('chưa được lưu');
+      expect(res.text).toMatch(/<textarea class="unsaved-text" readonly[^>]*>Xã tôi có ba thôn đặc biệt khó khăn, xin hỏi chính sách hỗ trợ sau sáp nhập thế nào\?<\/textarea>/);
+      expect(await countQuestions()).toBe(before);
+      // Not from one of the app's pages (another site posting into it): nothing of the post is shown back.
+      const crossSite = await late.agent.post(portal()).type('form').set('Origin', 'https://example.com').send({ _csrf: csrf, text });
+      expect(crossSite.text).not.toContain('chưa được lưu');
+    });
+
     it('refuses a topic of another session', async () => {
       const before = await countQuestions();
       const res = await postAndFollow(trainee, portal(), portal(), { text: 'Câu hỏi gắn sai chuyên đề.', topicId: otherTopic });

@@ -153,7 +153,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // An error page has no form for a visitor who is not signed in: no CSRF token, so no new session and no new
     // cookie (a cross-site post answered with one would replace the visitor's own cookie and sign them out).
     if (!req.session?.userId) Object.defineProperty(res.locals, 'csrfToken', { value: '', enumerable: true, configurable: true });
-    res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message });
+    // A form refused for good (no longer allowed, or its object gone) has no page to go back to: what was written
+    // in it (a question, an answer, a reason) is shown to copy rather than lost.
+    const unsaved = req.method === 'POST' && req.is('urlencoded') && fromThisSite(req) ? writtenText(req.body) : [];
+    res.status(status).render('errors/error', { title: ERROR_TITLES[status] ?? 'Lỗi', status, message, unsaved });
   }
 
   /**
@@ -234,6 +237,11 @@ function isDatabaseUnavailable(e: unknown): boolean {
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {
   return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' && typeof (e as { type?: unknown }).type === 'string';
+}
+
+/** The prose of a posted form (fields of several words), without secrets: what a user would not want to type again. */
+function writtenText(body: unknown): string[] {
+  return Object.values(sanitiseInput(body)).filter((v): v is string => typeof v === 'string' && v.trim().length >= 20 && /\S\s+\S/.test(v));
 }
 
 function sanitiseInput(body: unknown): Record<string, unknown> {
