@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { configureViews, projectRoot } from './common/view-engine';
 import { createValidationPipe } from './common/validation';
+import { withErrorResponses } from './common/openapi-errors';
 import { csrf } from './common/csrf';
 import { createSessionStore } from './common/session-store';
 import { poolOf } from './database/prepared-query';
@@ -151,6 +152,6 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, () => withErrorResponses(SwaggerModule.createDocument(app, openapi)), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
 }

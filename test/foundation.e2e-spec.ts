@@ -357,12 +357,25 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(params('/api/v1/reference/old-provinces')).toEqual({ q: true });
     expect(params('/api/v1/reports/dashboard')).toEqual({ from: false, to: false, preset: false, province: false });
     expect(doc.paths['/api/v1/me']?.get).toBeDefined();
+    // Every operation says how it refuses, with the body the app sends.
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>)) {
+      for (const op of Object.values(item)) {
+        expect([path, op.responses['4XX']?.content?.['application/json'].schema.$ref]).toEqual([path, '#/components/schemas/Error']);
+        expect(op.responses['503']).toBeDefined();
+      }
+    }
+    const errorSchema = doc.components.schemas.Error;
+    expect(errorSchema.required).toEqual(['statusCode', 'error', 'message']);
     // What is documented is what is taken: the documented filters work, a required one left out is a 400 in Vietnamese.
     const org = await createUser(t, 'organiser');
     const agent = t.agent();
     await login(agent, org.login, org.password);
     expect((await agent.get('/api/v1/reference/communes?q=muong%20te&province=12&limit=1').expect(200)).body).toHaveLength(1);
     const missing = await agent.get('/api/v1/reference/communes').expect(400);
+    // The refusal has the documented shape.
+    for (const key of errorSchema.required as string[]) expect(missing.body).toHaveProperty(key);
+    expect(Object.keys(missing.body).every((k) => k in errorSchema.properties)).toBe(true);
+    expect(Object.values(missing.body.details as Record<string, unknown>).every((v) => Array.isArray(v))).toBe(true);
     expect(missing.body).toMatchObject({ statusCode: 400, message: 'Vui lòng nhập tên xã, phường.' });
   });
 
