@@ -20,6 +20,7 @@ import { EnrollmentTokenAliases1796050000000 } from './1796050000000-EnrollmentT
 import { CertificateRunIssuedElsewhere1796060000000 } from './1796060000000-CertificateRunIssuedElsewhere';
 import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateRunStalled';
 import { UserNameSearch1796070000000 } from './1796070000000-UserNameSearch';
+import { SessionPublishedAt1796070000001 } from './1796070000001-SessionPublishedAt';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CertificateRunIssuedElsewhere1796060000000,
   CertificateRunStalled1796060000001,
   UserNameSearch1796070000000,
+  SessionPublishedAt1796070000001,
 ];

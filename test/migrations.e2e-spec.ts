@@ -2,6 +2,7 @@ import { createTestDatabase, readInfo, adminQuery, withDatabase } from './suppor
 import { pendingSchemaChanges, runMigrations } from '../src/database/migrate';
 import { MIGRATIONS } from '../migrations';
 import { UserNameSearch1796070000000 } from '../migrations/1796070000000-UserNameSearch';
+import { SessionPublishedAt1796070000001 } from '../migrations/1796070000001-SessionPublishedAt';
 import { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 
@@ -30,6 +31,37 @@ describe('migrations', () => {
         { email: 'duc@test.local', name_search: 'dinh van duc' },
         { email: 'lan@test.local', name_search: 'hoang thi lan' },
       ]);
+    } finally {
+      await c.end();
+      await db.drop();
+    }
+  });
+
+  it('date the first publication of existing courses from the audit trail (a draft cancelled stays never published)', async () => {
+    const db = await createTestDatabase();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const runner = { query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows } as unknown as QueryRunner;
+      const migration = new SessionPublishedAt1796070000001();
+      await migration.down(runner);
+      const course = async (title: string, status: string) =>
+        (await c.query(`INSERT INTO training_sessions (title, title_search, programme, organising_unit, host_province_code, venue, start_date, end_date, status, created_at) VALUES ($1, $1, 'p', 'u', '12', 'v', '2025-09-25', '2025-09-26', $2, '2025-01-02T03:00:00Z') RETURNING id`, [title, status])).rows[0].id as string;
+      const withdrawn = await course('published, back to draft, cancelled', 'cancelled');
+      const draftCancelled = await course('cancelled as a draft', 'cancelled');
+      const seeded = await course('published by the seed', 'published');
+      const audit = (id: string, from: string, to: string, at: string) =>
+        c.query(`INSERT INTO audit_log (action, entity, entity_id, old_value, new_value, created_at) VALUES ('session.status', 'training_session', $1, $2, $3, $4)`, [id, { status: from }, { status: to }, at]);
+      await audit(withdrawn, 'draft', 'published', '2025-03-01T01:00:00Z');
+      await audit(withdrawn, 'published', 'draft', '2025-03-02T01:00:00Z');
+      await audit(withdrawn, 'draft', 'published', '2025-03-05T01:00:00Z');
+      await audit(withdrawn, 'published', 'cancelled', '2025-03-06T01:00:00Z');
+      await audit(draftCancelled, 'draft', 'cancelled', '2025-03-06T01:00:00Z');
+      await migration.up(runner);
+      const at = async (id: string) => (await c.query(`SELECT published_at FROM training_sessions WHERE id = $1`, [id])).rows[0].published_at as Date | null;
+      expect((await at(withdrawn))?.toISOString()).toBe('2025-03-01T01:00:00.000Z');
+      expect(await at(draftCancelled)).toBeNull();
+      expect((await at(seeded))?.toISOString()).toBe('2025-01-02T03:00:00.000Z');
     } finally {
       await c.end();
       await db.drop();

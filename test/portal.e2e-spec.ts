@@ -263,4 +263,26 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(page.text).not.toContain(`/sessions/${session.id}/offline.zip`);
     await cho.get(`/sessions/${session.id}/agenda`).expect(404);
   });
+
+  it('leaves out a course cancelled while still a draft (never announced), but not one published, put back to draft, then cancelled', async () => {
+    const trainee = await createTraineeFixture(t, { fullName: 'Lù Thị Nháp', phone: '0915000555' });
+    await t.app.get(UsersService).create({ fullName: trainee.fullName, phone: '0915000555', role: 'trainee', password: 'mat-khau-nhap-1' }, null, undefined, trainee.id);
+    const agent = t.agent();
+    await login(agent, '0915000555', 'mat-khau-nhap-1');
+    const setStatus = async (id: string, status: string, reason?: string) =>
+      expect((await submitForm(organiser, `/sessions/${id}`, `/sessions/${id}/status`, { status, ...(reason ? { reason } : {}) })).status).toBe(303);
+    const draft = (await createSessionFixture(t, { title: 'Lớp nháp chưa công bố', status: 'draft' })).session;
+    const announced = (await createSessionFixture(t, { title: 'Lớp đã công bố rồi rút lại', status: 'draft' })).session;
+    for (const s of [draft, announced]) await enrollFixture(t, s.id, trainee.id, 'confirmed');
+    await setStatus(announced.id, 'published');
+    expect(pageText((await agent.get('/portal').expect(200)).text)).toContain('Lớp đã công bố rồi rút lại');
+    await setStatus(announced.id, 'draft');
+    for (const s of [draft, announced]) await setStatus(s.id, 'cancelled', 'Không đủ kinh phí tổ chức.');
+    const home = pageText((await agent.get('/portal').expect(200)).text);
+    expect(home).not.toContain('Lớp nháp chưa công bố');
+    expect(home).toContain('Lớp đã công bố rồi rút lại');
+    expect(home).toContain('Không đủ kinh phí tổ chức.');
+    await agent.get(`/portal/sessions/${draft.id}`).expect(404);
+    await agent.get(`/portal/sessions/${announced.id}`).expect(200);
+  });
 });

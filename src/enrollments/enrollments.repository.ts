@@ -5,7 +5,8 @@ import { Enrollment, EnrollmentStatus, InvitationState } from './enrollment.enti
 import { venueWithProvince } from '../training-sessions/venue-line';
 
 /** Sessions shown in a trainee's portal: the visible ones, and a cancelled one (with its reason, nothing to open). */
-const PORTAL_STATUSES = `'published','ongoing','completed','cancelled'`;
+/** A trainee's portal shows their published courses, and a cancelled one that had been published (so they learn of it). */
+const ON_PORTAL = `(s.status IN ('published','ongoing','completed') OR (s.status = 'cancelled' AND s.published_at IS NOT NULL))`;
 
 export interface LockedSession {
   id: string;
@@ -195,7 +196,7 @@ export class EnrollmentsRepository {
       .innerJoinAndSelect('e.session', 's')
       .where('e.trainee_id = :traineeId', { traineeId })
       .andWhere(`e.status <> 'cancelled'`)
-      .andWhere(`s.status IN (${PORTAL_STATUSES})`)
+      .andWhere(ON_PORTAL)
       .orderBy('s.start_date', 'DESC')
       .getMany();
   }
@@ -207,7 +208,7 @@ export class EnrollmentsRepository {
       .leftJoinAndSelect('s.hostProvince', 'p')
       .where('e.trainee_id = :traineeId AND e.session_id = :sessionId', { traineeId, sessionId })
       .andWhere(`e.status <> 'cancelled'`)
-      .andWhere(`s.status IN (${PORTAL_STATUSES})`)
+      .andWhere(ON_PORTAL)
       .getOne();
   }
 }

@@ -67,6 +67,7 @@ export class SetupService {
       ...DEMO_SESSION,
       titleSearch: foldForSearch(DEMO_SESSION.title),
       status: 'published',
+      publishedAt: new Date(),
       minAttendancePercent: 75,
       createdById: organiser.id,
     });

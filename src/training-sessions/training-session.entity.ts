@@ -74,6 +74,10 @@ export class TrainingSession {
   @Column({ type: 'text', nullable: true })
   cancelReason: string | null;
 
+  /** When the course was first published (null while it never was: a draft cancelled is not shown to its trainees). */
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
   /** Certificate rule: minimum share of sittings attended (present or late). */
   @Column({ type: 'int', default: 80 })
   minAttendancePercent: number;

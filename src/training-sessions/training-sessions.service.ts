@@ -219,7 +219,8 @@ export class TrainingSessionsService {
         throw new FormRejectedException({ reason: ['Vui lòng nhập lý do hủy lớp.'] }, 'Vui lòng nhập lý do hủy lớp.');
       }
       if (status === 'cancelled') await this.cancellationChecks.run({ sessionId: id }, m);
-      await this.sessions.update(id, { status, cancelReason: status === 'cancelled' ? reason! : null }, m);
+      const firstPublished = status === 'published' && !s.publishedAt ? { publishedAt: new Date() } : {};
+      await this.sessions.update(id, { status, cancelReason: status === 'cancelled' ? reason! : null, ...firstPublished }, m);
       await this.audit.record(
         { actorId: actor.id, action: 'session.status', entity: 'training_session', entityId: id, oldValue: { status: s.status }, newValue: { status }, note: status === 'cancelled' ? reason : null },
         m,

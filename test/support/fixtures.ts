@@ -45,6 +45,8 @@ export async function createSessionFixture(
     endDate: dates.at(-1)!,
     capacity: opts.capacity === undefined ? 300 : opts.capacity,
     status: opts.status ?? 'published',
+    // Any course past draft had been published (a cancelled fixture too: its trainees were told of it).
+    publishedAt: (opts.status ?? 'published') === 'draft' ? null : new Date(),
     minAttendancePercent: opts.minAttendancePercent ?? 80,
   });
   const sittings: Sitting[] = [];
