@@ -2,7 +2,7 @@ import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { ADMIN, bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
-import { csrfToken, login, pageText, submitForm } from './support/http';
+import { csrfFrom, csrfToken, login, pageText, submitForm } from './support/http';
 import { createEnrolledSessionFixture } from './support/fixtures';
 import { changesOf } from '../src/audit/audit-log.service';
 import { todayInVietnam } from '../src/certificates/certificate-rules';
@@ -101,6 +101,44 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(lines).toContain('vai trò: Báo cáo viên → Ban tổ chức');
     // Whose account: the name is on every line, not only an id.
     expect(lines.split('Phạm Văn Bị Khóa').length - 1).toBeGreaterThanOrEqual(4);
+  });
+
+  it('records every sign-in, refused sign-in and sign-out, with where it came from, and never what was typed as a password', async () => {
+    const account = await createUser(t, 'lecturer', { fullName: 'Hà Văn Đăng Nhập' });
+    const locked = await createUser(t, 'lecturer', { fullName: 'Hà Thị Bị Khóa' });
+    await t.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [locked.user.id]);
+    const attempt = async (login: string, password: string) => {
+      const phone = t.agent();
+      const page = await phone.get('/login').expect(200);
+      await phone.post('/login').set('User-Agent', 'Mozilla/5.0 (Linux; Android 10; Redmi 9A)').type('form').send({ login, password, _csrf: csrfFrom(page.text) }).expect(303);
+    };
+    await attempt(account.login, 'sai-mat-khau-1');
+    await attempt(locked.login, locked.password);
+    await attempt('khong.co@test.local', 'bat-ky-1');
+    await attempt('mat-khau-go-nham-o-day', 'x');
+    const agent = t.agent();
+    await login(agent, account.login, account.password);
+    expect((await submitForm(agent, '/account', '/logout', {})).status).toBe(303);
+
+    const rows = await t.query<{ action: string; actor_id: string | null; entity: string; entity_id: string; new_value: Record<string, string> }>(
+      `SELECT action, actor_id, entity, entity_id, new_value FROM audit_log WHERE action LIKE 'user.sign-%' AND (entity_id IN ($1, $2) OR entity = 'login') ORDER BY id`,
+      [account.user.id, locked.user.id],
+    );
+    expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.actor_id, r.new_value.reason ?? null])).toEqual([
+      ['user.sign-in-failed', 'user', account.user.id, null, 'wrong-password'],
+      ['user.sign-in-failed', 'user', locked.user.id, null, 'disabled'],
+      ['user.sign-in-failed', 'login', 'khong.co@test.local', null, 'unknown-login'],
+      ['user.sign-in-failed', 'login', '(không phải email hay số điện thoại)', null, 'unknown-login'],
+      ['user.sign-in', 'user', account.user.id, account.user.id, null],
+      ['user.sign-out', 'user', account.user.id, account.user.id, null],
+    ]);
+    expect(rows[0].new_value).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1/), userAgent: 'Mozilla/5.0 (Linux; Android 10; Redmi 9A)' });
+    expect(JSON.stringify(rows)).not.toContain('mat-khau-go-nham-o-day');
+    expect(JSON.stringify(rows)).not.toContain('sai-mat-khau-1');
+    const page = pageText((await organiser.get(`/audit?entityId=${account.user.id}`).expect(200)).text);
+    expect(page).toContain('Đăng nhập không thành công');
+    expect(page).toContain('lý do: sai mật khẩu');
+    expect(page).toContain('Đăng xuất');
   });
 
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {

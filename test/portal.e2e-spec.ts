@@ -103,7 +103,7 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(r.headers.location).toBe('/portal/activate');
     await login(t.agent(), 'hoa.lo@example.vn', 'mat-khau-moi-1');
     const audit = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [user.id]);
-    expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate']);
+    expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate', 'user.sign-in']);
   });
 
   it('prints a sign-in slip (PDF) with a fresh code for a trainee without email; the earlier code stops working', async () => {

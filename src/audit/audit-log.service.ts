@@ -68,6 +68,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'user.enable': 'Mở khóa tài khoản',
   'user.password': 'Đổi mật khẩu',
   'user.role': 'Đổi vai trò',
+  'user.sign-in': 'Đăng nhập',
+  'user.sign-in-failed': 'Đăng nhập không thành công',
+  'user.sign-out': 'Đăng xuất',
   'user.sign-in-code': 'Cấp mã đăng nhập',
   'user.unlink-trainee': 'Tách tài khoản đã khóa khỏi hồ sơ học viên',
 };
@@ -76,6 +79,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   attendance_mark: 'Điểm danh',
   certificate: 'Giấy chứng nhận',
   enrollment: 'Đăng ký',
+  login: 'Tên đăng nhập',
   material: 'Tài liệu',
   question_category: 'Nhóm câu hỏi',
   question: 'Câu hỏi',
@@ -273,6 +277,9 @@ const FIELD_LABELS: Record<string, string> = {
   otherSessionsEnded: 'số phiên đăng nhập khác bị đóng',
   apiTokenRevoked: 'thu hồi mã API',
   disabled: 'khóa',
+  ip: 'địa chỉ IP',
+  userAgent: 'trình duyệt',
+  login: 'tên đăng nhập',
 };
 
 /** Where one kind of object names a field differently (a category's position is its place in the list). */
@@ -290,6 +297,7 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   part: SITTING_PART_LABELS,
   kind: AGENDA_KIND_LABELS,
   askerKind: ASKER_KIND_LABELS,
+  reason: { 'unknown-login': 'không có tài khoản này', 'wrong-password': 'sai mật khẩu', disabled: 'tài khoản đã khóa' },
 };
 
 /** Statuses mean different things for different objects ("published" is said one way of a course, another of a question). */

@@ -31,7 +31,7 @@ export class AuthController {
   @Post('login')
   @UseGuards(LoginThrottlerGuard)
   async login(@Body() dto: LoginDto, @Req() req: AppRequest, @Res() res: Response) {
-    const user = await this.users.authenticate(dto.login, dto.password);
+    const user = await this.users.authenticate(dto.login, dto.password, { ip: req.ip, userAgent: req.get('user-agent') });
     if (!user) {
       flash(req, 'error', 'Tên đăng nhập hoặc mật khẩu không đúng.');
       req.session.form = { errors: {}, input: { login: dto.login } };
@@ -53,6 +53,7 @@ export class AuthController {
   @SkipThrottle()
   @Post('logout')
   async logout(@Req() req: AppRequest, @Res() res: Response) {
+    if (req.session?.userId) await this.users.recordSignOut(req.session.userId, { ip: req.ip, userAgent: req.get('user-agent') });
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('taphuan.sid');
     res.redirect(303, '/login');

@@ -162,7 +162,7 @@ export class UsersRepository {
     await (m ? m.getRepository(User) : this.repo).update({ id }, patch);
   }
 
-  async recordLogin(id: string): Promise<void> {
-    await this.repo.update({ id }, { lastLoginAt: new Date() });
+  async recordLogin(id: string, m?: EntityManager): Promise<void> {
+    await this.r(m).update({ id }, { lastLoginAt: new Date() });
   }
 }

@@ -33,6 +33,12 @@ export const ACTIVATION_RETRY_SECONDS = 15 * 60;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Where a sign-in came from (the client's address as the app sees it: set TRUST_PROXY behind a proxy). */
+export interface SignInOrigin {
+  ip?: string;
+  userAgent?: string;
+}
+
 export const TRAINEE_ACCOUNT_HINT = 'Tài khoản học viên được tạo từ danh sách học viên của lớp (nút “Tạo tài khoản”), để gắn với hồ sơ của học viên đó.';
 
 @Injectable()
@@ -100,14 +106,34 @@ export class UsersService implements OnModuleInit {
     return this.users.findLecturers();
   }
 
-  /** Checks a login (email, or phone for trainees) and password. Same cost whether or not the user exists. */
-  async authenticate(login: string, password: string): Promise<User | null> {
+  /**
+   * Checks a login (email, or phone for trainees) and password. Same cost whether or not the user exists.
+   * Every attempt is in the audit trail, with where it came from: a sign-in under the account, a refused one
+   * under the account it named (wrong password, or the account locked), else under the login typed.
+   */
+  async authenticate(login: string, password: string, from: SignInOrigin): Promise<User | null> {
     const key = normaliseLogin(login);
     const user = !key ? null : key.includes('@') ? await this.users.findByEmail(key) : await this.users.findByPhone(key);
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-    if (!user || !ok || user.disabledAt) return null;
-    await this.users.recordLogin(user.id);
+    const origin = { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null };
+    if (!user || !ok || user.disabledAt) {
+      const reason = !user ? 'unknown-login' : !ok ? 'wrong-password' : 'disabled';
+      // Only an email or a phone number is kept of what was typed: text that is neither may be a password typed
+      // in the wrong field.
+      const typed = key ? key.slice(0, 200) : '(không phải email hay số điện thoại)';
+      await this.audit.record({ actorId: null, action: 'user.sign-in-failed', entity: user ? 'user' : 'login', entityId: user ? user.id : typed, newValue: { login: typed, reason, ...origin } });
+      return null;
+    }
+    await this.ds.transaction(async (m) => {
+      await this.users.recordLogin(user.id, m);
+      await this.audit.record({ actorId: user.id, action: 'user.sign-in', entity: 'user', entityId: user.id, newValue: origin }, m);
+    });
     return user;
+  }
+
+  /** Signing out, in the audit trail beside the sign-in. */
+  async recordSignOut(userId: string, from: SignInOrigin): Promise<void> {
+    await this.audit.record({ actorId: userId, action: 'user.sign-out', entity: 'user', entityId: userId, newValue: { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null } });
   }
 
   list(filter: { role?: Role; q?: string; page: number; pageSize: number }): Promise<[User[], number]> {
