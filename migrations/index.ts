@@ -21,6 +21,7 @@ import { CertificateRunIssuedElsewhere1796060000000 } from './1796060000000-Cert
 import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateRunStalled';
 import { UserNameSearch1796070000000 } from './1796070000000-UserNameSearch';
 import { SessionPublishedAt1796070000001 } from './1796070000001-SessionPublishedAt';
+import { AuditLogAppendOnly1796070000002 } from './1796070000002-AuditLogAppendOnly';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CertificateRunStalled1796060000001,
   UserNameSearch1796070000000,
   SessionPublishedAt1796070000001,
+  AuditLogAppendOnly1796070000002,
 ];

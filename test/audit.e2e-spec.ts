@@ -183,6 +183,16 @@ describe('audit log: who changed what, when, old → new', () => {
     expect((await organiser.get('/audit?action=DROP%20TABLE')).status).toBe(400);
   });
 
+  it('cannot be changed or emptied through the app’s database connection (append-only in the database)', async () => {
+    const [{ n }] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
+    expect(n).toBeGreaterThan(0);
+    await expect(t.query(`UPDATE audit_log SET note = 'sửa lịch sử'`)).rejects.toThrow('audit_log is append-only: UPDATE is not allowed');
+    await expect(t.query(`DELETE FROM audit_log`)).rejects.toThrow('audit_log is append-only: DELETE is not allowed');
+    await expect(t.query(`TRUNCATE audit_log`)).rejects.toThrow('audit_log is append-only: TRUNCATE is not allowed');
+    expect((await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`))[0].n).toBe(n);
+    expect(await t.query(`SELECT 1 FROM audit_log WHERE note = 'sửa lịch sử'`)).toHaveLength(0);
+  });
+
   it('summarises a change field by field', () => {
     expect(changesOf({ status: 'absent', reason: null }, { status: 'present', reason: null })).toEqual(['trạng thái: Vắng → Có mặt']);
     expect(changesOf(null, { title: 'Lớp A', capacity: 30, hostCommuneCode: '03388' })).toEqual(['tên: Lớp A', 'số học viên tối đa: 30', 'mã xã đăng cai: 03388']);
