@@ -103,6 +103,35 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(lines.split('Phạm Văn Bị Khóa').length - 1).toBeGreaterThanOrEqual(4);
   });
 
+  it('gathers everything about one trainee, wherever it is filed (marks, enrolments, the course entries naming them, their account), and nothing about others', async () => {
+    const own = await createEnrolledSessionFixture(t, 2, { title: 'Lớp để tra nhật ký một học viên' });
+    const [a, b] = own.enrollments;
+    const trainee = own.trainees[0];
+    await t.query(`UPDATE trainees SET phone = '0915000777' WHERE id = $1`, [trainee.id]);
+    const enrollments = `/sessions/${own.session.id}/enrollments`;
+    // Through the product: a mark, the enrolment cancelled and added back, a portal account, a mark for someone else.
+    const roster = `/sessions/${own.session.id}/sittings/${own.sittings[0].id}/roster`;
+    expect((await submitForm(organiser, roster, roster, { status: 'present', scope: 'selected', enrollmentIds: a.id })).status).toBe(303);
+    expect((await submitForm(organiser, roster, roster, { status: 'present', scope: 'selected', enrollmentIds: b.id })).status).toBe(303);
+    expect((await submitForm(organiser, enrollments, `${enrollments}/${a.id}/cancel`, {})).status).toBe(303);
+    expect((await submitForm(organiser, enrollments, enrollments, { traineeIds: [trainee.id] })).status).toBe(303);
+    expect((await submitForm(organiser, enrollments, `${enrollments}/${a.id}/account`, {})).status).toBe(303);
+
+    const page = pageText((await organiser.get(`/audit?trainee=${trainee.id}`).expect(200)).text);
+    expect(page).toContain(`Nhật ký về học viên ${trainee.fullName}`);
+    expect(page).toContain('5 mục');
+    const csvOf = async (query: string) => parse((await organiser.get(`/audit/export.csv?${query}`).expect(200)).text, { bom: true, columns: true }) as Record<string, string>[];
+    const rows = await csvOf(`trainee=${trainee.id}`);
+    expect(rows.map((r) => r['Mã thao tác']).sort()).toEqual(['attendance.mark', 'enrollment.add', 'enrollment.cancel', 'user.create', 'user.sign-in-code'].sort());
+    // The other trainee's mark is not there; it is under their own name.
+    expect((await csvOf(`trainee=${own.trainees[1].id}`)).map((r) => r['Mã thao tác'])).toEqual(['attendance.mark']);
+    // The trainee's page leads there.
+    expect((await organiser.get(`/trainees/${trainee.id}`).expect(200)).text).toContain(`href="/audit?trainee=${trainee.id}"`);
+    // An unknown trainee is a 404, a malformed id a 400.
+    await organiser.get('/audit?trainee=00000000-0000-4000-8000-000000000000').expect(404);
+    expect((await organiser.get('/audit?trainee=abc').set('Accept', 'application/json').expect(400)).body.message).toBe('Mã học viên không hợp lệ.');
+  });
+
   it('records every sign-in, refused sign-in and sign-out, with where it came from, and never what was typed as a password', async () => {
     const account = await createUser(t, 'lecturer', { fullName: 'Hà Văn Đăng Nhập' });
     const locked = await createUser(t, 'lecturer', { fullName: 'Hà Thị Bị Khóa' });
@@ -142,8 +171,9 @@ describe('audit log: who changed what, when, old → new', () => {
   });
 
   it('exports what the filters select as CSV (UTF-8 with BOM) with the JSON of old and new values', async () => {
+    const [{ id: markId }] = await t.query<{ id: string }>(`SELECT id FROM attendance_marks WHERE enrollment_id = $1`, [fx.enrollments[0].id]);
     const res = await organiser
-      .get('/audit/export.csv?action=attendance.mark')
+      .get(`/audit/export.csv?action=attendance.mark&entityId=${markId}`)
       .buffer(true)
       .parse((r, cb) => {
         const chunks: Buffer[] = [];

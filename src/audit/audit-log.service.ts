@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { writeCsvRows } from '../common/csv';
 import { FileOut } from '../common/file-out';
@@ -123,7 +123,7 @@ export class AuditLogService {
   constructor(private readonly repo: AuditRepository) {}
 
   async page(q: SearchAuditDto) {
-    const filter = await this.filterOf(q);
+    const { filter, about } = await this.filterOf(q);
     const total = await this.repo.count(filter);
     const paging = pageOf(q.page, PAGE_SIZE, total);
     const rows = total ? await this.repo.search(filter, PAGE_SIZE, (paging.page - 1) * PAGE_SIZE) : [];
@@ -131,13 +131,13 @@ export class AuditLogService {
     const actions = Object.entries(ACTION_LABELS)
       .sort((a, b) => a[1].localeCompare(b[1], 'vi'))
       .map(([value, label]) => ({ value, label, selected: value === q.action }));
-    const params = new URLSearchParams(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, actor: q.actor, from: q.from, to: q.to }).filter((e): e is [string, string] => !!e[1]));
-    return { lines: rows.map(lineOf), paging, actions, filter: q, query: params.toString() ? `&${params.toString()}` : '', exportQuery: params.toString() };
+    const params = new URLSearchParams(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, trainee: q.trainee, actor: q.actor, from: q.from, to: q.to }).filter((e): e is [string, string] => !!e[1]));
+    return { lines: rows.map(lineOf), paging, actions, filter: q, trainee: about && { id: q.trainee, fullName: about.fullName, merged: about.ids.length - 1 }, query: params.toString() ? `&${params.toString()}` : '', exportQuery: params.toString() };
   }
 
   /** Everything the filters select, newest first, read 1,000 entries at a time. */
   async csv(q: SearchAuditDto): Promise<FileOut> {
-    const filter = await this.filterOf(q);
+    const { filter } = await this.filterOf(q);
     const repo = this.repo;
     async function* rows() {
       yield ['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú'];
@@ -155,10 +155,14 @@ export class AuditLogService {
     return { filename: `nhat-ky-${dayInVietnam(new Date())}.csv`, contentType: 'text/csv; charset=utf-8', write: (out: Writable) => writeCsvRows(out, rows()) };
   }
 
-  private async filterOf(q: SearchAuditDto): Promise<AuditFilter> {
+  /** The filter of the query, and the trainee it is about (404 for an unknown one). */
+  private async filterOf(q: SearchAuditDto): Promise<{ filter: AuditFilter; about: { fullName: string; ids: string[] } | null }> {
     if (q.from && q.to && q.from > q.to) throw new BadRequestException('Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.');
     const actor = q.actor?.trim();
-    return {
+    const about = q.trainee ? await this.repo.traineeOf(q.trainee) : null;
+    if (q.trainee && !about) throw new NotFoundException('Không tìm thấy học viên này.');
+    const filter: AuditFilter = {
+      traineeIds: about?.ids,
       action: q.action || undefined,
       entity: q.entity || undefined,
       entityId: q.entityId?.trim() || undefined,
@@ -166,6 +170,7 @@ export class AuditLogService {
       from: q.from || undefined,
       to: q.to || undefined,
     };
+    return { filter, about };
   }
 }
 

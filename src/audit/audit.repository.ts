@@ -9,6 +9,8 @@ export interface AuditFilter {
   entityId?: string;
   /** The actors to show (from actorIdsMatching); an empty list matches nobody. */
   actorIds?: string[];
+  /** Entries about these trainee records (one person: the record and those merged into it), wherever they are filed. */
+  traineeIds?: string[];
   /** Local dates (Asia/Ho_Chi_Minh), both included. */
   from?: string;
   to?: string;
@@ -61,6 +63,16 @@ export class AuditRepository {
     return n;
   }
 
+  /** A trainee record's name, and the ids of the records merged into it (one person's history), or null. */
+  async traineeOf(id: string): Promise<{ fullName: string; ids: string[] } | null> {
+    const rows: { id: string; full_name: string; merged_into_id: string | null }[] = await this.ds.query(
+      `SELECT id, full_name, merged_into_id FROM trainees WHERE id = $1 OR merged_into_id = $1 ORDER BY (id = $1) DESC`,
+      [id],
+    );
+    if (!rows.length || rows[0].id !== id) return null;
+    return { fullName: rows[0].full_name, ids: rows.map((r) => r.id) };
+  }
+
   /** Users whose name (diacritics and case ignored) or email contains the text. */
   async actorIdsMatching(text: string): Promise<string[]> {
     const key = foldForSearch(text);
@@ -80,7 +92,29 @@ function whereOf(f: AuditFilter): { where: string[]; params: unknown[] } {
   if (f.entity) add((n) => `a.entity = $${n}`, f.entity);
   if (f.entityId) add((n) => `a.entity_id = $${n}`, f.entityId);
   if (f.actorIds) add((n) => `a.actor_id = ANY($${n}::uuid[])`, f.actorIds);
+  if (f.traineeIds) add(aboutTrainees, f.traineeIds);
   if (f.from) add((n) => `a.created_at >= ($${n}::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, f.from);
   if (f.to) add((n) => `a.created_at < (($${n}::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, f.to);
   return { where, params };
+}
+
+/**
+ * Entries about a person, filed under whatever they changed: the trainee record, their enrolments, attendance
+ * marks, certificates, questions and portal account (by id), the course entries that list them (enrolments
+ * added, 500 trainee ids to an entry), and any entry naming them as `traineeId` (a merge, say). `$n` holds the
+ * ids as text.
+ */
+function aboutTrainees(n: number): string {
+  const ids = `$${n}::text[]`;
+  const uuids = `$${n}::text[]::uuid[]`;
+  return `(
+    (a.entity = 'trainee' AND a.entity_id = ANY(${ids}))
+    OR (a.entity = 'enrollment' AND a.entity_id IN (SELECT e.id::text FROM enrollments e WHERE e.trainee_id = ANY(${uuids})))
+    OR (a.entity = 'attendance_mark' AND a.entity_id IN (SELECT m.id::text FROM attendance_marks m JOIN enrollments e ON e.id = m.enrollment_id WHERE e.trainee_id = ANY(${uuids})))
+    OR (a.entity = 'certificate' AND a.entity_id IN (SELECT c.id::text FROM certificates c WHERE c.trainee_id = ANY(${uuids})))
+    OR (a.entity = 'question' AND a.entity_id IN (SELECT q.id::text FROM questions q WHERE q.trainee_id = ANY(${uuids})))
+    OR (a.entity = 'user' AND a.entity_id IN (SELECT u.id::text FROM users u WHERE u.trainee_id = ANY(${uuids})))
+    OR (a.action = 'enrollment.add' AND a.new_value->'traineeIds' ?| ${ids})
+    OR a.new_value->>'traineeId' = ANY(${ids}) OR a.old_value->>'traineeId' = ANY(${ids})
+  )`;
 }

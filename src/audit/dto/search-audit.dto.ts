@@ -17,6 +17,11 @@ export class SearchAuditDto extends PageQueryDto {
   @MaxLength(100, { message: 'Mã đối tượng tối đa 100 ký tự.' })
   entityId?: string;
 
+  /** Everything about one trainee (their record, enrolments, marks, certificates, questions, account). */
+  @IsOptional()
+  @Matches(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i, { message: 'Mã học viên không hợp lệ.' })
+  trainee?: string;
+
   /** Part of the actor's name or email. */
   @IsOptional()
   @IsString()
