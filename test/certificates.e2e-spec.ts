@@ -445,6 +445,8 @@ describe('certificates', () => {
     );
     expect(audit).toMatchObject({ action: 'certificate.reissue', note: 'Đã xác minh: học viên có mặt đủ các buổi', actor_id: organiserId, old_value: { id: old.id, serial: old.serial, status: 'revoked' }, new_value: { eligible: true } });
     expect(pageText((await organiser.get(`/certificates/${old.id}`)).text)).toContain(`Đã thu hồi · đã cấp lại bằng số ${fresh.serial}`);
+    const [revokedThenReplaced] = await t.query<{ action: string; new_value: unknown }>(`SELECT action, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [old.id]);
+    expect(revokedThenReplaced).toEqual({ action: 'certificate.replace', new_value: { status: 'revoked', replacedBy: fresh.serial, replacedById: fresh.id } });
     // Once only.
     await submitForm(organiser, `/certificates/${old.id}`, `/certificates/${old.id}/reissue`, { reason: 'Bấm lại' });
     expect(await certOf(cheat.id)).toHaveLength(2);
@@ -748,6 +750,13 @@ describe('certificates', () => {
       const old = await t.agent().get(`/api/v1/verify/${cert.verification_code}`).expect(200);
       expect(old.body).toMatchObject({ status: 'replaced', replacedBySerial: fresh.serial });
       expect(pageText((await t.agent().get(`/verify/${cert.verification_code}`)).text)).toContain(`đã được thay thế bằng giấy số ${fresh.serial}`);
+      // The old certificate's own history says so too, with the reason and who did it.
+      const oldAudit = await t.query<{ action: string; note: string; actor_id: string; old_value: unknown; new_value: unknown }>(
+        `SELECT action, note, actor_id, old_value, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1 ORDER BY id`,
+        [cert.id],
+      );
+      expect(oldAudit.at(-1)).toEqual({ action: 'certificate.replace', note: 'Sai ngày sinh', actor_id: organiserId, old_value: { status: 'valid', serial: cert.serial }, new_value: { status: 'replaced', replacedBy: fresh.serial, replacedById: fresh.id } });
+      expect(pageText((await organiser.get(`/certificates/${cert.id}`).expect(200)).text)).toContain('Giấy chứng nhận được thay bằng giấy cấp lại');
 
       // Revoke the new one.
       const rv = await submitForm(organiser, `/certificates/${fresh.id}`, `/certificates/${fresh.id}/revoke`, { reason: 'Cấp nhầm' });

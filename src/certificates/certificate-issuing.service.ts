@@ -267,6 +267,7 @@ export class CertificateIssuingService {
           if (!elig) throw new NotFoundException('Không tìm thấy học viên trong lớp này (hoặc đăng ký đã bị hủy).');
           const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, elig.eligible ? null : why, elig, { certificate: old, reason: why });
           await this.repo.update(id, { replacedById: fresh.id }, m);
+          await this.recordReplaced(old, fresh, 'revoked', why, actorId, m);
           return fresh;
         }
         if (!old || old.status !== 'valid') throw new ConflictException('Chỉ cấp lại được giấy chứng nhận còn hiệu lực hoặc đã bị thu hồi.');
@@ -274,11 +275,20 @@ export class CertificateIssuingService {
         const elig: Eligibility = { eligible: true, attended: 0, required: 0, sittings: 0, missingTopics: [], reason: `Cấp lại thay số ${old.serial}: ${why}` };
         const fresh = await this.issueInTransaction(m, session, old.enrollmentId, actorId, old.overrideReason, elig, { certificate: old, reason: why });
         await this.repo.update(id, { replacedById: fresh.id, revokeReason: why }, m);
+        await this.recordReplaced(old, fresh, 'replaced', why, actorId, m);
         return fresh;
       });
     } catch (e) {
       throw translateUniqueViolation(e);
     }
+  }
+
+  /** The old certificate's own history says what became of it: replaced (or, revoked, given again) by the new one. */
+  private recordReplaced(old: Certificate, fresh: Certificate, status: 'replaced' | 'revoked', reason: string, actorId: string | null, m: EntityManager): Promise<void> {
+    return this.audit.record(
+      { actorId, action: 'certificate.replace', entity: 'certificate', entityId: old.id, oldValue: { status: old.status, serial: old.serial }, newValue: { status, replacedBy: fresh.serial, replacedById: fresh.id }, note: reason },
+      m,
+    );
   }
 }
 
