@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import jsQR from 'jsqr';
 import { bootApp, TestApp } from './support/app';
@@ -714,6 +715,14 @@ describe('certificates', () => {
       expect(pageText((await organiser.get(url)).text)).toContain('Ảnh biểu trưng phải là tệp PNG hoặc JPEG.');
       const [still] = await t.query<{ logo_mime: string }>(`SELECT logo_mime FROM certificate_templates WHERE session_id = $1`, [fx.session.id]);
       expect(still.logo_mime).toBe('image/png');
+      // The audit says which image replaced which; the refused file wrote nothing.
+      const entries = await t.query<{ old_value: { logo: unknown }; new_value: { logo: unknown } }>(`SELECT old_value, new_value FROM audit_log WHERE action = 'certificate.logo' AND entity_id = $1 ORDER BY id`, [fx.session.id]);
+      expect(entries.at(-1)!.new_value).toEqual({ logo: { size: png.length, mime: 'image/png', sha256: createHash('sha256').update(png).digest('hex') } });
+      const removed = await organiser.post(`${url}/logo?_csrf=${encodeURIComponent(token)}`).set('Referer', url).field('remove', '1');
+      expect(removed.status).toBe(303);
+      const [last] = await t.query<{ old_value: { logo: { sha256: string } }; new_value: { logo: unknown } }>(`SELECT old_value, new_value FROM audit_log WHERE action = 'certificate.logo' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [fx.session.id]);
+      expect([last.old_value.logo.sha256, last.new_value.logo]).toEqual([createHash('sha256').update(png).digest('hex'), null]);
+      expect((await t.query<{ logo_mime: string | null }>(`SELECT logo_mime FROM certificate_templates WHERE session_id = $1`, [fx.session.id]))[0].logo_mime).toBeNull();
     });
 
     it('verifies valid, revoked and replaced certificates, and says only "not found" otherwise', async () => {

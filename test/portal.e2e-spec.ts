@@ -104,6 +104,9 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     await login(t.agent(), 'hoa.lo@example.vn', 'mat-khau-moi-1');
     const audit = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [user.id]);
     expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate', 'user.sign-in']);
+    // The account's creation names the trainee record it belongs to.
+    const [created] = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE entity_id = $1 AND action = 'user.create'`, [user.id]);
+    expect(created.new_value).toMatchObject({ role: 'trainee', traineeId: user.trainee_id, fullName: expect.any(String) });
   });
 
   it('prints a sign-in slip (PDF) with a fresh code for a trainee without email; the earlier code stops working', async () => {

@@ -257,7 +257,7 @@ const FIELD_LABELS: Record<string, string> = {
   wording: 'lời văn',
   placeName: 'địa danh',
   serialFormat: 'mẫu số hiệu',
-  logo: 'ảnh biểu trưng (byte)',
+  logo: 'ảnh biểu trưng',
   added: 'thêm mới',
   invitations: 'số thư mời',
   reactivated: 'đăng ký lại',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { STAFF_READER } from './certificate-rules';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -173,23 +174,37 @@ export class CertificateTemplatesService {
     }
   }
 
-  /** Stores a PNG or JPEG logo (checked by its first bytes), or removes it. */
+  /**
+   * Stores a PNG or JPEG logo (checked by its first bytes), or removes it; the audit entry, in the same transaction,
+   * says which image was replaced by which (size, type, SHA-256).
+   */
   async setLogo(sessionId: string, file: { buffer: Buffer; size: number } | undefined, actorId: string | null): Promise<void> {
     const session = await this.sessions.get(sessionId, STAFF_READER);
-    if (!(await this.repo.findTemplate(sessionId))) {
-      const d = this.defaults(session);
-      await this.repo.saveTemplate({ sessionId, issuerName: d.issuerName, issuerParent: d.issuerParent, issuerCode: d.issuerCode, signerTitle: d.signerTitle, signerName: d.signerName, wording: d.wording, placeName: d.placeName, serialFormat: d.serialFormat });
-    }
-    if (!file || file.size === 0) {
-      await this.repo.setTemplateLogo(sessionId, null, null);
-    } else {
-      if (file.size > MAX_LOGO_BYTES) throw new BadRequestException('Ảnh biểu trưng tối đa 1 MB.');
-      const mime = imageMime(file.buffer);
+    const given = file && file.size > 0 ? file : null;
+    let mime: string | null = null;
+    if (given) {
+      if (given.size > MAX_LOGO_BYTES) throw new BadRequestException('Ảnh biểu trưng tối đa 1 MB.');
+      mime = imageMime(given.buffer);
       if (!mime) throw new BadRequestException('Ảnh biểu trưng phải là tệp PNG hoặc JPEG.');
-      await this.repo.setTemplateLogo(sessionId, file.buffer, mime);
     }
-    await this.audit.record({ actorId, action: 'certificate.logo', entity: 'training_session', entityId: sessionId, newValue: { logo: file ? file.size : null } });
+    await this.ds.transaction(async (m) => {
+      if (!(await this.repo.findTemplate(sessionId, m))) {
+        const d = this.defaults(session);
+        await this.repo.saveTemplate({ sessionId, issuerName: d.issuerName, issuerParent: d.issuerParent, issuerCode: d.issuerCode, signerTitle: d.signerTitle, signerName: d.signerName, wording: d.wording, placeName: d.placeName, serialFormat: d.serialFormat }, m);
+      }
+      const old = await this.repo.findTemplateLogo(sessionId, m);
+      await this.repo.setTemplateLogo(sessionId, given?.buffer ?? null, mime, m);
+      await this.audit.record(
+        { actorId, action: 'certificate.logo', entity: 'training_session', entityId: sessionId, oldValue: { logo: imageFacts(old?.logo ?? null, old?.mime ?? null) }, newValue: { logo: imageFacts(given?.buffer ?? null, mime) } },
+        m,
+      );
+    });
   }
+}
+
+/** What the audit says of an image: its size, type and SHA-256 (null when there is none). */
+function imageFacts(data: Buffer | null, mime: string | null): { size: number; mime: string | null; sha256: string } | null {
+  return data ? { size: data.length, mime, sha256: createHash('sha256').update(data).digest('hex') } : null;
 }
 
 /** Whether certificates may be issued with these settings (a signer's name is written). */

@@ -1,4 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { randomInt } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -36,26 +38,31 @@ export class PortalAccountsService {
     private readonly enrollments: EnrollmentsService,
     private readonly sessions: TrainingSessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
   /** Creates the trainee's account if needed and issues a new one-time sign-in code (any earlier code stops working). */
   async issueCode(sessionId: string, enrollmentId: string, actor: AuthUser): Promise<IssuedCode> {
     const e = await this.enrollments.get(sessionId, enrollmentId);
     const t = e.trainee!;
-    let user = await this.users.findByTraineeId(t.id);
-    let created = false;
-    if (!user) {
-      if (!t.email && !t.phone) throw new BadRequestException(`Học viên ${t.fullName} chưa có email hoặc số điện thoại để làm tên đăng nhập.`);
-      // A phone that is already another account's login (a commune office's number shared by its officials) cannot
-      // be this one's too: with an email, the trainee signs in by the email alone.
-      const phone = t.phone && !(t.email && (await this.users.phoneInUse(t.phone))) ? t.phone : undefined;
-      user = (await this.users.create({ fullName: t.fullName, email: t.email ?? undefined, phone, role: 'trainee' }, actor.id, undefined, t.id)).user;
-      created = true;
+    if (!t.email && !t.phone && !(await this.users.findByTraineeId(t.id))) {
+      throw new BadRequestException(`Học viên ${t.fullName} chưa có email hoặc số điện thoại để làm tên đăng nhập.`);
     }
     const code = newSignInCode();
     const expiresAt = new Date(Date.now() + CODE_DAYS * 86400_000);
-    await this.users.setSignInCode(user.id, code, expiresAt, actor.id);
-    return { fullName: t.fullName, login: user.email ?? user.phone!, code, expiresAt, created };
+    // The account (when new) and its code, with their audit entries, in one transaction: both or neither.
+    return this.ds.transaction(async (m) => {
+      let user = await this.users.findByTraineeId(t.id, m);
+      const created = !user;
+      if (!user) {
+        // A phone that is already another account's login (a commune office's number shared by its officials) cannot
+        // be this one's too: with an email, the trainee signs in by the email alone.
+        const phone = t.phone && !(t.email && (await this.users.phoneInUse(t.phone, m))) ? t.phone : undefined;
+        user = (await this.users.create({ fullName: t.fullName, email: t.email ?? undefined, phone, role: 'trainee' }, actor.id, m, t.id)).user;
+      }
+      await this.users.setSignInCode(user.id, code, expiresAt, actor.id, m);
+      return { fullName: t.fullName, login: user.email ?? user.phone!, code, expiresAt, created };
+    });
   }
 
   /** A printable A5 slip with the login name, the code and where to use it (for trainees without email). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { QuestionCategory } from './question-category.entity';
 import { Question } from './question.entity';
 
@@ -11,32 +11,46 @@ export class QuestionCategoriesRepository {
     @InjectRepository(Question) private readonly questions: Repository<Question>,
   ) {}
 
+  /** Runs the work in one transaction (a change and its audit entry). */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.repo.manager.transaction(work);
+  }
+
+  private r(m?: EntityManager): Repository<QuestionCategory> {
+    return m ? m.getRepository(QuestionCategory) : this.repo;
+  }
+
   listInOrder(): Promise<QuestionCategory[]> {
     return this.repo.find({ order: { position: 'ASC', name: 'ASC' } });
   }
 
-  findById(id: string): Promise<QuestionCategory | null> {
-    return this.repo.findOneBy({ id });
+  findById(id: string, m?: EntityManager): Promise<QuestionCategory | null> {
+    return this.r(m).findOneBy({ id });
   }
 
-  findByName(name: string): Promise<QuestionCategory | null> {
-    return this.repo.createQueryBuilder('c').where('lower(c.name) = lower(:name)', { name }).getOne();
+  /** The category, locked until the end of the transaction (a rename and a delete go in turn). */
+  lockById(id: string, m: EntityManager): Promise<QuestionCategory | null> {
+    return this.r(m).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  save(c: Partial<QuestionCategory>): Promise<QuestionCategory> {
-    return this.repo.save(c);
+  findByName(name: string, m?: EntityManager): Promise<QuestionCategory | null> {
+    return this.r(m).createQueryBuilder('c').where('lower(c.name) = lower(:name)', { name }).getOne();
   }
 
-  async delete(id: string): Promise<void> {
-    await this.repo.delete({ id });
+  save(c: Partial<QuestionCategory>, m?: EntityManager): Promise<QuestionCategory> {
+    return this.r(m).save(c);
   }
 
-  countQuestions(id: string): Promise<number> {
-    return this.questions.countBy({ categoryId: id });
+  async delete(id: string, m?: EntityManager): Promise<void> {
+    await this.r(m).delete({ id });
   }
 
-  async nextPosition(): Promise<number> {
-    const r = await this.repo.createQueryBuilder('c').select('coalesce(max(c.position), 0)::int', 'max').where('c.position < 99').getRawOne<{ max: number }>();
+  countQuestions(id: string, m?: EntityManager): Promise<number> {
+    return (m ? m.getRepository(Question) : this.questions).countBy({ categoryId: id });
+  }
+
+  async nextPosition(m?: EntityManager): Promise<number> {
+    const r = await this.r(m).createQueryBuilder('c').select('coalesce(max(c.position), 0)::int', 'max').where('c.position < 99').getRawOne<{ max: number }>();
     return (r?.max ?? 0) + 1;
   }
 }

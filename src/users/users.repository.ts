@@ -77,8 +77,8 @@ export class UsersRepository {
     return manager ? manager.getRepository(User) : this.repo;
   }
 
-  findByTraineeId(traineeId: string): Promise<User | null> {
-    return this.repo.findOneBy({ traineeId });
+  findByTraineeId(traineeId: string, m?: EntityManager): Promise<User | null> {
+    return this.r(m).findOneBy({ traineeId });
   }
 
   /** The active account holding this sign-in code, used or not (the caller checks expiry, use and login). */

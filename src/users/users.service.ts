@@ -140,8 +140,19 @@ export class UsersService implements OnModuleInit {
     return this.users.list({ role: filter.role, q: filter.q, offset: (filter.page - 1) * filter.pageSize, limit: filter.pageSize });
   }
 
-  /** Creates an account. Without a password given, one is generated and returned once. */
+  /**
+   * Creates an account, with its audit entry in the same transaction (the caller's, else one of its own).
+   * Without a password given, one is generated and returned once.
+   */
   async create(dto: CreateUserDto, actorId: string | null, manager?: EntityManager, traineeId?: string): Promise<{ user: User; password?: string }> {
+    const generated = dto.password ? undefined : randomBytes(9).toString('base64url');
+    // Hashed before the transaction: it takes a while, and an embedded database has one connection to share.
+    const passwordHash = await hashPassword(dto.password ?? generated!);
+    const insert = async (m: EntityManager) => ({ user: await this.insertAccount(dto, passwordHash, actorId, m, traineeId), password: generated });
+    return manager ? insert(manager) : this.ds.transaction(insert);
+  }
+
+  private async insertAccount(dto: CreateUserDto, passwordHash: string, actorId: string | null, manager: EntityManager, traineeId?: string): Promise<User> {
     const email = dto.email?.toLowerCase() ?? null;
     let phone: string | null = null;
     if (dto.phone) {
@@ -157,7 +168,6 @@ export class UsersService implements OnModuleInit {
     if (phone && (await this.users.findByPhone(phone, manager))) {
       throw new ConflictException({ message: `Số điện thoại ${phone} đã được dùng cho tài khoản khác.`, details: { phone: ['Số điện thoại đã tồn tại.'] } });
     }
-    const generated = dto.password ? undefined : randomBytes(9).toString('base64url');
     const user = await this.users.save(
       {
         email,
@@ -166,13 +176,13 @@ export class UsersService implements OnModuleInit {
         nameSearch: foldForSearch(dto.fullName),
         title: dto.title ?? null,
         role: dto.role,
-        passwordHash: await hashPassword(dto.password ?? generated!),
+        passwordHash,
         traineeId: traineeId ?? null,
       },
       manager,
     );
-    await this.audit.record({ actorId, action: 'user.create', entity: 'user', entityId: user.id, newValue: { email, phone, role: user.role } }, manager);
-    return { user, password: generated };
+    await this.audit.record({ actorId, action: 'user.create', entity: 'user', entityId: user.id, newValue: { fullName: user.fullName, email, phone, role: user.role, traineeId: user.traineeId } }, manager);
+    return user;
   }
 
   /**
@@ -230,19 +240,19 @@ export class UsersService implements OnModuleInit {
   }
 
   /** Whether an account signs in with this phone (read as sign-in reads it: `0912 345 601` = `+84912345601`). */
-  async phoneInUse(phone: string): Promise<boolean> {
+  async phoneInUse(phone: string, m?: EntityManager): Promise<boolean> {
     const p = normalisePhone(phone);
-    return !!p && !!(await this.users.findByPhone(p));
+    return !!p && !!(await this.users.findByPhone(p, m));
   }
 
-  findByTraineeId(traineeId: string): Promise<User | null> {
-    return this.users.findByTraineeId(traineeId);
+  findByTraineeId(traineeId: string, m?: EntityManager): Promise<User | null> {
+    return this.users.findByTraineeId(traineeId, m);
   }
 
   /** Stores the hash of a one-time sign-in code (trainee accounts set their password with it). */
-  async setSignInCode(id: string, code: string, expiresAt: Date, actorId: string): Promise<void> {
-    await this.users.update(id, { signInCodeHash: sha256(normaliseCode(code)), signInCodeExpiresAt: expiresAt, signInCodeUsedAt: null });
-    await this.audit.record({ actorId, action: 'user.sign-in-code', entity: 'user', entityId: id, newValue: { expiresAt: expiresAt.toISOString() } });
+  async setSignInCode(id: string, code: string, expiresAt: Date, actorId: string, m: EntityManager): Promise<void> {
+    await this.users.update(id, { signInCodeHash: sha256(normaliseCode(code)), signInCodeExpiresAt: expiresAt, signInCodeUsedAt: null }, m);
+    await this.audit.record({ actorId, action: 'user.sign-in-code', entity: 'user', entityId: id, newValue: { expiresAt: expiresAt.toISOString() } }, m);
   }
 
   /**
@@ -278,10 +288,12 @@ export class UsersService implements OnModuleInit {
 
   /** Issues a personal API token (shown once); replaces any earlier token. */
   async issueApiToken(id: string): Promise<string> {
-    await this.mustFind(id);
     const token = randomBytes(32).toString('base64url');
-    await this.users.update(id, { apiTokenHash: sha256(token) });
-    await this.audit.record({ actorId: id, action: 'user.api-token', entity: 'user', entityId: id });
+    const user = await this.mustFind(id);
+    await this.ds.transaction(async (m) => {
+      await this.users.update(id, { apiTokenHash: sha256(token) }, m);
+      await this.audit.record({ actorId: id, action: 'user.api-token', entity: 'user', entityId: id, newValue: { replacedEarlierToken: !!user.apiTokenHash } }, m);
+    });
     return token;
   }
 
