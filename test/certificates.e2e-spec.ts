@@ -522,6 +522,8 @@ describe('certificates', () => {
     expect(parsed.text).toContain('Kính gửi Hà Thị Thư');
     expect(parsed.text).toContain(`https://taphuan.example.vn/verify/${c.verification_code}`);
     expect(parsed.text).toContain('https://taphuan.example.vn/portal/certificates');
+    const history = await t.query<{ action: string; actor_id: string | null; new_value: unknown }>(`SELECT action, actor_id, new_value FROM audit_log WHERE entity = 'certificate' AND entity_id = $1 AND action = 'certificate.mailed'`, [c.id]);
+    expect(history).toEqual([{ action: 'certificate.mailed', actor_id: null, new_value: { to: 'hathithu@example.vn' } }]);
   });
 
   // Needs two open transactions at once: the embedded database serves one connection (see isEmbeddedUrl).

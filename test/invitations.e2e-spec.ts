@@ -10,7 +10,7 @@ import { createSessionFixture, createTraineeFixture } from './support/fixtures';
 import { login, pageText, submitForm } from './support/http';
 import { freePort, SmtpSink } from './support/smtp';
 import { JobsService } from '../src/jobs/jobs.service';
-import { INVITATION_QUEUE, InvitationsService } from '../src/enrollments/invitations.service';
+import { INVITATION_QUEUE, INVITATION_RETRY_LIMIT, InvitationsService } from '../src/enrollments/invitations.service';
 import { MailService } from '../src/mail/mail.service';
 
 // pngjs comes with qrcode; it ships no types.
@@ -89,6 +89,9 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     expect(after.invited_at).not.toBeNull();
     const page = await agent.get(`/sessions/${session.id}/enrollments`).expect(200);
     expect(pageText(page.text)).toContain('Đã gửi thư mời');
+    // The enrolment's history says to whom it went (the system sent it).
+    const delivered = await t.query<{ action: string; actor_id: string | null; new_value: unknown }>(`SELECT action, actor_id, new_value FROM audit_log WHERE entity = 'enrollment' AND entity_id = $1`, [e.id]);
+    expect(delivered).toEqual([{ action: 'enrollment.invitation-sent', actor_id: null, new_value: { to: 'mai.lo@example.vn' } }]);
 
     // Never twice: the job again, a duplicate job, "send invitations" for the session.
     await jobs.drain(INVITATION_QUEUE);
@@ -127,6 +130,28 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     const [sent] = await t.query<{ invitation_state: string }>(`SELECT invitation_state FROM enrollments WHERE trainee_id = $1`, [trainee.id]);
     expect(sent.invitation_state).toBe('sent');
     expect((await jobs.queueCounts(INVITATION_QUEUE)).retry ?? 0).toBe(0);
+    // Only the delivery is in the enrolment's history: the failed attempts before it were retried, not final.
+    const history = await t.query<{ action: string }>(`SELECT a.action FROM audit_log a JOIN enrollments e ON a.entity_id = e.id::text WHERE e.trainee_id = $1 AND a.entity = 'enrollment'`, [trainee.id]);
+    expect(history.map((h) => h.action)).toEqual(['enrollment.invitation-sent']);
+  });
+
+  it('records in the enrolment’s history an invitation that could not be sent on its last attempt, with the error', async () => {
+    const { session } = await createSessionFixture(t, { status: 'published' });
+    const trainee = await createTraineeFixture(t, { fullName: 'Sùng Thị Lỗi', email: 'loi.sung@example.vn' });
+    await enrolByForm(session.id, [trainee.id]);
+    const [e] = await t.query<{ id: string }>(`SELECT id FROM enrollments WHERE trainee_id = $1`, [trainee.id]);
+    await smtp.stop();
+    try {
+      await expect(t.app.get(InvitationsService).deliver(e.id, INVITATION_RETRY_LIMIT)).rejects.toThrow();
+    } finally {
+      await smtp.start();
+    }
+    const [after] = await t.query<{ invitation_state: string }>(`SELECT invitation_state FROM enrollments WHERE id = $1`, [e.id]);
+    expect(after.invitation_state).toBe('failed');
+    const [entry] = await t.query<{ action: string; new_value: { to: string; error: string } }>(`SELECT action, new_value FROM audit_log WHERE entity = 'enrollment' AND entity_id = $1`, [e.id]);
+    expect(entry.action).toBe('enrollment.invitation-failed');
+    expect(entry.new_value.to).toBe('loi.sung@example.vn');
+    expect(entry.new_value.error).toMatch(/ECONNREFUSED|connect/i);
   });
 
   it('sends no invitation for a draft session until the organiser sends them', async () => {
@@ -143,7 +168,8 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     const sent = await submitForm(agent, `/sessions/${session.id}/enrollments`, `/sessions/${session.id}/enrollments/invitations`, {});
     expect(pageText((await agent.get(sent.headers.location).expect(200)).text)).toContain('Đang gửi 1 thư mời.');
     const [entry] = await t.query<{ new_value: unknown; actor_id: string | null }>(`SELECT new_value, actor_id FROM audit_log WHERE action = 'enrollment.invite' AND entity_id = $1`, [session.id]);
-    expect(entry.new_value).toEqual({ invitations: 1 });
+    const [invited] = await t.query<{ id: string }>(`SELECT id FROM enrollments WHERE trainee_id = $1`, [trainee.id]);
+    expect(entry.new_value).toEqual({ invitations: 1, enrollmentIds: [invited.id] });
     expect(entry.actor_id).not.toBeNull();
     expect(pageText((await agent.get(`/audit?entityId=${session.id}`).expect(200)).text)).toContain('Gửi thư mời');
   });

@@ -81,6 +81,9 @@ export class AuditRepository {
   }
 }
 
+/** Names an entity was once filed under (enrolments added, invitations and imports were filed under "session"). */
+const LEGACY_ENTITY_NAMES: Record<string, string[]> = { training_session: ['session'] };
+
 function whereOf(f: AuditFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -89,7 +92,7 @@ function whereOf(f: AuditFilter): { where: string[]; params: unknown[] } {
     where.push(sql(params.length));
   };
   if (f.action) add((n) => `a.action = $${n}`, f.action);
-  if (f.entity) add((n) => `a.entity = $${n}`, f.entity);
+  if (f.entity) add((n) => `a.entity = ANY($${n}::text[])`, [f.entity, ...(LEGACY_ENTITY_NAMES[f.entity] ?? [])]);
   if (f.entityId) add((n) => `a.entity_id = $${n}`, f.entityId);
   if (f.actorIds) add((n) => `a.actor_id = ANY($${n}::uuid[])`, f.actorIds);
   if (f.traineeIds) add(aboutTrainees, f.traineeIds);
@@ -115,6 +118,7 @@ function aboutTrainees(n: number): string {
     OR (a.entity = 'question' AND a.entity_id IN (SELECT q.id::text FROM questions q WHERE q.trainee_id = ANY(${uuids})))
     OR (a.entity = 'user' AND a.entity_id IN (SELECT u.id::text FROM users u WHERE u.trainee_id = ANY(${uuids})))
     OR (a.action = 'enrollment.add' AND a.new_value->'traineeIds' ?| ${ids})
+    OR (a.action = 'enrollment.invite' AND a.new_value->'enrollmentIds' ?| ARRAY(SELECT e.id::text FROM enrollments e WHERE e.trainee_id = ANY(${uuids})))
     OR a.new_value->>'traineeId' = ANY(${ids}) OR a.old_value->>'traineeId' = ANY(${ids})
   )`;
 }

@@ -4,6 +4,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
 import { CERTIFICATE_ISSUED_JOB } from './certificate-issuing.service';
 import { CertificatesRepository } from './certificates.repository';
+import { AuditService } from '../audit/audit.service';
 
 /**
  * "Giấy chứng nhận đã sẵn sàng": the job is queued in the issuing transaction;
@@ -18,6 +19,7 @@ export class CertificateMailService implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly mail: MailService,
     private readonly repo: CertificatesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -40,5 +42,8 @@ export class CertificateMailService implements OnModuleInit {
       },
       messageId: `<certificate-${certificateId}@taphuan>`,
     });
+    // In the certificate's history: to whom the notice went (the system sent it). A crash between the two
+    // leaves the mail sent without its entry; the job then sends it again with the same Message-ID.
+    await this.audit.record({ actorId: null, action: 'certificate.mailed', entity: 'certificate', entityId: certificateId, newValue: { to: d.email } });
   }
 }

@@ -173,7 +173,7 @@ export class EnrollmentsService implements OnModuleInit {
         if (session.capacity !== null && active + needed > session.capacity) {
           throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
         }
-        await this.audit.recordMany(enrolmentEntries(added, reactivated).map((newValue) => ({ actorId, action: 'enrollment.add', entity: 'session', entityId: sessionId, newValue })), m);
+        await this.audit.recordMany(enrolmentEntries(added, reactivated).map((newValue) => ({ actorId, action: 'enrollment.add', entity: 'training_session', entityId: sessionId, newValue })), m);
         return { added: added.length, reactivated: reactivated.length, already: asked.length - needed, invited, enrollmentIds: asked.map((id) => idOf.get(id)!) };
       },
     };
@@ -221,7 +221,15 @@ export class EnrollmentsService implements OnModuleInit {
       const ids = await this.enrollments.findUninvited(sessionId, m);
       if (ids.length) {
         await this.invitations.queue(ids, m);
-        await this.audit.record({ actorId, action: 'enrollment.invite', entity: 'session', entityId: sessionId, newValue: { invitations: ids.length } }, m);
+        // Which enrolments were invited, 500 to an entry as for enrolments added.
+        const parts = Math.ceil(ids.length / AUDIT_IDS_PER_ENTRY);
+        await this.audit.recordMany(
+          Array.from({ length: parts }, (_, i) => {
+            const chunk = ids.slice(i * AUDIT_IDS_PER_ENTRY, (i + 1) * AUDIT_IDS_PER_ENTRY);
+            return { actorId, action: 'enrollment.invite', entity: 'training_session', entityId: sessionId, newValue: { invitations: chunk.length, enrollmentIds: chunk, ...(parts > 1 ? { part: `${i + 1}/${parts}` } : {}) } };
+          }),
+          m,
+        );
       }
       return ids.length;
     });

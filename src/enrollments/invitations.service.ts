@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import ical from 'ical-generator';
 import QRCode from 'qrcode';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -9,7 +11,7 @@ import { SITTING_PART_LABELS, SittingPart } from '../training-sessions/sitting.e
 import { EnrollmentsRepository, InvitationData } from './enrollments.repository';
 
 export const INVITATION_QUEUE = 'mail.invitation';
-const RETRY_LIMIT = 8;
+export const INVITATION_RETRY_LIMIT = 8;
 
 /** Local time in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) → instant. */
 function vnInstant(date: string, time: string): Date {
@@ -35,11 +37,13 @@ export class InvitationsService implements OnModuleInit {
     private readonly mail: MailService,
     private readonly enrollments: EnrollmentsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register<{ enrollmentId: string }>(INVITATION_QUEUE, (data, job) => this.deliver(data.enrollmentId, job.retryCount), {
-      retryLimit: RETRY_LIMIT,
+      retryLimit: INVITATION_RETRY_LIMIT,
       retryDelay: 30,
       retryBackoff: true,
     });
@@ -81,10 +85,21 @@ export class InvitationsService implements OnModuleInit {
       });
     } catch (e) {
       this.logger.warn(`invitation ${enrollmentId} not sent (attempt ${retryCount + 1}): ${(e as Error).message}`);
-      if (retryCount >= RETRY_LIMIT) await this.enrollments.setInvitationState([enrollmentId], 'failed');
+      if (retryCount >= INVITATION_RETRY_LIMIT) await this.settle(enrollmentId, 'failed', data.email, (e as Error).message);
       throw e;
     }
-    await this.enrollments.setInvitationState([enrollmentId], 'sent', undefined, new Date());
+    await this.settle(enrollmentId, 'sent', data.email);
+  }
+
+  /** The invitation's final state, and in the enrolment's history to whom it went or why it did not (actor: the system). */
+  private settle(enrollmentId: string, state: 'sent' | 'failed', to: string, error?: string): Promise<void> {
+    return this.ds.transaction(async (m) => {
+      await this.enrollments.setInvitationState([enrollmentId], state, m, state === 'sent' ? new Date() : undefined);
+      await this.audit.record(
+        { actorId: null, action: `enrollment.invitation-${state}`, entity: 'enrollment', entityId: enrollmentId, newValue: { to, ...(error ? { error: error.slice(0, 300) } : {}) } },
+        m,
+      );
+    });
   }
 
   /** One event per sitting (or one all-day event when the programme has no sittings yet). */

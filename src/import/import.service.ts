@@ -236,7 +236,7 @@ export class ImportService {
       const enrol = await enrolment.close();
       const result: CommitResult = { created: created.size, matched: written - created.size, enrolled: enrol.added + enrol.reactivated, skipped: s.error };
       await this.batches.update(id, { status: 'committed', committedAt: new Date(), result: { ...result, ...(directoryErrors.length ? { directoryErrors } : {}) } }, m);
-      await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
+      await this.audit.record({ actorId: user.id, action: 'import.commit', entity: 'training_session', entityId: sessionId, newValue: { batchId: id, fileName, ...result } }, m);
       return { ...result, sessionId };
     });
   }
