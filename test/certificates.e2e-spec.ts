@@ -374,6 +374,9 @@ describe('certificates', () => {
       const agent = demo.agent();
       await login(agent, DEMO_ORGANISER.email, DEMO_PASSWORD);
       const [s] = await demo.query<{ id: string }>(`SELECT id FROM training_sessions WHERE title = $1`, [DEMO_SESSION.title]);
+      // Loading it is in the audit trail, as the system's doing.
+      const [loaded] = await demo.query<{ actor_id: string | null; entity_id: string }>(`SELECT actor_id, entity_id FROM audit_log WHERE action = 'setup.demo'`);
+      expect(loaded).toEqual({ actor_id: null, entity_id: s.id });
       const [e] = await demo.query<{ id: string }>(`SELECT id FROM enrollments WHERE session_id = $1 ORDER BY created_at, id LIMIT 1`, [s.id]);
       const sittings = await demo.query<{ id: string }>(`SELECT id FROM sittings WHERE session_id = $1`, [s.id]);
       await markAttendance(demo, e.id, sittings.map((x) => x.id), 'present');

@@ -6,6 +6,9 @@ describe('configuration', () => {
   it('has sensible defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, adminEmail: 'admin@localhost', seedDemo: true });
+    // On a real PostgreSQL (a deployment) no demo course or demo accounts unless asked for.
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/taphuan' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/taphuan', SEED_DEMO: 'true' }).seedDemo).toBe(true);
     expect(c.dataDir).toBe(join(process.cwd(), 'data'));
   });
 

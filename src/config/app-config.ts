@@ -84,7 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: env.SESSION_SECRET || '',
     adminEmail,
     adminPassword: env.ADMIN_PASSWORD || undefined,
-    seedDemo: bool('SEED_DEMO', env.SEED_DEMO, true),
+    // The demo course (and its accounts with a published password) by default only on the embedded database of
+    // a first try; a real PostgreSQL (DATABASE_URL) is a deployment, where SEED_DEMO=true asks for it.
+    seedDemo: bool('SEED_DEMO', env.SEED_DEMO, !databaseUrl),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     trustProxy: bool('TRUST_PROXY', env.TRUST_PROXY, false),
     logLevel: env.LOG_LEVEL || 'info',

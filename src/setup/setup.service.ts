@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
+import { AuditService } from '../audit/audit.service';
 import { TrainingSession } from '../training-sessions/training-session.entity';
 import { Sitting } from '../training-sessions/sitting.entity';
 import { AgendaKind, Topic } from '../training-sessions/topic.entity';
@@ -25,6 +26,7 @@ export class SetupService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   async run(): Promise<void> {
@@ -111,6 +113,10 @@ export class SetupService {
       });
       await m.getRepository(Enrollment).save({ sessionId: session.id, traineeId: trainee.id, status: 'confirmed', checkinToken: newToken() });
     }
+    await this.audit.record(
+      { actorId: null, action: 'setup.demo', entity: 'training_session', entityId: session.id, newValue: { title: session.title, trainees: DEMO_TRAINEES.length, enrolled: DEMO_TRAINEES.length, accounts: DEMO_LECTURERS.length + 1 } },
+      m,
+    );
     this.logger.log(`Loaded the demo course (Lai Châu, 09/2025): ${DEMO_TRAINEES.length} trainees; demo accounts use the password ${DEMO_PASSWORD}`);
   }
 }
