@@ -2,6 +2,7 @@ import { bootApp, TestApp } from './support/app';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture, enrollFixture } from './support/fixtures';
 import { login, pageText, submitForm } from './support/http';
+import { waitsForLock } from './support/locks';
 import { EnrollmentsService } from '../src/enrollments/enrollments.service';
 
 describe('trainee directory, duplicates, merge and enrolment', () => {
@@ -265,6 +266,32 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     const search = await agent.get(`${url}?q=ho a trang ez`).expect(200);
     expect(pageText(search.text)).toContain('Hờ A Trang EZ (đã trong lớp)');
     expect((await agent.get(`${url}?page=abc`).expect(400)).text).toContain('Trang không hợp lệ.');
+  });
+
+  // Needs a second connection holding the row: the embedded database serves one.
+  (process.env.DATABASE_URL ? it : it.skip)('audits an edit against what was saved meanwhile by another organiser (the row is locked while it is read and written)', async () => {
+    const t1 = await createTraineeFixture(t, { fullName: 'Lò Thị Sửa', phone: '0933000222', position: 'Công chức Văn phòng' });
+    const form = await agent.get(`/trainees/${t1.id}/edit`).expect(200);
+    const field = (name: string) => form.text.match(new RegExp(`name="${name}"[^>]*value="([^"]*)"`))?.[1] ?? '';
+    const sent = { fullName: field('fullName'), dateOfBirth: field('dateOfBirth'), birthYear: field('birthYear'), position: 'Phó Chủ tịch UBND xã', workplace: field('workplace'), phone: field('phone') };
+    // Another organiser's edit is being saved (its transaction holds the row) when this one is sent.
+    const other = t.ds.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query(`SELECT id FROM trainees WHERE id = $1 FOR NO KEY UPDATE`, [t1.id]);
+      await other.query(`UPDATE trainees SET position = 'Chủ tịch UBND xã' WHERE id = $1`, [t1.id]);
+      const editing = submitForm(agent, `/trainees/${t1.id}/edit`, `/trainees/${t1.id}`, sent);
+      expect(await waitsForLock(t, '%FROM trainees WHERE id = $1 FOR NO KEY UPDATE%', editing)).toBe(true);
+      await other.commitTransaction();
+      expect((await editing).headers.location).toBe(`/trainees/${t1.id}`);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    const [entry] = await t.query<{ old_value: unknown; new_value: unknown }>(`SELECT old_value, new_value FROM audit_log WHERE action = 'trainee.update' AND entity_id = $1`, [t1.id]);
+    // The old value is the other organiser's, not what this form was opened on ("Công chức Văn phòng").
+    expect(entry).toMatchObject({ old_value: { position: 'Chủ tịch UBND xã' }, new_value: { position: 'Phó Chủ tịch UBND xã' } });
   });
 
   it('keeps the capacity when two enrolments race (row lock on the session)', async () => {

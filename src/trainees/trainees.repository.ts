@@ -141,6 +141,11 @@ export class TraineesRepository {
     await this.r(manager).update({ id }, patch);
   }
 
+  /** Locks one record for an edit: edits, and an edit and a merge, go in turn; enrolling the person (FOR KEY SHARE) does not wait. */
+  async lockOne(id: string, m: EntityManager): Promise<void> {
+    await m.query(`SELECT id FROM trainees WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+  }
+
   /** Locks both records of a merge, in a stable order. */
   async lockPair(a: string, b: string, m: EntityManager): Promise<void> {
     await m.query(`SELECT id FROM trainees WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[a, b]]);

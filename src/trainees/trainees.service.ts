@@ -101,19 +101,23 @@ export class TraineesService {
   }
 
   async update(id: string, dto: SaveTraineeDto, actorId: string): Promise<{ trainee: Trainee; duplicates: DuplicateMatch<Trainee>[] }> {
-    const before = await this.get(id);
-    if (before.mergedIntoId) throw new ConflictException('Hồ sơ này đã được gộp vào hồ sơ khác.');
+    if ((await this.get(id)).mergedIntoId) throw new ConflictException('Hồ sơ này đã được gộp vào hồ sơ khác.');
     const fields = await this.fieldsFromForm(dto);
     const keys = keysOf(fields);
-    const oldValue: Record<string, unknown> = {};
-    const newValue: Record<string, unknown> = {};
-    for (const k of AUDITED) {
-      if ((before[k] ?? null) !== (fields[k] ?? null)) {
-        oldValue[k] = before[k] ?? null;
-        newValue[k] = fields[k] ?? null;
-      }
-    }
     await this.ds.transaction(async (m) => {
+      // "Before" is read under the row's lock: an edit saved meanwhile is the old value of this one (two
+      // organisers editing at once each leave an entry), and a merge that came first is seen.
+      await this.trainees.lockOne(id, m);
+      const before = await this.get(id, m);
+      if (before.mergedIntoId) throw new ConflictException('Hồ sơ này đã được gộp vào hồ sơ khác.');
+      const oldValue: Record<string, unknown> = {};
+      const newValue: Record<string, unknown> = {};
+      for (const k of AUDITED) {
+        if ((before[k] ?? null) !== (fields[k] ?? null)) {
+          oldValue[k] = before[k] ?? null;
+          newValue[k] = fields[k] ?? null;
+        }
+      }
       await this.trainees.update(id, { ...fields, nameSearch: keys.nameSearch }, m);
       if (Object.keys(newValue).length) await this.audit.record({ actorId, action: 'trainee.update', entity: 'trainee', entityId: id, oldValue, newValue }, m);
     });
