@@ -2,7 +2,7 @@ import { ADMIN, bootApp, TestApp } from './support/app';
 import { waitsForLock } from './support/locks';
 import { createUser } from './support/factories';
 import { createSessionFixture, createTraineeFixture } from './support/fixtures';
-import { csrfFrom, login, pageText, submitForm } from './support/http';
+import { csrfFrom, csrfToken, login, pageText, submitForm } from './support/http';
 import { DataSource } from 'typeorm';
 import { UsersService } from '../src/users/users.service';
 import { poolOf } from '../src/database/prepared-query';
@@ -45,6 +45,41 @@ describe('foundation: accounts, roles, sessions, CSRF', () => {
     expect(pageText(home.text)).toContain('Quản trị hệ thống');
     const users = await agent.get('/admin/users').expect(200);
     expect(pageText(users.text)).toContain(ADMIN.email);
+  });
+
+  it('answers malformed input with a 4xx, never a 500: a body nested too deep, lone UTF-16 surrogates, NUL characters, a clone past year 9999', async () => {
+    const agent = t.agent();
+    await login(agent, ADMIN.email, ADMIN.password);
+    const token = await csrfToken(agent, '/admin/users');
+    // A JSON body 5,000 levels deep (10 KB): refused before anything walks it, on a signed-in route and on /login.
+    const deep = `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const nested = await agent.post('/api/v1/sessions').set('x-csrf-token', token).set('Content-Type', 'application/json').send(deep).expect(400);
+    expect(nested.body.message).toBe('Dữ liệu gửi lên lồng nhau quá nhiều tầng nên không đọc được.');
+    const anonymous = t.agent();
+    const loginPage = await anonymous.get('/login').expect(200);
+    await anonymous.post('/login').set('Accept', 'application/json').set('Content-Type', 'application/json').send(`{"_csrf":"${csrfFrom(loginPage.text)}","login":"x@y.z","password":"p","a":${'['.repeat(5000)}${']'.repeat(5000)}}`).expect(400);
+    // A lone surrogate (JSON only can carry one) is stored as U+FFFD, as a text column would, audit entry included.
+    const body = `{"title":"L\\ud800p tập huấn","programme":"Chương trình","organisingUnit":"Bộ Nội vụ","hostProvinceCode":"12","venue":"Hội trường","startDate":"2026-03-10","endDate":"2026-03-11"}`;
+    const created = await agent.post('/api/v1/sessions').set('x-csrf-token', token).set('Content-Type', 'application/json').send(body).expect(201);
+    expect(created.body.title).toBe('L\uFFFDp tập huấn');
+    const [entry] = await t.query<{ new_value: { title: string } }>(`SELECT new_value FROM audit_log WHERE action = 'session.create' AND entity_id = $1`, [created.body.id]);
+    expect(entry.new_value.title).toBe('L\uFFFDp tập huấn');
+    // In an email it is simply not an email; in the sign-in's "next" it is harmless.
+    const badEmail = await agent.post('/admin/users').set('x-csrf-token', token).set('Accept', 'application/json').set('Content-Type', 'application/json').send('{"fullName":"Lò Văn A","email":"a\\ud800b@x.vn","role":"lecturer"}').expect(400);
+    expect(badEmail.body.details.email).toEqual(['Email không hợp lệ.']);
+    const page = await anonymous.get('/login').expect(200);
+    const wrong = await anonymous.post('/login').set('Content-Type', 'application/json').send(`{"_csrf":"${csrfFrom(page.text)}","login":"x@y.z","password":"sai-mat-khau","next":"/a\\ud800b"}`);
+    expect(wrong.status).toBe(303);
+    // A NUL character in a search or filter is dropped, not sent to PostgreSQL (which cannot hold one).
+    await agent.get('/admin/users?q=%00').expect(200);
+    await agent.get('/audit?entityId=a%00b').expect(200);
+    const csv = await agent.get('/audit/export.csv?entityId=a%00b').expect(200);
+    expect(csv.text.split('\n')[0]).toContain('Thời gian');
+    // A clone whose shifted last day would pass 31/12/9999.
+    const { session } = await createSessionFixture(t, { days: 2 });
+    const clone = await agent.post(`/api/v1/sessions/${session.id}/clone`).set('x-csrf-token', token).send({ startDate: '9999-12-31', hostProvinceCode: '12', venue: 'Hội trường' });
+    expect(clone.status).toBe(400);
+    expect(clone.body.message).toContain('Ngày bắt đầu quá xa');
   });
 
   it('refuses a state-changing POST without a CSRF token: 403 to an API client, back to the form (input kept) for a page', async () => {

@@ -70,5 +70,46 @@ const OPTIONS: ValidationPipeOptions = {
 export function createValidationPipe(): PipeTransform {
   const body = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
   const query = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: false });
-  return { transform: (value: unknown, metadata: ArgumentMetadata) => (metadata.type === 'query' ? query : body).transform(value, metadata) };
+  return {
+    transform: (value: unknown, metadata: ArgumentMetadata) => {
+      const input = metadata.type === 'body' || metadata.type === 'query' ? storable(value) : value;
+      return (metadata.type === 'query' ? query : body).transform(input, metadata);
+    },
+  };
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** Deeper than any form or API body of the app; a deeper one is refused before anything walks it. */
+const MAX_DEPTH = 32;
+
+/**
+ * What a client sent, as text PostgreSQL and the rest of the code can take: a lone UTF-16 surrogate (only JSON can
+ * carry one) becomes U+FFFD, as it would in a text column, instead of failing in a jsonb audit entry or in
+ * `encodeURIComponent`; a NUL character, which no PostgreSQL text can hold, is dropped. A body nested deeper than
+ * MAX_DEPTH is refused (400) rather than overflowing the stack of the transformations that follow.
+ */
+export function storable(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') {
+    const text = LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATE_ALL, '\uFFFD') : value;
+    return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+  }
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  if (depth >= MAX_DEPTH) throw new BadRequestException('Dữ liệu gửi lên lồng nhau quá nhiều tầng nên không đọc được.');
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const next = storable(value[i], depth + 1);
+      if (next !== value[i]) value[i] = next;
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    // Only a changed string is written back (an own "__proto__" key must not go through the setter).
+    const next = storable(record[key], depth + 1);
+    if (next !== record[key]) Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
+  }
+  return value;
 }

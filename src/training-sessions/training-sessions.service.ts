@@ -240,6 +240,10 @@ export class TrainingSessionsService {
     await this.checkPlace(dto.hostProvinceCode, dto.hostCommuneCode);
     if (!isValidDate(dto.startDate)) throw new FormRejectedException({ startDate: ['Ngày bắt đầu không hợp lệ.'] }, 'Ngày bắt đầu không hợp lệ.');
     const shift = daysBetween(src.startDate, dto.startDate);
+    // The course keeps its length: its last day must be a date too (not past 31/12/9999).
+    if (!isValidDate(addDays(src.endDate, shift))) {
+      throw new FormRejectedException({ startDate: ['Ngày bắt đầu quá xa: ngày kết thúc của lớp sau khi dời không hợp lệ.'] }, 'Ngày bắt đầu quá xa: ngày kết thúc của lớp sau khi dời không hợp lệ.');
+    }
     const newId = await this.ds.transaction(async (m) => {
       const title = dto.title ?? src.title;
       const s = await this.sessions.insert(
