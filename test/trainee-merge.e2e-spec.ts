@@ -115,6 +115,20 @@ describe('trainee merge: what follows the person', () => {
     expect(await certById(elsewhere.id)).toEqual({ ...elsewhere, trainee_id: keep.id });
     expect(await t.query(`SELECT 1 FROM certificates WHERE trainee_id = $1`, [other.id])).toHaveLength(0);
     expect(await mergeAudit(keep.id)).toMatchObject({ mergedId: other.id, certificatesMoved: 3, certificatesCombined: 2, enrollmentsCombined: 1, enrollmentsMoved: 1 });
+    // Each record's own history says it changed hands, in the merge's transaction and by the organiser.
+    const historyOf = async (id: string) =>
+      t.query<{ action: string; old_value: Record<string, unknown> | null; new_value: Record<string, unknown> }>(`SELECT action, old_value, new_value FROM audit_log WHERE entity_id = $1 AND action IN ('trainee.merge-reassign', 'enrollment.combine') ORDER BY id`, [id]);
+    expect(await historyOf(eOther.id)).toEqual([{ action: 'enrollment.combine', old_value: { traineeId: other.id, status: 'confirmed' }, new_value: { combinedInto: eKeep.id } }]);
+    expect(await historyOf(eKeep.id)).toEqual([{ action: 'enrollment.combine', old_value: { status: 'registered' }, new_value: { combinedFrom: eOther.id, status: 'confirmed' } }]);
+    expect(await historyOf(eAlone.id)).toEqual([{ action: 'trainee.merge-reassign', old_value: { traineeId: other.id }, new_value: { traineeId: keep.id } }]);
+    expect(await historyOf(valid.id)).toEqual([
+      { action: 'trainee.merge-reassign', old_value: { enrollmentId: eOther.id }, new_value: { enrollmentId: eKeep.id } },
+      { action: 'trainee.merge-reassign', old_value: { traineeId: other.id }, new_value: { traineeId: keep.id } },
+    ]);
+    expect((await historyOf(portal.user.id)).map((h) => h.action)).toEqual([]);
+    // The audit page finds all of it under the kept person.
+    const about = pageText((await organiser.get(`/audit?trainee=${keep.id}&action=trainee.merge-reassign`).expect(200)).text);
+    expect(about).toContain('6 mục');
 
     // Public verification still answers for each code, as before.
     const v = await t.agent().get(`/api/v1/verify/${valid.verification_code}`).expect(200);
@@ -351,6 +365,13 @@ describe('trainee merge: what follows the person', () => {
     expect((await merge(keep, other)).status).toBe(303);
     expect(await t.query(`SELECT trainee_id FROM questions WHERE text = $1`, [text])).toEqual([{ trainee_id: keep.id }]);
     expect(await mergeAudit(keep.id)).toMatchObject({ questionsMoved: 1 });
+    const [question] = await t.query<{ id: string }>(`SELECT id FROM questions WHERE text = $1`, [text]);
+    // The question's and the account's own histories say they changed hands.
+    const moved = await t.query(`SELECT entity, old_value, new_value FROM audit_log WHERE action = 'trainee.merge-reassign' AND entity_id IN ($1, $2) ORDER BY entity`, [question.id, asker.user.id]);
+    expect(moved).toEqual([
+      { entity: 'question', old_value: { traineeId: other.id }, new_value: { traineeId: keep.id } },
+      { entity: 'user', old_value: { traineeId: other.id }, new_value: { traineeId: keep.id } },
+    ]);
     // The account moved to the kept record (it had none): its "my questions" still lists the question.
     const mine = pageText((await asker.agent.get(portal).expect(200)).text);
     expect(mine.slice(mine.indexOf('Câu hỏi của tôi'))).toContain(text);

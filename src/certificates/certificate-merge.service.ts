@@ -1,7 +1,8 @@
 import { ConflictException, Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { reassignedByMerge, TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { AuditService } from '../audit/audit.service';
 import { CertificatesRepository } from './certificates.repository';
 
 /**
@@ -18,13 +19,14 @@ export class CertificateMergeService implements OnModuleInit {
     private readonly repo: CertificatesRepository,
     private readonly enrollments: EnrollmentsService,
     private readonly mergeHooks: TraineeMergeHooks,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
-    this.mergeHooks.register('certificates', (fromId, toId, m) => this.mergeTrainee(fromId, toId, m), { before: 'enrollments' });
+    this.mergeHooks.register('certificates', (fromId, toId, m, actorId) => this.mergeTrainee(fromId, toId, m, actorId), { before: 'enrollments' });
   }
 
-  async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ certificatesMoved: number; certificatesCombined: number }> {
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager, actorId: string | null = null): Promise<{ certificatesMoved: number; certificatesCombined: number }> {
     const pairs = await this.enrollments.sameSessionPairs(fromId, toId, m);
     let combined = 0;
     if (pairs.length) {
@@ -42,9 +44,14 @@ export class CertificateMergeService implements OnModuleInit {
         );
       }
       for (const p of pairs) {
-        if (onDropped.some((c) => c.enrollmentId === p.drop)) combined += await this.repo.moveToEnrolment(p.drop, p.keep, m);
+        if (!onDropped.some((c) => c.enrollmentId === p.drop)) continue;
+        const ids = await this.repo.moveToEnrolment(p.drop, p.keep, m);
+        combined += ids.length;
+        await this.audit.recordMany(ids.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity: 'certificate', entityId: id, oldValue: { enrollmentId: p.drop }, newValue: { enrollmentId: p.keep } })), m);
       }
     }
-    return { certificatesMoved: await this.repo.reassignTrainee(fromId, toId, m), certificatesCombined: combined };
+    const moved = await this.repo.reassignTrainee(fromId, toId, m);
+    await this.audit.recordMany(reassignedByMerge('certificate', moved, fromId, toId, actorId), m);
+    return { certificatesMoved: moved.length, certificatesCombined: combined };
   }
 }

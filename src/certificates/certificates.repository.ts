@@ -194,15 +194,15 @@ export class CertificatesRepository {
   }
 
   /** Trainee merge: the certificates of a dropped enrolment go to the kept one (serial and code unchanged); returns how many. */
-  async moveToEnrolment(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<number> {
+  async moveToEnrolment(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<string[]> {
     const res: unknown[] = await m.query(`UPDATE certificates SET enrollment_id = $2 WHERE enrollment_id = $1 RETURNING id`, [fromEnrollmentId, toEnrollmentId]);
-    return (res[0] as unknown[])?.length ?? 0;
+    return ((res[0] as { id: string }[]) ?? []).map((r) => r.id);
   }
 
-  /** Trainee merge: the certificates of the dropped record become the kept one's; returns how many. */
-  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<number> {
+  /** Trainee merge: the certificates of the dropped record become the kept one's; returns their ids. */
+  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<string[]> {
     const res: unknown[] = await m.query(`UPDATE certificates SET trainee_id = $2 WHERE trainee_id = $1 RETURNING id`, [fromTraineeId, toTraineeId]);
-    return (res[0] as unknown[])?.length ?? 0;
+    return ((res[0] as { id: string }[]) ?? []).map((r) => r.id);
   }
 
   // Runs (background issuing).

@@ -99,9 +99,10 @@ export class EnrollmentsRepository {
   }
 
   /** Every enrolment of one trainee becomes the other's; returns how many. */
-  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<number> {
+  /** Trainee merge: the dropped record's enrolments become the kept one's; returns their ids. */
+  async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<string[]> {
     const res: unknown[] = await m.query(`UPDATE enrollments SET trainee_id = $2, updated_at = now() WHERE trainee_id = $1 RETURNING id`, [fromTraineeId, toTraineeId]);
-    return (res[0] as unknown[])?.length ?? 0;
+    return ((res[0] as { id: string }[]) ?? []).map((r) => r.id);
   }
 
   async reactivate(ids: string[], m: EntityManager): Promise<void> {

@@ -1,13 +1,13 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService } from '../audit/audit.service';
 import { newTokens } from '../common/tokens';
 import { TraineesService } from '../trainees/trainees.service';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { InvitationsService } from './invitations.service';
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { reassignedByMerge, TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 import { CancellationChecks } from '../training-sessions/cancellation-checks';
 import { AttendanceMarkingService, MergedMark } from '../attendance/attendance-marking.service';
 
@@ -72,7 +72,7 @@ export class EnrollmentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.mergeHooks.register('enrollments', (fromId, toId, m) => this.mergeTrainee(fromId, toId, m));
+    this.mergeHooks.register('enrollments', (fromId, toId, m, actorId) => this.mergeTrainee(fromId, toId, m, actorId));
   }
 
   /**
@@ -84,17 +84,27 @@ export class EnrollmentsService implements OnModuleInit {
    * so a session's number of active enrolments never grows (capacity holds without a check). What
    * hangs on a dropped enrolment in other modules (certificates) has been moved by their hooks first.
    */
-  async mergeTrainee(fromId: string, toId: string, m: EntityManager): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number; marksCombined: (MergedMark & { enrollmentId: string })[] }> {
+  async mergeTrainee(fromId: string, toId: string, m: EntityManager, actorId: string | null = null): Promise<{ enrollmentsMoved: number; enrollmentsCombined: number; marksCombined: (MergedMark & { enrollmentId: string })[] }> {
     const pairs = await this.enrollments.sameSessionPairs(fromId, toId, m);
     const rank: Record<string, number> = { cancelled: 0, registered: 1, confirmed: 2 };
     const marksCombined: (MergedMark & { enrollmentId: string })[] = [];
+    const entries: AuditRecord[] = [];
     for (const p of pairs) {
-      for (const mark of await this.marks.moveMarks(p.drop, p.keep, m)) marksCombined.push({ enrollmentId: p.keep, ...mark });
-      if (rank[p.dropStatus] > rank[p.keepStatus]) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
+      const marks = await this.marks.moveMarks(p.drop, p.keep, m);
+      for (const mark of marks) marksCombined.push({ enrollmentId: p.keep, ...mark });
+      const upgraded = rank[p.dropStatus] > rank[p.keepStatus];
+      if (upgraded) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
       await this.enrollments.handOverTokens(p.drop, p.keep, m);
       await this.enrollments.deleteById(p.drop, m);
+      // Each enrolment's own history: the dropped one was folded into the kept one (which may take its status).
+      entries.push(
+        { actorId, action: 'enrollment.combine', entity: 'enrollment', entityId: p.drop, oldValue: { traineeId: fromId, status: p.dropStatus }, newValue: { combinedInto: p.keep } },
+        { actorId, action: 'enrollment.combine', entity: 'enrollment', entityId: p.keep, oldValue: upgraded ? { status: p.keepStatus } : null, newValue: { combinedFrom: p.drop, ...(upgraded ? { status: p.dropStatus } : {}) } },
+      );
     }
-    return { enrollmentsMoved: await this.enrollments.reassignTrainee(fromId, toId, m), enrollmentsCombined: pairs.length, marksCombined };
+    const moved = await this.enrollments.reassignTrainee(fromId, toId, m);
+    await this.audit.recordMany([...entries, ...reassignedByMerge('enrollment', moved, fromId, toId, actorId)], m);
+    return { enrollmentsMoved: moved.length, enrollmentsCombined: pairs.length, marksCombined };
   }
 
   /**

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { AuditService } from '../audit/audit.service';
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { reassignedByMerge, TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 import { ReferenceService } from '../reference/reference.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { TrainingSession } from '../training-sessions/training-session.entity';
@@ -47,7 +47,11 @@ export class QaQuestionsService implements OnModuleInit {
 
   /** The questions a trainee asked follow them when their record is merged into another. */
   onModuleInit(): void {
-    this.mergeHooks.register('questions', async (fromId, toId, m) => ({ questionsMoved: await this.repo.moveQuestionsOfTrainee(fromId, toId, m) }));
+    this.mergeHooks.register('questions', async (fromId, toId, m, actorId) => {
+      const moved = await this.repo.moveQuestionsOfTrainee(fromId, toId, m);
+      await this.audit.recordMany(reassignedByMerge('question', moved, fromId, toId, actorId), m);
+      return { questionsMoved: moved.length };
+    });
   }
 
   /**

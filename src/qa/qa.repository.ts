@@ -119,9 +119,10 @@ export class QaRepository {
   }
 
   /** A merged trainee's questions become the kept record's. */
-  async moveQuestionsOfTrainee(fromId: string, toId: string, m: EntityManager): Promise<number> {
-    const [, count] = (await m.query(`UPDATE questions SET trainee_id = $2 WHERE trainee_id = $1`, [fromId, toId])) as [unknown, number];
-    return count;
+  /** Trainee merge: the questions the dropped record asked become the kept one's; returns their ids. */
+  async moveQuestionsOfTrainee(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
+    const [rows] = (await m.query(`UPDATE questions SET trainee_id = $2 WHERE trainee_id = $1 RETURNING id`, [fromId, toId])) as [{ id: string }[], number];
+    return (rows ?? []).map((r) => r.id);
   }
 
   findQuestion(id: string, manager?: EntityManager): Promise<Question | null> {

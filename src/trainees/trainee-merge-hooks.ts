@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AuditRecord } from '../audit/audit.service';
 
 /**
  * What a module does to its own records when trainee `fromId` is merged into `toId` by `actorId` (in the merge's transaction).
@@ -32,4 +33,12 @@ export class TraineeMergeHooks {
     for (const h of this.hooks) Object.assign(out, (await h.run(fromId, toId, m, actorId)) ?? {});
     return out;
   }
+}
+
+/**
+ * The audit entries of records a merge moved from trainee `fromId` to `toId`, one per record under its own id, so
+ * that each record's history says it changed hands (the merge's own entry on the trainee counts them).
+ */
+export function reassignedByMerge(entity: string, ids: string[], fromId: string, toId: string, actorId: string | null): AuditRecord[] {
+  return ids.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity, entityId: id, oldValue: { traineeId: fromId }, newValue: { traineeId: toId } }));
 }

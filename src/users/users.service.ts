@@ -10,7 +10,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import { Role, User } from './user.entity';
 import { UsersRepository } from './users.repository';
-import { TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
+import { reassignedByMerge, TraineeMergeHooks } from '../trainees/trainee-merge-hooks';
 
 /** Hex SHA-256 of a token (one-shot: read on every API call). */
 export const sha256 = (s: string): string => hash('sha256', s, 'hex');
@@ -68,12 +68,14 @@ export class UsersService implements OnModuleInit {
     const kept = accounts.find((a) => a.traineeId === toId);
     if (!kept) {
       await this.users.moveTraineeAccount(dropped.id, toId, m);
+      await this.audit.recordMany(reassignedByMerge('user', [dropped.id], fromId, toId, actorId), m);
       return { portalAccountMoved: dropped.id };
     }
     if (kept.disabledAt && !dropped.disabledAt) {
       // The kept record's account is disabled and the other works: the working one becomes the person's account.
       await this.users.unlinkTrainee(kept.id, m);
       await this.users.moveTraineeAccount(dropped.id, toId, m);
+      await this.audit.recordMany(reassignedByMerge('user', [dropped.id], fromId, toId, actorId), m);
       await this.audit.record({ actorId, action: 'user.unlink-trainee', entity: 'user', entityId: kept.id, oldValue: { traineeId: toId }, newValue: { traineeId: null }, note: 'Tài khoản đã khóa nhường hồ sơ học viên cho tài khoản đang dùng của hồ sơ được gộp vào.' }, m);
       return { portalAccountMoved: dropped.id, portalAccountUnlinked: kept.id };
     }
