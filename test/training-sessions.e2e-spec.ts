@@ -64,6 +64,10 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
       ['2026-03-11', 'morning', '07:30:00', '11:30:00'],
       ['2026-03-11', 'afternoon', '13:30:00', '17:00:00'],
     ]);
+    // The sittings the app made from the dates are in the audit trail, each under its own id, by the organiser.
+    const made = await t.query<{ entity_id: string; actor_id: string; note: string }>(`SELECT entity_id, actor_id, note FROM audit_log WHERE action = 'sitting.create' AND new_value->>'sessionId' = $1`, [sessionId]);
+    expect(made.map((x) => x.entity_id).sort()).toEqual(sittings.map((x) => x.id).sort());
+    expect(made.every((x) => x.actor_id === organiser.user.id && x.note === 'Tạo theo ngày của lớp')).toBe(true);
     const page = await org.get(res.headers.location).expect(200);
     const text = pageText(page.text);
     expect(text).toContain(SESSION_FIELDS.title);
@@ -413,6 +417,12 @@ describe('training sessions: sessions, sittings, agenda, status, clone, calendar
     expect(topics.find((x) => x.title === 'Chuyên đề ngày thứ hai')).toMatchObject({ date: '2026-04-21', start_time: '10:00:00' });
     const required = await t.query<{ title: string }>(`SELECT title FROM topics WHERE session_id = $1 AND required_for_certificate`, [cloneId]);
     expect(required.map((r) => r.title)).toEqual(['Chuyên đề ngày thứ hai']);
+    // In the audit trail: the clone with where it came from and what it copied, and each sitting it made.
+    const [cloned] = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE action = 'session.clone' AND entity_id = $1`, [cloneId]);
+    expect(cloned.new_value).toEqual({ from: sessionId, title: SESSION_FIELDS.title, startDate: '2026-04-20', endDate: '2026-04-22', hostProvinceCode: '14', venue: 'Hội trường tỉnh Sơn La', sittings: 6, topics: 4 });
+    const made = await t.query<{ entity_id: string; note: string; session_id: string }>(`SELECT entity_id, note, new_value->>'sessionId' AS session_id FROM audit_log WHERE action = 'sitting.create' AND new_value->>'sessionId' = $1`, [cloneId]);
+    expect(made.map((x) => x.entity_id).sort()).toEqual((await sittingsOf(cloneId)).map((x) => x.id).sort());
+    expect(made.every((x) => x.note === 'Sao chép từ lớp gốc')).toBe(true);
   });
 
   it('refuses a clone that would double-book a lecturer', async () => {

@@ -277,6 +277,8 @@ const FIELD_LABELS: Record<string, string> = {
   matched: 'hồ sơ đã có',
   enrolled: 'ghi danh',
   trainees: 'số học viên',
+  sittings: 'số buổi học',
+  topics: 'số nội dung',
   accounts: 'số tài khoản',
   skipped: 'dòng bỏ qua',
   seriesId: 'mã tài liệu',

@@ -61,7 +61,7 @@ export class AgendaService {
       }
       await this.checkSittingClash({ ...sitting, startsAt, endsAt }, m);
       await this.agenda.updateSittingTimes(sittingId, startsAt, endsAt, m);
-      await this.audit.record({ actorId: actor.id, action: 'sitting.update', entity: 'sitting', entityId: sittingId, oldValue: { startsAt: sitting.startsAt, endsAt: sitting.endsAt }, newValue: { startsAt, endsAt } }, m);
+      await this.audit.record({ actorId: actor.id, action: 'sitting.update', entity: 'sitting', entityId: sittingId, oldValue: { sessionId: sitting.sessionId, startsAt: sitting.startsAt, endsAt: sitting.endsAt }, newValue: { sessionId: sitting.sessionId, startsAt, endsAt } }, m);
       return { ...sitting, startsAt, endsAt };
     });
   }
@@ -79,7 +79,7 @@ export class AgendaService {
         throw new ConflictException('Buổi học đã có dữ liệu điểm danh, không thể xóa.');
       }
       await this.agenda.deleteSitting(sittingId, m);
-      await this.audit.record({ actorId: actor.id, action: 'sitting.delete', entity: 'sitting', entityId: sittingId, oldValue: { date: sitting.date, part: sitting.part } }, m);
+      await this.audit.record({ actorId: actor.id, action: 'sitting.delete', entity: 'sitting', entityId: sittingId, oldValue: { sessionId: sitting.sessionId, date: sitting.date, part: sitting.part } }, m);
       return sitting;
     });
   }
@@ -256,6 +256,7 @@ export class AgendaService {
 
   private auditValue(t: Partial<Topic>): Record<string, unknown> {
     return {
+      sessionId: t.sessionId,
       kind: t.kind,
       title: t.title,
       sittingId: t.sittingId,

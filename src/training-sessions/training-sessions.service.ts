@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/request-context';
 import { FormRejectedException } from '../common/http-exception.filter';
 import { foldForSearch } from '../common/text/vietnamese';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService } from '../audit/audit.service';
 import { CancellationChecks } from './cancellation-checks';
 import { ReferenceService } from '../reference/reference.service';
 import { SESSION_STATUS_LABELS, SessionStatus, TrainingSession } from './training-session.entity';
@@ -36,6 +36,11 @@ export const isManager = (user?: AuthUser): boolean => !!user && ['admin', 'orga
  * cloning. Other modules ask this service (get, listSittings, findTopic,
  * isLecturerOfTopic, canAccess) rather than reading the tables.
  */
+/** The audit entries of sittings the app made itself (from the course's dates, or copied by a clone). */
+function sittingsMade(sittings: Sitting[], actorId: string, note: string): AuditRecord[] {
+  return sittings.map((x) => ({ actorId, action: 'sitting.create', entity: 'sitting', entityId: x.id, newValue: { sessionId: x.sessionId, date: x.date, part: x.part, startsAt: x.startsAt, endsAt: x.endsAt }, note }));
+}
+
 @Injectable()
 export class TrainingSessionsService {
   constructor(
@@ -139,8 +144,9 @@ export class TrainingSessionsService {
         },
         m,
       );
-      await this.agenda.insertSittings(defaultSittings(dto.startDate, dto.endDate).map((x) => ({ ...x, sessionId: s.id })), m);
+      const sittings = await this.agenda.insertSittings(defaultSittings(dto.startDate, dto.endDate).map((x) => ({ ...x, sessionId: s.id })), m);
       await this.audit.record({ actorId: actor.id, action: 'session.create', entity: 'training_session', entityId: s.id, newValue: { title: s.title, startDate: s.startDate, endDate: s.endDate } }, m);
+      await this.audit.recordMany(sittingsMade(sittings, actor.id, 'Tạo theo ngày của lớp'), m);
       return s.id;
     });
     return (await this.sessions.findById(id))!;
@@ -174,11 +180,12 @@ export class TrainingSessionsService {
       }
       const haveDates = new Set(sittings.map((x) => x.date));
       const add = defaultSittings(dto.startDate, dto.endDate).filter((x) => !haveDates.has(x.date));
-      await this.agenda.insertSittings(add.map((x) => ({ ...x, sessionId: id })), m);
+      const added = await this.agenda.insertSittings(add.map((x) => ({ ...x, sessionId: id })), m);
       const patch = sessionFields(dto);
       await this.sessions.update(id, patch, m);
       const old = Object.fromEntries(Object.keys(patch).filter((k) => k !== 'titleSearch').map((k) => [k, (s as unknown as Record<string, unknown>)[k]]));
       await this.audit.record({ actorId: actor.id, action: 'session.update', entity: 'training_session', entityId: id, oldValue: old, newValue: { ...patch, titleSearch: undefined } }, m);
+      await this.audit.recordMany(sittingsMade(added, actor.id, 'Tạo theo ngày mới của lớp'), m);
     });
     return (await this.sessions.findById(id))!;
   }
@@ -274,6 +281,7 @@ export class TrainingSessionsService {
         m,
       );
       const sittingMap = new Map(oldSittings.map((x, i) => [x.id, created[i]]));
+      const copiedTopics: string[] = [];
       for (const t of await this.agenda.topicsOf(src.id, m)) {
         const sitting = t.sittingId ? sittingMap.get(t.sittingId) : undefined;
         const lecturerIds = (t.lecturers ?? []).map((l) => l.id);
@@ -286,7 +294,7 @@ export class TrainingSessionsService {
             );
           }
         }
-        await this.agenda.saveTopic(
+        const copy = await this.agenda.saveTopic(
           {
             sessionId: s.id,
             kind: t.kind,
@@ -301,8 +309,13 @@ export class TrainingSessionsService {
           },
           m,
         );
+        copiedTopics.push(copy.id);
       }
-      await this.audit.record({ actorId: actor.id, action: 'session.clone', entity: 'training_session', entityId: s.id, newValue: { from: src.id, startDate: s.startDate } }, m);
+      await this.audit.record(
+        { actorId: actor.id, action: 'session.clone', entity: 'training_session', entityId: s.id, newValue: { from: src.id, title: s.title, startDate: s.startDate, endDate: s.endDate, hostProvinceCode: s.hostProvinceCode, venue: s.venue, sittings: created.length, topics: copiedTopics.length } },
+        m,
+      );
+      await this.audit.recordMany(sittingsMade(created, actor.id, 'Sao chép từ lớp gốc'), m);
       return s.id;
     });
     return (await this.sessions.findById(newId))!;
