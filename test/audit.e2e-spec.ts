@@ -184,6 +184,10 @@ describe('audit log: who changed what, when, old → new', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // The export itself is recorded: who took the log's personal data out, with which filters.
+    const [exported] = await t.query<{ actor_id: string; new_value: unknown }>(`SELECT actor_id, new_value FROM audit_log WHERE action = 'audit.export' ORDER BY id DESC LIMIT 1`);
+    expect(exported.new_value).toEqual({ filters: { action: 'attendance.mark', entityId: markId } });
+    expect(exported.actor_id).toBe((await t.query<{ id: string }>(`SELECT id FROM users WHERE full_name = 'Đặng Thị Kiểm Tra'`))[0].id);
     const rows: string[][] = parse(body.toString('utf8'), { bom: true });
     expect(rows[0]).toEqual(['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú']);
     expect(rows).toHaveLength(3);

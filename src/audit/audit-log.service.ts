@@ -4,6 +4,8 @@ import { writeCsvRows } from '../common/csv';
 import { FileOut } from '../common/file-out';
 import { pageOf } from '../common/paging';
 import { AuditFilter, AuditRepository, AuditRow } from './audit.repository';
+import { AuditService } from './audit.service';
+import { ACTION_LABELS } from './audit-labels';
 import { SearchAuditDto } from './dto/search-audit.dto';
 import { MARK_STATUS_LABELS } from '../attendance/attendance-mark.entity';
 import { SESSION_STATUS_LABELS } from '../training-sessions/training-session.entity';
@@ -19,74 +21,13 @@ import { dayInVietnam } from '../common/local-dates';
 const PAGE_SIZE = 50;
 const EXPORT_PAGE = 1000;
 
-/** What each recorded action means, for people reading the log. */
-export const ACTION_LABELS: Record<string, string> = {
-  'attendance.mark': 'Điểm danh',
-  'certificate.issue': 'Cấp giấy chứng nhận',
-  'certificate.override': 'Cấp giấy chứng nhận (vượt điều kiện)',
-  'certificate.reissue': 'Cấp lại giấy chứng nhận',
-  'certificate.replace': 'Giấy chứng nhận được thay bằng giấy cấp lại',
-  'certificate.revoke': 'Thu hồi giấy chứng nhận',
-  'certificate.settings': 'Sửa mẫu và điều kiện cấp chứng nhận',
-  'certificate.logo': 'Đổi ảnh biểu trưng trên chứng nhận',
-  'certificate.mailed': 'Đã gửi thư báo giấy chứng nhận',
-  'enrollment.add': 'Thêm học viên vào lớp',
-  'enrollment.cancel': 'Hủy đăng ký',
-  'enrollment.confirm': 'Xác nhận đăng ký',
-  'enrollment.invite': 'Gửi thư mời',
-  'enrollment.invitation-sent': 'Thư mời đã gửi đến học viên',
-  'enrollment.invitation-failed': 'Thư mời không gửi được',
-  'import.commit': 'Nhập danh sách học viên từ tệp',
-  'material.upload': 'Tải lên tài liệu',
-  'qa.answer.create': 'Trả lời câu hỏi',
-  'qa.answer.edit': 'Sửa câu trả lời',
-  'qa.category.create': 'Tạo nhóm câu hỏi',
-  'qa.category.delete': 'Xóa nhóm câu hỏi',
-  'qa.category.update': 'Sửa nhóm câu hỏi',
-  'qa.question.ask': 'Đặt câu hỏi',
-  'qa.question.classify': 'Phân loại câu hỏi',
-  'qa.question.log': 'Ghi nhận câu hỏi thay học viên',
-  'qa.question.publish': 'Công bố câu hỏi',
-  'qa.question.reject': 'Từ chối câu hỏi',
-  'qa.question.reopen': 'Mở lại câu hỏi',
-  'qa.question.unpublish': 'Thôi công bố câu hỏi',
-  'session.clone': 'Sao chép lớp',
-  'session.create': 'Tạo lớp',
-  'session.status': 'Đổi trạng thái lớp',
-  'session.update': 'Sửa thông tin lớp',
-  'setup.demo': 'Nạp lớp mẫu khi khởi động',
-  'sitting.create': 'Thêm buổi học',
-  'sitting.delete': 'Xóa buổi học',
-  'sitting.update': 'Sửa buổi học',
-  'topic.create': 'Thêm nội dung chương trình',
-  'topic.delete': 'Xóa nội dung chương trình',
-  'topic.update': 'Sửa nội dung chương trình',
-  'trainee.create': 'Tạo hồ sơ học viên',
-  'trainee.import': 'Tạo hồ sơ học viên từ tệp',
-  'trainee.merge': 'Gộp hồ sơ học viên',
-  'trainee.merged-into': 'Hồ sơ được gộp vào hồ sơ khác',
-  'trainee.merge-reassign': 'Chuyển sang hồ sơ được giữ khi gộp hồ sơ học viên',
-  'enrollment.combine': 'Gộp hai đăng ký cùng lớp khi gộp hồ sơ học viên',
-  'trainee.update': 'Sửa hồ sơ học viên',
-  'user.activate': 'Kích hoạt tài khoản',
-  'user.api-token': 'Cấp mã API',
-  'user.create': 'Tạo tài khoản',
-  'user.disable': 'Khóa tài khoản',
-  'user.enable': 'Mở khóa tài khoản',
-  'user.password': 'Đổi mật khẩu',
-  'user.role': 'Đổi vai trò',
-  'user.sign-in': 'Đăng nhập',
-  'user.sign-in-failed': 'Đăng nhập không thành công',
-  'user.sign-out': 'Đăng xuất',
-  'user.sign-in-code': 'Cấp mã đăng nhập',
-  'user.unlink-trainee': 'Tách tài khoản đã khóa khỏi hồ sơ học viên',
-};
 
 export const ENTITY_LABELS: Record<string, string> = {
   attendance_mark: 'Điểm danh',
   certificate: 'Giấy chứng nhận',
   enrollment: 'Đăng ký',
   login: 'Tên đăng nhập',
+  audit_log: 'Nhật ký',
   material: 'Tài liệu',
   question_category: 'Nhóm câu hỏi',
   question: 'Câu hỏi',
@@ -127,7 +68,10 @@ export interface AuditLine {
 /** The audit trail for auditors and organisers: filters, paging, CSV of everything filtered. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly repo: AuditRepository) {}
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   async page(q: SearchAuditDto) {
     const { filter, about } = await this.filterOf(q);
@@ -142,9 +86,14 @@ export class AuditLogService {
     return { lines: rows.map(lineOf), paging, actions, filter: q, trainee: about && { id: q.trainee, fullName: about.fullName, merged: about.ids.length - 1 }, query: params.toString() ? `&${params.toString()}` : '', exportQuery: params.toString() };
   }
 
-  /** Everything the filters select, newest first, read 1,000 entries at a time. */
-  async csv(q: SearchAuditDto): Promise<FileOut> {
+  /**
+   * Everything the filters select, newest first, read 1,000 entries at a time. The export itself is recorded
+   * (who, with which filters): the entries carry personal data (national ID numbers, phones, addresses).
+   */
+  async csv(q: SearchAuditDto, actorId: string): Promise<FileOut> {
     const { filter } = await this.filterOf(q);
+    const filters = Object.fromEntries(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, trainee: q.trainee, actor: q.actor, from: q.from, to: q.to }).filter(([, v]) => !!v));
+    await this.audit.record({ actorId, action: 'audit.export', entity: 'audit_log', entityId: 'csv', newValue: { filters } });
     const repo = this.repo;
     async function* rows() {
       yield ['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú'];
@@ -277,6 +226,7 @@ const FIELD_LABELS: Record<string, string> = {
   matched: 'hồ sơ đã có',
   enrolled: 'ghi danh',
   trainees: 'số học viên',
+  filters: 'bộ lọc',
   sittings: 'số buổi học',
   topics: 'số nội dung',
   accounts: 'số tài khoản',

@@ -1,7 +1,8 @@
 import { Controller, Get, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../common/decorators';
+import { CurrentUser, Roles } from '../common/decorators';
+import type { AuthUser } from '../common/request-context';
 import { sendFile } from '../common/file-out';
 import { AuditLogService } from './audit-log.service';
 import { SearchAuditDto } from './dto/search-audit.dto';
@@ -21,7 +22,7 @@ export class AuditController {
 
   @Get('export.csv')
   @Roles('organiser')
-  async export(@Query() q: SearchAuditDto, @Res() res: Response) {
-    await sendFile(res, await this.log.csv(q));
+  async export(@Query() q: SearchAuditDto, @CurrentUser() user: AuthUser, @Res() res: Response) {
+    await sendFile(res, await this.log.csv(q, user.id));
   }
 }

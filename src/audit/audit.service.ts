@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEntry } from './audit-entry.entity';
-import { ACTION_LABELS } from './audit-log.service';
+import { ACTION_LABELS } from './audit-labels';
 import { AuditRepository } from './audit.repository';
 
 export interface AuditRecord {
