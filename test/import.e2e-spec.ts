@@ -143,7 +143,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
     );
     expect(entry).toEqual({
       actor_id: organiserId,
-      note: 'Nhập từ tệp Danh sách Lai Châu.xlsx',
+      note: `Nhập từ tệp Danh sách Lai Châu.xlsx (lần nhập ${batchId})`,
       old_value: null,
       new_value: { fullName: 'Lò Văn Pành', gender: 'male', dateOfBirth: '1985-03-12', birthYear: 1985, ethnicGroupCode: '03', position: expect.any(String), workplace: expect.any(String), communeCode: '03394', provinceCode: '12', phone: '0912000001', email: 'panh@example.vn', nationalId: '012085000001' },
     });
@@ -233,7 +233,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
       const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { skipErrors: '1' });
       expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Đã nhập: 4497 học viên mới, 1 học viên đã có trong danh bạ; 4498 học viên được thêm vào lớp; bỏ qua 2 dòng lỗi.');
       expect(await t.query(`SELECT 1 FROM trainees`)).toHaveLength(created.length + 4497);
-      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'trainee.import' AND note = 'Nhập từ tệp ds-lon.csv'`)).toHaveLength(4497);
+      expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'trainee.import' AND note = $1`, [`Nhập từ tệp ds-lon.csv (lần nhập ${batchId})`])).toHaveLength(4497);
       const enrolled = await t.query<{ phone: string; trainee_id: string }>(`SELECT t.phone, e.trainee_id FROM enrollments e JOIN trainees t ON t.id = e.trainee_id WHERE e.session_id = $1`, [session.id]);
       expect(enrolled).toHaveLength(4498);
       expect(enrolled.filter((e) => e.phone === '0977000005')).toHaveLength(1);
@@ -307,11 +307,13 @@ describe('import of commune lists (XLSX, CSV)', () => {
       expect(invited.every((e) => e.email)).toBe(true);
       expect(await jobs()).toBe(46);
       // The audit names every one of them, 500 to an entry (each fits a spreadsheet cell of the audit CSV).
-      const entries = await t.query<{ new_value: { added: number; reactivated: number; traineeIds: string[]; part: string } }>(
+      const entries = await t.query<{ new_value: { added: number; reactivated: number; traineeIds: string[]; part: string; batchId: string } }>(
         `SELECT new_value FROM audit_log WHERE action = 'enrollment.add' AND entity_id = $1 ORDER BY id`,
         [session.id],
       );
       expect(entries.map((e) => e.new_value.part)).toEqual(['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+      // Each names the import it came from.
+      expect(entries.every((e) => e.new_value.batchId === batchId)).toBe(true);
       expect(entries.reduce((n, e) => n + e.new_value.added, 0)).toBe(4499);
       expect(entries.reduce((n, e) => n + e.new_value.reactivated, 0)).toBe(1);
       expect(entries.every((e) => JSON.stringify(e.new_value).length < 32767)).toBe(true);

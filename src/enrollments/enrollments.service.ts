@@ -135,7 +135,7 @@ export class EnrollmentsService implements OnModuleInit {
    * (for the rest of the transaction); the capacity is checked on `close`, against everything added, before
    * the audit entry is written. A caller that does not reach `close` must roll its transaction back.
    */
-  async openEnrolment(sessionId: string, actorId: string | null, m: EntityManager): Promise<SessionEnrolment> {
+  async openEnrolment(sessionId: string, actorId: string | null, m: EntityManager, source: { batchId?: string } = {}): Promise<SessionEnrolment> {
     const session = await this.lockOpenSession(sessionId, 'Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.', m);
     const active = await this.enrollments.countActive(sessionId, m);
     const inviting = INVITING.includes(session.status);
@@ -183,7 +183,7 @@ export class EnrollmentsService implements OnModuleInit {
         if (session.capacity !== null && active + needed > session.capacity) {
           throw new ConflictException(`Lớp chỉ nhận tối đa ${session.capacity} học viên; đã có ${active}, không thể thêm ${needed}.`);
         }
-        await this.audit.recordMany(enrolmentEntries(added, reactivated).map((newValue) => ({ actorId, action: 'enrollment.add', entity: 'training_session', entityId: sessionId, newValue })), m);
+        await this.audit.recordMany(enrolmentEntries(added, reactivated).map((newValue) => ({ actorId, action: 'enrollment.add', entity: 'training_session', entityId: sessionId, newValue: { ...newValue, ...source } })), m);
         return { added: added.length, reactivated: reactivated.length, already: asked.length - needed, invited, enrollmentIds: asked.map((id) => idOf.get(id)!) };
       },
     };

@@ -186,11 +186,12 @@ export class ImportService {
       if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
         throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
       }
-      const enrolment = await this.enrollments.openEnrolment(sessionId, user.id, m);
+      const enrolment = await this.enrollments.openEnrolment(sessionId, user.id, m, { batchId: id });
       // The grid is read once, below, and let go of row by row.
       const grid = { rows: b.rows, mapping: b.mapping, headers: b.headers, resolutions: b.resolutions };
       b.rows = [];
-      const note = `Nhập từ tệp ${fileName}`;
+      // Each trainee's entry names the file and the import (its stored rows are the batch's).
+      const note = `Nhập từ tệp ${fileName} (lần nhập ${id})`;
       const s = summarise([]);
       const refused = () => s.review > 0 || (s.error > 0 && !skipErrors);
       // Trainees this commit creates, from the moment their slice is handed to the writer.
