@@ -931,6 +931,13 @@ describe('attendance: marks entered back from a file', () => {
     expect(again.status).toBe(303);
     expect(pageText((await organiser.get(page())).text)).toContain('2 học viên, 0 ô được ghi, 6 ô không thay đổi');
     expect(await allMarks()).toEqual(rows);
+    // The file is named in the course's history each time, with its SHA-256 and what it changed.
+    const imports = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE action = 'attendance.import' AND entity_id = $1 ORDER BY id`, [fx.session.id]);
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    expect(imports.map((i) => i.new_value)).toEqual([
+      { fileName: 'diem-danh.xlsx', sha256, rows: 2, marks: 6, changed: 5 },
+      { fileName: 'diem-danh.xlsx', sha256, rows: 2, marks: 6, changed: 0 },
+    ]);
   });
 
   it('refuses a file with any problem, names each one, and writes nothing', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { AuthUser } from '../common/request-context';
 import { cleanText, foldForSearch, stripUnitType } from '../common/text/vietnamese';
@@ -114,7 +115,9 @@ export class AttendanceImportService {
     }
     if (problems.length) throw new AttendanceImportRejected(problems);
     if (!entries.length) throw new BadRequestException('Tệp không có ô điểm danh nào được điền.');
-    const result = await this.marking.importMarks(actor, sessionId, entries, `Theo tệp ${cleanText(file.originalname).slice(0, 200)}`);
+    const fileName = cleanText(file.originalname).slice(0, 200);
+    const source = { fileName, sha256: createHash('sha256').update(file.buffer).digest('hex'), rows: seen.size };
+    const result = await this.marking.importMarks(actor, sessionId, entries, `Theo tệp ${fileName}`, source);
     return { ...result, rows: seen.size };
   }
 }

@@ -169,7 +169,13 @@ export class AttendanceMarkingService {
    * sheet): all of them in one transaction, audited, method "import". An excused absence without a
    * reason of its own gets `excusedReason`.
    */
-  async importMarks(actor: AuthUser, sessionId: string, entries: { enrollmentId: string; sittingId: string; status: MarkStatus }[], excusedReason: string): Promise<{ changed: number; unchanged: number }> {
+  async importMarks(
+    actor: AuthUser,
+    sessionId: string,
+    entries: { enrollmentId: string; sittingId: string; status: MarkStatus }[],
+    excusedReason: string,
+    source: { fileName: string; sha256: string; rows: number },
+  ): Promise<{ changed: number; unchanged: number }> {
     this.assertStaff(actor);
     const session = await this.repo.findSession(sessionId);
     if (!session) throw new NotFoundException('Không tìm thấy lớp tập huấn.');
@@ -183,6 +189,8 @@ export class AttendanceMarkingService {
         const values: NewMark = { ...e, reason: e.status === 'excused' ? excusedReason : null, markedAt: now, method: 'import', markedById: actor.id, clientScanId: null };
         if (await this.setMark(actor, values, true, m, true)) changed++;
       }
+      // The file itself, once for the course: which file (name and SHA-256) set these marks.
+      await this.audit.record({ actorId: actor.id, action: 'attendance.import', entity: 'training_session', entityId: session.id, newValue: { ...source, marks: entries.length, changed } }, m);
       return { changed, unchanged: entries.length - changed };
     });
   }

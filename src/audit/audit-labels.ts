@@ -1,6 +1,7 @@
 /** What each recorded action means, for people reading the log. */
 export const ACTION_LABELS: Record<string, string> = {
   'attendance.mark': 'Điểm danh',
+  'attendance.import': 'Nhập điểm danh từ tệp',
   'audit.export': 'Xuất nhật ký ra CSV',
   'certificate.issue': 'Cấp giấy chứng nhận',
   'certificate.override': 'Cấp giấy chứng nhận (vượt điều kiện)',
