@@ -119,10 +119,13 @@ describe('audit log: who changed what, when, old → new', () => {
 
     const page = pageText((await organiser.get(`/audit?trainee=${trainee.id}`).expect(200)).text);
     expect(page).toContain(`Nhật ký về học viên ${trainee.fullName}`);
-    expect(page).toContain('5 mục');
+    expect(page).toContain('6 mục');
     const csvOf = async (query: string) => parse((await organiser.get(`/audit/export.csv?${query}`).expect(200)).text, { bom: true, columns: true }) as Record<string, string>[];
     const rows = await csvOf(`trainee=${trainee.id}`);
-    expect(rows.map((r) => r['Mã thao tác']).sort()).toEqual(['attendance.mark', 'enrollment.add', 'enrollment.cancel', 'user.create', 'user.sign-in-code'].sort());
+    expect(rows.map((r) => r['Mã thao tác']).sort()).toEqual(['attendance.mark', 'enrollment.add', 'enrollment.cancel', 'enrollment.reactivate', 'user.create', 'user.sign-in-code'].sort());
+    // The enrolment's own history goes on from "cancelled": cancelled, then registered again.
+    const ownHistory = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'enrollment' AND entity_id = $1 ORDER BY id`, [a.id]);
+    expect(ownHistory.map((h) => h.action)).toEqual(['enrollment.cancel', 'enrollment.reactivate']);
     // The other trainee's mark is not there; it is under their own name.
     expect((await csvOf(`trainee=${own.trainees[1].id}`)).map((r) => r['Mã thao tác'])).toEqual(['attendance.mark']);
     // The trainee's page leads there.

@@ -13,6 +13,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'certificate.mailed': 'Đã gửi thư báo giấy chứng nhận',
   'enrollment.add': 'Thêm học viên vào lớp',
   'enrollment.cancel': 'Hủy đăng ký',
+  'enrollment.reactivate': 'Đăng ký lại sau khi đã hủy',
   'enrollment.confirm': 'Xác nhận đăng ký',
   'enrollment.invite': 'Gửi thư mời',
   'enrollment.invitation-sent': 'Thư mời đã gửi đến học viên',

@@ -168,6 +168,11 @@ export class EnrollmentsService implements OnModuleInit {
           m,
         );
         await this.enrollments.reactivate(cancelled.map((e) => e.id), m);
+        // A reactivated enrolment's own history goes on from "cancelled" (new ones are named in the course's entry).
+        await this.audit.recordMany(
+          cancelled.map((e) => ({ actorId, action: 'enrollment.reactivate', entity: 'enrollment', entityId: e.id, oldValue: { status: 'cancelled' }, newValue: { status: 'registered', ...source } })),
+          m,
+        );
         for (const e of existing.values()) idOf.set(e.traineeId, e.id);
         for (const e of inserted) idOf.set(e.traineeId, e.id);
         const inviteNew = inviting ? toAdd.filter((tid) => withEmail.has(tid)).map((tid) => idOf.get(tid)!) : [];
