@@ -15,7 +15,10 @@ const versions = new Map<string, string>();
 function fileOf(path: string): string | null {
   if (!path.startsWith('/assets/') || path.includes('..')) return null;
   const rest = path.slice('/assets/'.length);
-  if (rest.startsWith('vendor/')) return VENDOR_SCRIPTS[rest.slice('vendor/'.length)] ?? null;
+  if (rest.startsWith('vendor/')) {
+    const name = rest.slice('vendor/'.length);
+    return Object.hasOwn(VENDOR_SCRIPTS, name) ? VENDOR_SCRIPTS[name] : null;
+  }
   return join(projectRoot(), 'views', 'public', rest);
 }
 
