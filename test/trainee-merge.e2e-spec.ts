@@ -126,9 +126,9 @@ describe('trainee merge: what follows the person', () => {
       { action: 'trainee.merge-reassign', old_value: { traineeId: other.id }, new_value: { traineeId: keep.id } },
     ]);
     expect((await historyOf(portal.user.id)).map((h) => h.action)).toEqual([]);
-    // The audit page finds all of it under the kept person.
+    // The audit page finds all of it under the kept person: with the 4 marks moved to the kept enrolment, 10 entries.
     const about = pageText((await organiser.get(`/audit?trainee=${keep.id}&action=trainee.merge-reassign`).expect(200)).text);
-    expect(about).toContain('6 mục');
+    expect(about).toContain('10 mục');
 
     // Public verification still answers for each code, as before.
     const v = await t.agent().get(`/api/v1/verify/${valid.verification_code}`).expect(200);
@@ -231,8 +231,28 @@ describe('trainee merge: what follows the person', () => {
     await markAttendance(t, eKeep.id, [s[4]], 'present');
     await markAttendance(t, eOther.id, [s[4]], 'absent');
     await markAttendance(t, eOther.id, [s[5]], 'present');
+    const markIds = async (enrollmentId: string) =>
+      Object.fromEntries((await t.query<{ id: string; sitting_id: string }>(`SELECT id, sitting_id FROM attendance_marks WHERE enrollment_id = $1`, [enrollmentId])).map((r) => [r.sitting_id, r.id]));
+    const [keptMarks, otherMarks] = [await markIds(eKeep.id), await markIds(eOther.id)];
 
     expect((await merge(keep, other)).status).toBe(303);
+    // Each mark's own history: the other's marks that now count moved to the kept enrolment; the one of each
+    // sitting that counts less was set aside, naming the one kept.
+    const entries = await t.query<{ action: string; entity_id: string; new_value: Record<string, string> }>(
+      `SELECT action, entity_id, new_value FROM audit_log WHERE entity = 'attendance_mark' AND action IN ('trainee.merge-reassign', 'attendance.merge-discard') AND entity_id = ANY($1::text[])`,
+      [[...Object.values(keptMarks), ...Object.values(otherMarks)]],
+    );
+    const moved = entries.filter((e) => e.action === 'trainee.merge-reassign').map((e) => e.entity_id).sort();
+    expect(moved).toEqual([0, 2, 3, 5].map((i) => otherMarks[s[i]]).sort());
+    expect(entries.filter((e) => e.action === 'trainee.merge-reassign').every((e) => e.new_value.enrollmentId === eKeep.id)).toBe(true);
+    const discarded = Object.fromEntries(entries.filter((e) => e.action === 'attendance.merge-discard').map((e) => [e.entity_id, e.new_value.keptMarkId]));
+    expect(discarded).toEqual({
+      [keptMarks[s[0]]]: otherMarks[s[0]],
+      [otherMarks[s[1]]]: keptMarks[s[1]],
+      [keptMarks[s[2]]]: otherMarks[s[2]],
+      [keptMarks[s[3]]]: otherMarks[s[3]],
+      [otherMarks[s[4]]]: keptMarks[s[4]],
+    });
     const marks = await t.query<{ sitting_id: string; status: string }>(`SELECT sitting_id, status FROM attendance_marks WHERE enrollment_id = $1`, [eKeep.id]);
     const bySitting = Object.fromEntries(marks.map((m) => [m.sitting_id, m.status]));
     expect(s.map((id) => bySitting[id])).toEqual(['present', 'late', 'late', 'excused', 'present', 'present']);

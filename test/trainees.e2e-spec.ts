@@ -172,8 +172,8 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     const [gone] = await t.query<{ merged_into_id: string }>(`SELECT merged_into_id FROM trainees WHERE id = $1`, [other.id]);
     expect(gone.merged_into_id).toBe(keep.id);
     const audit = await t.query<{ action: string; entity: string }>(`SELECT action, entity FROM audit_log WHERE action LIKE 'trainee.merge%' ORDER BY id`);
-    // The moved enrolment and the portal account each have their entry, then the merge on both records.
-    expect(audit.map((a) => `${a.action} ${a.entity}`).sort()).toEqual(['trainee.merge trainee', 'trainee.merge-reassign enrollment', 'trainee.merge-reassign user', 'trainee.merged-into trainee']);
+    // The moved enrolment, the mark moved with the combined one and the portal account each have their entry, then the merge on both records.
+    expect(audit.map((a) => `${a.action} ${a.entity}`).sort()).toEqual(['trainee.merge trainee', 'trainee.merge-reassign attendance_mark', 'trainee.merge-reassign enrollment', 'trainee.merge-reassign user', 'trainee.merged-into trainee']);
     const [mergeEntry] = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE action = 'trainee.merge' AND entity_id = $1`, [keep.id]);
     expect(mergeEntry.new_value).toMatchObject({ mergedId: other.id, enrollmentsMoved: 1, enrollmentsCombined: 1 });
     const [account] = await t.query<{ trainee_id: string }>(`SELECT trainee_id FROM users WHERE email = 'mai.portal@example.vn'`);

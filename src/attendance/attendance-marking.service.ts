@@ -219,11 +219,23 @@ export class AttendanceMarkingService {
    * sitting, the one that counts most for attendance stays (MARK_WEIGHT; the kept one's on a tie), so
    * that a merge never costs the person a sitting they attended. Returns those sittings, for the audit.
    */
-  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<MergedMark[]> {
+  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager, actorId: string | null = null): Promise<MergedMark[]> {
     const clashes = await this.repo.markClashes(fromEnrollmentId, toEnrollmentId, m);
     const dropWins = (c: MarkClash) => MARK_WEIGHT[c.dropStatus] > MARK_WEIGHT[c.keepStatus];
     await this.repo.deleteMarks(clashes.filter(dropWins).map((c) => c.keepMarkId), m);
-    await this.repo.moveMarks(fromEnrollmentId, toEnrollmentId, m);
+    const moved = await this.repo.moveMarks(fromEnrollmentId, toEnrollmentId, m);
+    // Each mark's own history: moved to the kept enrolment, or set aside for the other one of its sitting (the
+    // dropped enrolment's losing marks go with it).
+    await this.audit.recordMany(
+      [
+        ...moved.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity: 'attendance_mark', entityId: id, oldValue: { enrollmentId: fromEnrollmentId }, newValue: { enrollmentId: toEnrollmentId } })),
+        ...clashes.map((c) => {
+          const [lost, lostStatus, kept, keptStatus, lostEnrolment] = dropWins(c) ? [c.keepMarkId, c.keepStatus, c.dropMarkId, c.dropStatus, toEnrollmentId] : [c.dropMarkId, c.dropStatus, c.keepMarkId, c.keepStatus, fromEnrollmentId];
+          return { actorId, action: 'attendance.merge-discard', entity: 'attendance_mark', entityId: lost, oldValue: { enrollmentId: lostEnrolment, sittingId: c.sittingId, status: lostStatus }, newValue: { keptMarkId: kept, status: keptStatus } };
+        }),
+      ],
+      m,
+    );
     return clashes.map((c) => (dropWins(c) ? { sittingId: c.sittingId, kept: c.dropStatus, discarded: c.keepStatus } : { sittingId: c.sittingId, kept: c.keepStatus, discarded: c.dropStatus }));
   }
 

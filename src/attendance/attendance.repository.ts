@@ -274,12 +274,14 @@ export class AttendanceRepository {
   }
 
   /** A merge's dropped enrolment: its marks go to the kept one, except for sittings the kept one (still) has a mark for. */
-  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<void> {
-    await m.query(
+  async moveMarks(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<string[]> {
+    const [rows] = (await m.query(
       `UPDATE attendance_marks a SET enrollment_id = $2
-        WHERE a.enrollment_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_marks b WHERE b.enrollment_id = $2 AND b.sitting_id = a.sitting_id)`,
+        WHERE a.enrollment_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance_marks b WHERE b.enrollment_id = $2 AND b.sitting_id = a.sitting_id)
+        RETURNING a.id`,
       [fromEnrollmentId, toEnrollmentId],
-    );
+    )) as [{ id: string }[], number];
+    return (rows ?? []).map((r) => r.id);
   }
 
   /** Inserts the mark unless one exists for the enrolment and sitting (or the client scan id): the database decides. */

@@ -2,6 +2,7 @@
 export const ACTION_LABELS: Record<string, string> = {
   'attendance.mark': 'Điểm danh',
   'attendance.import': 'Nhập điểm danh từ tệp',
+  'attendance.merge-discard': 'Bỏ điểm danh trùng buổi khi gộp hồ sơ học viên',
   'audit.export': 'Xuất nhật ký ra CSV',
   'certificate.issue': 'Cấp giấy chứng nhận',
   'certificate.override': 'Cấp giấy chứng nhận (vượt điều kiện)',

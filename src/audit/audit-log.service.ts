@@ -245,6 +245,7 @@ const FIELD_LABELS: Record<string, string> = {
   anonymous: 'ẩn danh',
   mergedId: 'hồ sơ gộp vào',
   combinedInto: 'gộp vào đăng ký',
+  keptMarkId: 'điểm danh được giữ',
   combinedFrom: 'nhận từ đăng ký',
   filled: 'trường bổ sung',
   replaced: 'trường thay',

@@ -90,7 +90,7 @@ export class EnrollmentsService implements OnModuleInit {
     const marksCombined: (MergedMark & { enrollmentId: string })[] = [];
     const entries: AuditRecord[] = [];
     for (const p of pairs) {
-      const marks = await this.marks.moveMarks(p.drop, p.keep, m);
+      const marks = await this.marks.moveMarks(p.drop, p.keep, m, actorId);
       for (const mark of marks) marksCombined.push({ enrollmentId: p.keep, ...mark });
       const upgraded = rank[p.dropStatus] > rank[p.keepStatus];
       if (upgraded) await this.enrollments.setStatus(p.keep, p.dropStatus, m);
