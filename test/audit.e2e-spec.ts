@@ -148,6 +148,8 @@ describe('audit log: who changed what, when, old → new', () => {
     await attempt(locked.login, locked.password);
     await attempt('khong.co@test.local', 'bat-ky-1');
     await attempt('mat-khau-go-nham-o-day', 'x');
+    await attempt('Laichau@2025', 'x'); // a password with an "@" typed in the login field
+
     const agent = t.agent();
     await login(agent, account.login, account.password);
     expect((await submitForm(agent, '/account', '/logout', {})).status).toBe(303);
@@ -161,11 +163,13 @@ describe('audit log: who changed what, when, old → new', () => {
       ['user.sign-in-failed', 'user', locked.user.id, null, 'disabled'],
       ['user.sign-in-failed', 'login', 'khong.co@test.local', null, 'unknown-login'],
       ['user.sign-in-failed', 'login', '(không phải email hay số điện thoại)', null, 'unknown-login'],
+      ['user.sign-in-failed', 'login', '(không phải email hay số điện thoại)', null, 'unknown-login'],
       ['user.sign-in', 'user', account.user.id, account.user.id, null],
       ['user.sign-out', 'user', account.user.id, account.user.id, null],
     ]);
     expect(rows[0].new_value).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1/), userAgent: 'Mozilla/5.0 (Linux; Android 10; Redmi 9A)' });
     expect(JSON.stringify(rows)).not.toContain('mat-khau-go-nham-o-day');
+    expect(JSON.stringify(rows).toLowerCase()).not.toContain('laichau@2025');
     expect(JSON.stringify(rows)).not.toContain('sai-mat-khau-1');
     const page = pageText((await organiser.get(`/audit?entityId=${account.user.id}`).expect(200)).text);
     expect(page).toContain('Đăng nhập không thành công');

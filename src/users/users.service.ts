@@ -33,6 +33,9 @@ export const ACTIVATION_RETRY_SECONDS = 15 * 60;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An address with a name, an "@" and a domain with a dot: what is kept of a refused login. */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[a-z]{2,}$/;
+
 /** Where a sign-in came from (the client's address as the app sees it: set TRUST_PROXY behind a proxy). */
 export interface SignInOrigin {
   ip?: string;
@@ -120,9 +123,9 @@ export class UsersService implements OnModuleInit {
     const origin = { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null };
     if (!user || !ok || user.disabledAt) {
       const reason = !user ? 'unknown-login' : !ok ? 'wrong-password' : 'disabled';
-      // Only an email or a phone number is kept of what was typed: text that is neither may be a password typed
-      // in the wrong field.
-      const typed = key ? key.slice(0, 200) : '(không phải email hay số điện thoại)';
+      // Only an email address or a phone number is kept of what was typed: other text (even with an "@") may be a
+      // password typed in the wrong field, and the log cannot be emptied.
+      const typed = key && (!key.includes('@') || EMAIL_SHAPE.test(key)) ? key.slice(0, 200) : '(không phải email hay số điện thoại)';
       await this.audit.record({ actorId: null, action: 'user.sign-in-failed', entity: user ? 'user' : 'login', entityId: user ? user.id : typed, newValue: { login: typed, reason, ...origin } });
       return null;
     }
