@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { bootApp, TestApp } from './support/app';
 import { waitsForLock } from './support/locks';
 import { createUser } from './support/factories';
@@ -217,7 +218,10 @@ describe('trainee merge: what follows the person', () => {
     const keep = await createTraineeFixture(t, { fullName: 'Lò Văn Khoa', nationalId: '012190100003' });
     const other = await createTraineeFixture(t, { fullName: 'Lo Van Khoa', nationalId: '012190100003' });
     const eKeep = await enrollFixture(t, session.id, keep.id);
-    const eOther = await enrollFixture(t, session.id, other.id);
+    const eOther = await enrollFixture(t, session.id, other.id, 'registered');
+    // The dropped enrolment has a history of its own: confirmed by the organiser.
+    const list = `/sessions/${session.id}/enrollments`;
+    expect((await submitForm(organiser, list, `${list}/${eOther.id}/confirm`, {})).status).toBe(303);
     // Sitting 0: the kept record says absent, the other present (the QA case). 1: late vs excused.
     // 2: excused vs late. 3: absent vs excused. 4: present vs absent. 5: only the other has a mark.
     await markAttendance(t, eKeep.id, [s[0]], 'absent');
@@ -253,6 +257,13 @@ describe('trainee merge: what follows the person', () => {
       [keptMarks[s[3]]]: otherMarks[s[3]],
       [otherMarks[s[4]]]: keptMarks[s[4]],
     });
+    // All of it is found under the kept person, with the deleted enrolment's own history (its confirmation).
+    const about = parse((await organiser.get(`/audit/export.csv?trainee=${keep.id}`).expect(200)).text, { bom: true, columns: true }) as Record<string, string>[];
+    const count = (action: string) => about.filter((r) => r['Mã thao tác'] === action).length;
+    expect(count('attendance.merge-discard')).toBe(5);
+    expect(count('trainee.merge-reassign')).toBe(4); // the other's marks of sittings 0, 2, 3 and 5, now the kept enrolment's
+    expect(about.some((r) => r['Mã thao tác'] === 'enrollment.confirm' && r['Mã đối tượng'] === eOther.id)).toBe(true);
+
     const marks = await t.query<{ sitting_id: string; status: string }>(`SELECT sitting_id, status FROM attendance_marks WHERE enrollment_id = $1`, [eKeep.id]);
     const bySitting = Object.fromEntries(marks.map((m) => [m.sitting_id, m.status]));
     expect(s.map((id) => bySitting[id])).toEqual(['present', 'late', 'late', 'excused', 'present', 'present']);
