@@ -50,6 +50,7 @@ describe('migrations', () => {
       const withdrawn = await course('published, back to draft, cancelled', 'cancelled');
       const draftCancelled = await course('cancelled as a draft', 'cancelled');
       const seeded = await course('published by the seed', 'published');
+      const cancelledOngoing = await course('published by the seed, cancelled once under way', 'cancelled');
       const audit = (id: string, from: string, to: string, at: string) =>
         c.query(`INSERT INTO audit_log (action, entity, entity_id, old_value, new_value, created_at) VALUES ('session.status', 'training_session', $1, $2, $3, $4)`, [id, { status: from }, { status: to }, at]);
       await audit(withdrawn, 'draft', 'published', '2025-03-01T01:00:00Z');
@@ -57,11 +58,13 @@ describe('migrations', () => {
       await audit(withdrawn, 'draft', 'published', '2025-03-05T01:00:00Z');
       await audit(withdrawn, 'published', 'cancelled', '2025-03-06T01:00:00Z');
       await audit(draftCancelled, 'draft', 'cancelled', '2025-03-06T01:00:00Z');
+      await audit(cancelledOngoing, 'ongoing', 'cancelled', '2025-03-07T01:00:00Z');
       await migration.up(runner);
       const at = async (id: string) => (await c.query(`SELECT published_at FROM training_sessions WHERE id = $1`, [id])).rows[0].published_at as Date | null;
       expect((await at(withdrawn))?.toISOString()).toBe('2025-03-01T01:00:00.000Z');
       expect(await at(draftCancelled)).toBeNull();
       expect((await at(seeded))?.toISOString()).toBe('2025-01-02T03:00:00.000Z');
+      expect((await at(cancelledOngoing))?.toISOString()).toBe('2025-01-02T03:00:00.000Z');
     } finally {
       await c.end();
       await db.drop();
