@@ -818,6 +818,9 @@ describe('attendance: summary, exports, badges and sign-in sheets', () => {
     const hash = createHash('sha256');
     for (const url of [versioned[0], versioned[3], versioned[1], versioned[2]]) hash.update(url);
     expect(sw.text).toContain(`var CACHE = 'taphuan-checkin-${hash.digest('hex').slice(0, 16)}';`);
+    // It keeps them under the versioned addresses the pages use, so an older worker still in control after a
+    // deployment fetches the new version instead of answering with the one it kept.
+    expect(sw.text).toContain(`var ASSETS = ${JSON.stringify([versioned[0], versioned[3], versioned[1], versioned[2]])};`);
     // Names that are not a vendored file are 404, not a 500 (an object's own property names included).
     await t.agent().get('/assets/vendor/constructor').expect(404);
     await t.agent().get('/assets/vendor/__proto__').expect(404);

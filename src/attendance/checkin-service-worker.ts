@@ -18,8 +18,11 @@ let script: string | undefined;
 export function checkinServiceWorker(): string {
   if (script === undefined) {
     const hash = createHash('sha256');
-    for (const path of CHECKIN_ASSETS) hash.update(assetUrl(path));
-    script = readFileSync(join(projectRoot(), 'views', 'public', 'js', 'checkin-sw.js'), 'utf8').replace('__ASSETS_HASH__', hash.digest('hex').slice(0, 16));
+    const urls = CHECKIN_ASSETS.map(assetUrl);
+    for (const url of urls) hash.update(url);
+    script = readFileSync(join(projectRoot(), 'views', 'public', 'js', 'checkin-sw.js'), 'utf8')
+      .replace('__ASSETS_HASH__', hash.digest('hex').slice(0, 16))
+      .replace(/\/\*ASSETS\*\/.*?\/\*END\*\//, JSON.stringify(urls));
   }
   return script;
 }

@@ -5,7 +5,9 @@
  * a changed checkin.js, stylesheet or vendored script gives a new worker and a new cache, which is how phones get
  * the new file. */
 var CACHE = 'taphuan-checkin-__ASSETS_HASH__';
-var ASSETS = ['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js'];
+/* Replaced by the server with the addresses the pages link them by, versioned by content (CHECKIN_ASSETS). */
+var ASSETS = /*ASSETS*/['/assets/css/app.css', '/assets/js/checkin.js', '/assets/vendor/jsQR.js', '/assets/vendor/idb.js']/*END*/;
+var ASSET_PATHS = ASSETS.map(function (u) { return new URL(u, self.location.origin).pathname; });
 
 self.addEventListener('install', function (event) {
   // From the server, not the browser's HTTP cache (the assets are cached for a day): a new worker must store the new script.
@@ -18,7 +20,7 @@ function carryOver(oldName) {
   return caches.open(oldName).then(function (old) {
     return old.keys().then(function (requests) {
       return caches.open(CACHE).then(function (cache) {
-        return Promise.all(requests.filter(function (r) { return ASSETS.indexOf(new URL(r.url).pathname) < 0; }).map(function (r) {
+        return Promise.all(requests.filter(function (r) { return ASSET_PATHS.indexOf(new URL(r.url).pathname) < 0; }).map(function (r) {
           return old.match(r).then(function (res) { return res ? cache.put(r, res) : undefined; });
         }));
       });
@@ -85,9 +87,13 @@ self.addEventListener('fetch', function (event) {
     event.respondWith(networkFirst(req));
     return;
   }
-  if (ASSETS.indexOf(url.pathname) >= 0) {
-    // Pages link them with a version (?v=…, from their content, as is this worker's cache name): the copy kept
-    // under the plain address is that version.
-    event.respondWith(caches.match(req, { ignoreSearch: true }).then(function (hit) { return hit || networkFirst(req); }));
+  if (ASSET_PATHS.indexOf(url.pathname) >= 0) {
+    // Kept under their versioned address: a page of a newer deployment (while this older worker still controls
+    // it) asks for another version, which comes from the network; without a connection, the version kept here.
+    event.respondWith(caches.match(req).then(function (hit) {
+      return hit || networkFirst(req).then(function (res) {
+        return res.type === 'error' ? caches.match(req, { ignoreSearch: true }).then(function (old) { return old || res; }) : res;
+      });
+    }));
   }
 });
