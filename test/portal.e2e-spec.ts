@@ -55,6 +55,8 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(user.trainee_id).toBe(trainee.id);
     expect(user.sign_in_code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(user.sign_in_code_hash).not.toContain(code);
+    // No password until the trainee sets one with the code (none was made up, hashed and thrown away).
+    expect(user.password_hash).toBeNull();
 
     // A wrong code, or the right code with another login, is refused.
     const anon = t.agent();

@@ -147,17 +147,20 @@ export class UsersService implements OnModuleInit {
 
   /**
    * Creates an account, with its audit entry in the same transaction (the caller's, else one of its own).
-   * Without a password given, one is generated and returned once.
+   * Without a password given, a staff account gets one generated and returned once; a trainee's account (with its
+   * trainee record) gets none: it signs in once activated with a one-time code, which sets the password.
+   * The hash is computed before the caller's transaction is needed (it takes a while, and an embedded database has
+   * one connection to share): callers that pass their transaction give a password only when they have one.
    */
   async create(dto: CreateUserDto, actorId: string | null, manager?: EntityManager, traineeId?: string): Promise<{ user: User; password?: string }> {
-    const generated = dto.password ? undefined : randomBytes(9).toString('base64url');
-    // Hashed before the transaction: it takes a while, and an embedded database has one connection to share.
-    const passwordHash = await hashPassword(dto.password ?? generated!);
+    const generated = dto.password || traineeId ? undefined : randomBytes(9).toString('base64url');
+    const secret = dto.password ?? generated;
+    const passwordHash = secret ? await hashPassword(secret) : null;
     const insert = async (m: EntityManager) => ({ user: await this.insertAccount(dto, passwordHash, actorId, m, traineeId), password: generated });
     return manager ? insert(manager) : this.ds.transaction(insert);
   }
 
-  private async insertAccount(dto: CreateUserDto, passwordHash: string, actorId: string | null, manager: EntityManager, traineeId?: string): Promise<User> {
+  private async insertAccount(dto: CreateUserDto, passwordHash: string | null, actorId: string | null, manager: EntityManager, traineeId?: string): Promise<User> {
     const email = dto.email?.toLowerCase() ?? null;
     let phone: string | null = null;
     if (dto.phone) {
