@@ -232,7 +232,6 @@ const FIELD_LABELS: Record<string, string> = {
   changed: 'số thay đổi',
   sittings: 'số buổi học',
   topics: 'số nội dung',
-  accounts: 'số tài khoản',
   skipped: 'dòng bỏ qua',
   seriesId: 'mã tài liệu',
   version: 'phiên bản',
@@ -300,7 +299,7 @@ export function changesOf(oldValue: Record<string, unknown> | null, newValue: Re
     if (a === b) continue;
     const label = ENTITY_FIELD_LABELS[entity]?.[k] ?? FIELD_LABELS[k] ?? k;
     const words = (k === 'status' && STATUS_LABELS_OF[entity]) || VALUE_LABELS[k];
-    const show = (v: unknown) => (typeof v === 'string' && words?.[v]) || short(v);
+    const show = (v: unknown) => (typeof v === 'string' && words && Object.hasOwn(words, v) && words[v]) || short(v);
     out.push(oldValue ? `${label}: ${show(o[k])} → ${show(n[k])}` : `${label}: ${show(n[k])}`);
   }
   return out.length > max ? [...out.slice(0, max), `… và ${out.length - max} trường khác`] : out;

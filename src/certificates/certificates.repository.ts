@@ -193,7 +193,7 @@ export class CertificatesRepository {
     );
   }
 
-  /** Trainee merge: the certificates of a dropped enrolment go to the kept one (serial and code unchanged); returns how many. */
+  /** Trainee merge: the certificates of a dropped enrolment go to the kept one (serial and code unchanged); returns their ids. */
   async moveToEnrolment(fromEnrollmentId: string, toEnrollmentId: string, m: EntityManager): Promise<string[]> {
     const res: unknown[] = await m.query(`UPDATE certificates SET enrollment_id = $2 WHERE enrollment_id = $1 RETURNING id`, [fromEnrollmentId, toEnrollmentId]);
     return ((res[0] as { id: string }[]) ?? []).map((r) => r.id);

@@ -4,7 +4,6 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Enrollment, EnrollmentStatus, InvitationState } from './enrollment.entity';
 import { venueWithProvince } from '../training-sessions/venue-line';
 
-/** Sessions shown in a trainee's portal: the visible ones, and a cancelled one (with its reason, nothing to open). */
 /** A trainee's portal shows their published courses, and a cancelled one that had been published (so they learn of it). */
 const ON_PORTAL = `(s.status IN ('published','ongoing','completed') OR (s.status = 'cancelled' AND s.published_at IS NOT NULL))`;
 
@@ -98,7 +97,6 @@ export class EnrollmentsRepository {
     await m.query(`DELETE FROM enrollments WHERE id = $1`, [id]);
   }
 
-  /** Every enrolment of one trainee becomes the other's; returns how many. */
   /** Trainee merge: the dropped record's enrolments become the kept one's; returns their ids. */
   async reassignTrainee(fromTraineeId: string, toTraineeId: string, m: EntityManager): Promise<string[]> {
     const res: unknown[] = await m.query(`UPDATE enrollments SET trainee_id = $2, updated_at = now() WHERE trainee_id = $1 RETURNING id`, [fromTraineeId, toTraineeId]);

@@ -118,7 +118,6 @@ export class QaRepository {
       .getOne();
   }
 
-  /** A merged trainee's questions become the kept record's. */
   /** Trainee merge: the questions the dropped record asked become the kept one's; returns their ids. */
   async moveQuestionsOfTrainee(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
     const [rows] = (await m.query(`UPDATE questions SET trainee_id = $2 WHERE trainee_id = $1 RETURNING id`, [fromId, toId])) as [{ id: string }[], number];

@@ -114,7 +114,7 @@ export class SetupService {
       await m.getRepository(Enrollment).save({ sessionId: session.id, traineeId: trainee.id, status: 'confirmed', checkinToken: newToken() });
     }
     await this.audit.record(
-      { actorId: null, action: 'setup.demo', entity: 'training_session', entityId: session.id, newValue: { title: session.title, trainees: DEMO_TRAINEES.length, enrolled: DEMO_TRAINEES.length, accounts: DEMO_LECTURERS.length + 1 } },
+      { actorId: null, action: 'setup.demo', entity: 'training_session', entityId: session.id, newValue: { title: session.title, trainees: DEMO_TRAINEES.length, enrolled: DEMO_TRAINEES.length } },
       m,
     );
     this.logger.log(`Loaded the demo course (Lai Châu, 09/2025): ${DEMO_TRAINEES.length} trainees; demo accounts use the password ${DEMO_PASSWORD}`);

@@ -31,16 +31,16 @@ export const STATUS_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
 export const isStaff = (user?: AuthUser): boolean => !!user && ['admin', 'organiser', 'lecturer'].includes(user.role);
 export const isManager = (user?: AuthUser): boolean => !!user && ['admin', 'organiser'].includes(user.role);
 
-/**
- * Training sessions: listing, access, creation, editing, status workflow and
- * cloning. Other modules ask this service (get, listSittings, findTopic,
- * isLecturerOfTopic, canAccess) rather than reading the tables.
- */
 /** The audit entries of sittings the app made itself (from the course's dates, or copied by a clone). */
 function sittingsMade(sittings: Sitting[], actorId: string, note: string): AuditRecord[] {
   return sittings.map((x) => ({ actorId, action: 'sitting.create', entity: 'sitting', entityId: x.id, newValue: { sessionId: x.sessionId, date: x.date, part: x.part, startsAt: x.startsAt, endsAt: x.endsAt }, note }));
 }
 
+/**
+ * Training sessions: listing, access, creation, editing, status workflow and
+ * cloning. Other modules ask this service (get, listSittings, findTopic,
+ * isLecturerOfTopic, canAccess) rather than reading the tables.
+ */
 @Injectable()
 export class TrainingSessionsService {
   constructor(
