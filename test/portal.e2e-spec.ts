@@ -105,7 +105,12 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(r.headers.location).toBe('/portal/activate');
     await login(t.agent(), 'hoa.lo@example.vn', 'mat-khau-moi-1');
     const audit = await t.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [user.id]);
-    expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate', 'user.sign-in']);
+    // The used code tried again with another password is recorded as refused, under the account.
+    expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.sign-in-code', 'user.activate', 'user.activate-failed', 'user.sign-in']);
+    const [refused] = await t.query<{ new_value: Record<string, string> }>(`SELECT new_value FROM audit_log WHERE entity_id = $1 AND action = 'user.activate-failed'`, [user.id]);
+    expect(refused.new_value).toMatchObject({ login: 'hoa.lo@example.vn', reason: 'code-used-or-expired' });
+    // A wrong code for this login is recorded under the login typed, not under any account.
+    expect(await t.query(`SELECT 1 FROM audit_log WHERE action = 'user.activate-failed' AND entity = 'login' AND entity_id = 'hoa.lo@example.vn'`)).not.toHaveLength(0);
     // The account's creation names the trainee record it belongs to.
     const [created] = await t.query<{ new_value: Record<string, unknown> }>(`SELECT new_value FROM audit_log WHERE entity_id = $1 AND action = 'user.create'`, [user.id]);
     expect(created.new_value).toMatchObject({ role: 'trainee', traineeId: user.trainee_id, fullName: expect.any(String) });
@@ -157,6 +162,9 @@ describe('trainee portal: accounts, one-time sign-in codes, slips, own sessions 
     expect(retry.headers.location).toBe('/portal');
     expect(pageText((await phone.get('/portal').expect(200)).text)).toContain('Lớp thử gửi lại');
     expect(await hash()).toBe(set);
+    // In the audit trail the retry is a sign-in, said as such.
+    const signIns = await t.query<{ note: string }>(`SELECT a.note FROM audit_log a JOIN users u ON a.entity_id = u.id::text WHERE u.trainee_id = $1 AND a.action = 'user.sign-in'`, [trainee.id]);
+    expect(signIns).toEqual([{ note: 'Kích hoạt gửi lại sau khi mất phản hồi' }]);
     // The same code with another password, or for another login, is still refused: the code is used.
     expect((await activate(t.agent(), '0918000444', code, 'mat-khau-khac-9')).headers.location).toBe('/portal/activate');
     expect((await activate(t.agent(), 'hoa.lo@example.vn', code, 'mat-khau-gui-1')).headers.location).toBe('/portal/activate');

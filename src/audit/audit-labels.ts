@@ -52,6 +52,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'enrollment.combine': 'Gộp hai đăng ký cùng lớp khi gộp hồ sơ học viên',
   'trainee.update': 'Sửa hồ sơ học viên',
   'user.activate': 'Kích hoạt tài khoản',
+  'user.activate-failed': 'Kích hoạt tài khoản không thành công',
   'user.api-token': 'Cấp mã API',
   'user.create': 'Tạo tài khoản',
   'user.disable': 'Khóa tài khoản',

@@ -275,7 +275,13 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   part: SITTING_PART_LABELS,
   kind: AGENDA_KIND_LABELS,
   askerKind: ASKER_KIND_LABELS,
-  reason: { 'unknown-login': 'không có tài khoản này', 'wrong-password': 'sai mật khẩu', disabled: 'tài khoản đã khóa' },
+  reason: {
+    'unknown-login': 'không có tài khoản này',
+    'wrong-password': 'sai mật khẩu',
+    disabled: 'tài khoản đã khóa',
+    'wrong-code': 'mã không đúng với tên đăng nhập',
+    'code-used-or-expired': 'mã đã dùng hoặc hết hạn',
+  },
 };
 
 /** Statuses mean different things for different objects ("published" is said one way of a course, another of a question). */

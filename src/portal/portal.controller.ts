@@ -46,7 +46,7 @@ export class PortalController {
   @Post('portal/activate')
   @UseGuards(LoginThrottlerGuard)
   async activate(@Body() dto: ActivateDto, @Req() req: AppRequest, @Res() res: Response) {
-    const user = await this.users.activateWithCode(dto.login, dto.code, dto.password);
+    const user = await this.users.activateWithCode(dto.login, dto.code, dto.password, { ip: req.ip, userAgent: req.get('user-agent') });
     if (!user) {
       flash(req, 'error', 'Tên đăng nhập hoặc mã đăng nhập không đúng, hoặc mã đã hết hạn / đã dùng. Vui lòng liên hệ Ban tổ chức để nhận mã mới.');
       req.session.form = { errors: {}, input: { login: dto.login } };

@@ -42,6 +42,11 @@ export interface SignInOrigin {
   userAgent?: string;
 }
 
+/** The origin as the audit keeps it (the browser's description cut to 300 characters). */
+function originOf(from: SignInOrigin): { ip: string | null; userAgent: string | null } {
+  return { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null };
+}
+
 export const TRAINEE_ACCOUNT_HINT = 'Tài khoản học viên được tạo từ danh sách học viên của lớp (nút “Tạo tài khoản”), để gắn với hồ sơ của học viên đó.';
 
 @Injectable()
@@ -120,13 +125,9 @@ export class UsersService implements OnModuleInit {
     const key = normaliseLogin(login);
     const user = !key ? null : key.includes('@') ? await this.users.findByEmail(key) : await this.users.findByPhone(key);
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-    const origin = { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null };
+    const origin = originOf(from);
     if (!user || !ok || user.disabledAt) {
-      const reason = !user ? 'unknown-login' : !ok ? 'wrong-password' : 'disabled';
-      // Only an email address or a phone number is kept of what was typed: other text (even with an "@") may be a
-      // password typed in the wrong field, and the log cannot be emptied.
-      const typed = key && (!key.includes('@') || EMAIL_SHAPE.test(key)) ? key.slice(0, 200) : '(không phải email hay số điện thoại)';
-      await this.audit.record({ actorId: null, action: 'user.sign-in-failed', entity: user ? 'user' : 'login', entityId: user ? user.id : typed, newValue: { login: typed, reason, ...origin } });
+      await this.recordRefused('user.sign-in-failed', key, user, !user ? 'unknown-login' : !ok ? 'wrong-password' : 'disabled', from);
       return null;
     }
     await this.ds.transaction(async (m) => {
@@ -136,9 +137,19 @@ export class UsersService implements OnModuleInit {
     return user;
   }
 
+  /**
+   * A refused sign-in or activation, under the account it named, else under the login typed. Only an email address
+   * or a phone number is kept of what was typed: other text (even with an "@") may be a password typed in the
+   * wrong field, and the log cannot be emptied.
+   */
+  private async recordRefused(action: string, key: string | null, user: { id: string } | null, reason: string, from: SignInOrigin): Promise<void> {
+    const typed = key && (!key.includes('@') || EMAIL_SHAPE.test(key)) ? key.slice(0, 200) : '(không phải email hay số điện thoại)';
+    await this.audit.record({ actorId: null, action, entity: user ? 'user' : 'login', entityId: user ? user.id : typed, newValue: { login: typed, reason, ...originOf(from) } });
+  }
+
   /** Signing out, in the audit trail beside the sign-in. */
   async recordSignOut(userId: string, from: SignInOrigin): Promise<void> {
-    await this.audit.record({ actorId: userId, action: 'user.sign-out', entity: 'user', entityId: userId, newValue: { ip: from.ip ?? null, userAgent: from.userAgent?.slice(0, 300) ?? null } });
+    await this.audit.record({ actorId: userId, action: 'user.sign-out', entity: 'user', entityId: userId, newValue: originOf(from) });
   }
 
   list(filter: { role?: Role; q?: string; page: number; pageSize: number }): Promise<[User[], number]> {
@@ -270,17 +281,21 @@ export class UsersService implements OnModuleInit {
    * within ACTIVATION_RETRY_SECONDS, with the password the first request set), it signs in without changing
    * anything. Null if nothing matches.
    */
-  async activateWithCode(login: string, code: string, password: string): Promise<User | null> {
+  async activateWithCode(login: string, code: string, password: string, from: SignInOrigin = {}): Promise<User | null> {
     const key = normaliseLogin(login);
     const codeHash = sha256(normaliseCode(code));
     const user = key ? await this.users.findBySignInCodeHash(codeHash) : null;
-    if (!user || (user.email !== key && user.phone !== key)) return null;
+    if (!user || (user.email !== key && user.phone !== key)) {
+      // The code names no account of this login: recorded under the login typed, not under the code's account.
+      await this.recordRefused('user.activate-failed', key, null, 'wrong-code', from);
+      return null;
+    }
     if (!user.signInCodeUsedAt && user.signInCodeExpiresAt && user.signInCodeExpiresAt.getTime() > Date.now()) {
       const passwordHash = await hashPassword(password);
       const used = await this.ds.transaction(async (m) => {
         if (!(await this.users.useSignInCode(user.id, codeHash, passwordHash, m))) return false; // used meanwhile
         await this.users.endSessions(user.id, null, m);
-        await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id }, m);
+        await this.audit.record({ actorId: user.id, action: 'user.activate', entity: 'user', entityId: user.id, newValue: originOf(from) }, m);
         return true;
       });
       if (used) {
@@ -289,8 +304,15 @@ export class UsersService implements OnModuleInit {
       }
     }
     const retried = await this.users.findByRecentlyUsedSignInCode(codeHash, ACTIVATION_RETRY_SECONDS);
-    if (!retried || retried.id !== user.id || !(await verifyPassword(retried.passwordHash, password))) return null;
-    await this.users.recordLogin(user.id);
+    if (!retried || retried.id !== user.id || !(await verifyPassword(retried.passwordHash, password))) {
+      await this.recordRefused('user.activate-failed', key, user, 'code-used-or-expired', from);
+      return null;
+    }
+    // The same activation sent again after a lost response: a sign-in.
+    await this.ds.transaction(async (m) => {
+      await this.users.recordLogin(user.id, m);
+      await this.audit.record({ actorId: user.id, action: 'user.sign-in', entity: 'user', entityId: user.id, newValue: originOf(from), note: 'Kích hoạt gửi lại sau khi mất phản hồi' }, m);
+    });
     return retried;
   }
 
