@@ -23,8 +23,11 @@ export class AuthController {
   @Public()
   @Get('login')
   @Render('auth/login')
-  loginForm(@Query('next') next: string | undefined, @CurrentUser() user?: AuthUser) {
-    return { title: 'Đăng nhập', next: safeNext(next), alreadySignedIn: !!user };
+  loginForm(@Query('next') next: string | undefined, @Query('signedOut') signedOut: string | undefined, @CurrentUser() user?: AuthUser) {
+    // After signing out, the page clears what the check-in phone kept of the course for offline use (not the
+    // scans still to send): a shared phone shows the next person nothing of it.
+    const out = signedOut === '1' && !user;
+    return { title: 'Đăng nhập', next: safeNext(next), alreadySignedIn: !!user, signedOut: out, scripts: out ? ['/assets/js/signed-out.js'] : [] };
   }
 
   @Public()
@@ -56,7 +59,7 @@ export class AuthController {
     if (req.session?.userId) await this.users.recordSignOut(req.session.userId, { ip: req.ip, userAgent: req.get('user-agent') });
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('taphuan.sid');
-    res.redirect(303, '/login');
+    res.redirect(303, '/login?signedOut=1');
   }
 
   @Get('account')

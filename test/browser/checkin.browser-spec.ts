@@ -102,6 +102,43 @@ describe('browser: check-in phone (online, offline, sign-in lost, weak link, wro
     await context.close();
   });
 
+  it('leaves nothing of the course on a shared phone after signing out (pages, rosters), but keeps the scans still to send', async () => {
+    const { fx, page } = await openCheckin(2);
+    await page.waitForFunction(() => document.getElementById('checkin')!.dataset.offlineReady === '1', undefined, { timeout: 10000 });
+    // The server is failing: a scan waits on the phone.
+    await page.route('**/api/v1/attendance/**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'x', message: 'Máy chủ đang bận.' }) }));
+    await submitScan(page, fx.enrollments[0].checkinToken);
+    expect(await queueCount(page)).toBe('1');
+    const kept = () =>
+      page.evaluate(async () => {
+        const pages: string[] = [];
+        for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) if (!new URL(r.url).pathname.startsWith('/assets/')) pages.push(new URL(r.url).pathname);
+        const db = await (window as unknown as { idb: { openDB(n: string, v: number): Promise<{ count(s: string): Promise<number>; close(): void }> } }).idb.openDB('taphuan-checkin', 1);
+        const counts = { rosters: await db.count('rosters'), queue: await db.count('queue') };
+        db.close();
+        return { pages, ...counts };
+      });
+    const before = await kept();
+    expect(before.pages.length).toBeGreaterThan(0);
+    expect(before).toMatchObject({ rosters: 1, queue: 1 });
+
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.click('form[action="/logout"] button')]);
+    expect(await page.textContent('#signed-out')).toContain('Bạn đã đăng xuất');
+    await page.waitForFunction(() => document.documentElement.dataset.offlineCleared === '1');
+    // The login page has no idb helper: read what is left with the browser's own API.
+    const after = await page.evaluate(async () => {
+      const pages: string[] = [];
+      for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) if (!new URL(r.url).pathname.startsWith('/assets/')) pages.push(new URL(r.url).pathname);
+      const db: IDBDatabase = await new Promise((res) => { const o = indexedDB.open('taphuan-checkin', 1); o.onsuccess = () => res(o.result); });
+      const count = (store: string) => new Promise<number>((res) => { const q = db.transaction(store).objectStore(store).count(); q.onsuccess = () => res(q.result); });
+      const counts = { rosters: await count('rosters'), queue: await count('queue') };
+      db.close();
+      return { pages, ...counts };
+    });
+    expect(after).toEqual({ pages: [], rosters: 0, queue: 1 });
+    await page.context().close();
+  });
+
   it('keeps the scans when the sign-in has expired, tells the operator to sign in again, and sends them once signed in', async () => {
     const { fx, sittingId, org, context, page, url } = await openCheckin(3);
     await context.setOffline(true);

@@ -32,7 +32,8 @@ describe('browser: sign-in flow', () => {
     expect(await page.textContent('h1')).toBe('Tài khoản');
     expect(await page.textContent('.user-name')).toBe('Quản trị hệ thống');
 
-    await Promise.all([page.waitForURL(`${t.baseUrl}/login`), page.click('text=Đăng xuất')]);
+    await Promise.all([page.waitForURL(`${t.baseUrl}/login?signedOut=1`), page.click('text=Đăng xuất')]);
+    expect(await page.textContent('#signed-out')).toContain('Bạn đã đăng xuất');
     await page.goto(`${t.baseUrl}/admin/users`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await context.close();
