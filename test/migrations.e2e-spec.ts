@@ -16,12 +16,24 @@ describe('migrations', () => {
     }
   });
 
-  it('fold the names of the accounts that existed before the accounts list searched without diacritics', async () => {
+  /**
+   * Runs `work` with a client on a fresh migrated database and a query runner over it, to take one migration down,
+   * write data as it was before it, and run it up again.
+   */
+  async function onMigratedDatabase(work: (c: Client, runner: QueryRunner) => Promise<void>): Promise<void> {
     const db = await createTestDatabase();
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
-      const runner = { query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows } as unknown as QueryRunner;
+      await work(c, { query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows } as unknown as QueryRunner);
+    } finally {
+      await c.end();
+      await db.drop();
+    }
+  }
+
+  it('fold the names of the accounts that existed before the accounts list searched without diacritics', async () => {
+    await onMigratedDatabase(async (c, runner) => {
       const migration = new UserNameSearch1796070000000();
       await migration.down(runner);
       await c.query(`INSERT INTO users (email, full_name, role) VALUES ('lan@test.local', 'Hoàng Thị Lan', 'lecturer'), ('duc@test.local', 'ĐINH VĂN ĐỨC', 'organiser')`);
@@ -31,18 +43,11 @@ describe('migrations', () => {
         { email: 'duc@test.local', name_search: 'dinh van duc' },
         { email: 'lan@test.local', name_search: 'hoang thi lan' },
       ]);
-    } finally {
-      await c.end();
-      await db.drop();
-    }
+    });
   });
 
   it('date the first publication of existing courses from the audit trail (a draft cancelled stays never published)', async () => {
-    const db = await createTestDatabase();
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      const runner = { query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows } as unknown as QueryRunner;
+    await onMigratedDatabase(async (c, runner) => {
       const migration = new SessionPublishedAt1796070000001();
       await migration.down(runner);
       const course = async (title: string, status: string) =>
@@ -65,10 +70,7 @@ describe('migrations', () => {
       expect(await at(draftCancelled)).toBeNull();
       expect((await at(seeded))?.toISOString()).toBe('2025-01-02T03:00:00.000Z');
       expect((await at(cancelledOngoing))?.toISOString()).toBe('2025-01-02T03:00:00.000Z');
-    } finally {
-      await c.end();
-      await db.drop();
-    }
+    });
   });
 
   it('run once when two instances start together (advisory lock)', async () => {

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { reassignedByMerge } from '../trainees/trainee-merge-hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -228,7 +229,7 @@ export class AttendanceMarkingService {
     // dropped enrolment's losing marks go with it).
     await this.audit.recordMany(
       [
-        ...moved.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity: 'attendance_mark', entityId: id, oldValue: { enrollmentId: fromEnrollmentId }, newValue: { enrollmentId: toEnrollmentId } })),
+        ...reassignedByMerge('attendance_mark', moved, fromEnrollmentId, toEnrollmentId, actorId, 'enrollmentId'),
         ...clashes.map((c) => {
           const [lost, lostStatus, kept, keptStatus, lostEnrolment] = dropWins(c) ? [c.keepMarkId, c.keepStatus, c.dropMarkId, c.dropStatus, toEnrollmentId] : [c.dropMarkId, c.dropStatus, c.keepMarkId, c.keepStatus, fromEnrollmentId];
           return { actorId, action: 'attendance.merge-discard', entity: 'attendance_mark', entityId: lost, oldValue: { enrollmentId: lostEnrolment, sittingId: c.sittingId, status: lostStatus }, newValue: { keptMarkId: kept, status: keptStatus } };

@@ -8,7 +8,7 @@ import { SelfCheckinService } from './self-checkin.service';
 import { checkinServiceWorker } from './checkin-service-worker';
 import { TraineeAttendanceService } from './trainee-attendance.service';
 import { SelfCheckinDto } from './dto/self-checkin.dto';
-import { VENDOR_SCRIPTS } from '../common/static-assets';
+import { vendorScript } from '../common/static-assets';
 
 /** The trainee's side (own QR codes, self check-in form) and the check-in page's static pieces. */
 @ApiExcludeController()
@@ -64,7 +64,7 @@ export class AttendanceTraineeController {
   @Get('assets/vendor/:file')
   @Public()
   vendor(@Param('file') file: string, @Res() res: Response) {
-    const path = Object.hasOwn(VENDOR_SCRIPTS, file) ? VENDOR_SCRIPTS[file] : undefined;
+    const path = vendorScript(file);
     if (!path) return res.status(404).type('text/plain').send('Not found');
     res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'public, max-age=86400');

@@ -82,7 +82,7 @@ export class AuditLogService {
     const actions = Object.entries(ACTION_LABELS)
       .sort((a, b) => a[1].localeCompare(b[1], 'vi'))
       .map(([value, label]) => ({ value, label, selected: value === q.action }));
-    const params = new URLSearchParams(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, trainee: q.trainee, actor: q.actor, from: q.from, to: q.to }).filter((e): e is [string, string] => !!e[1]));
+    const params = new URLSearchParams(filtersOf(q));
     return { lines: rows.map(lineOf), paging, actions, filter: q, trainee: about && { id: q.trainee, fullName: about.fullName, merged: about.ids.length - 1 }, query: params.toString() ? `&${params.toString()}` : '', exportQuery: params.toString() };
   }
 
@@ -92,8 +92,7 @@ export class AuditLogService {
    */
   async csv(q: SearchAuditDto, actorId: string): Promise<FileOut> {
     const { filter } = await this.filterOf(q);
-    const filters = Object.fromEntries(Object.entries({ action: q.action, entity: q.entity, entityId: q.entityId, trainee: q.trainee, actor: q.actor, from: q.from, to: q.to }).filter(([, v]) => !!v));
-    await this.audit.record({ actorId, action: 'audit.export', entity: 'audit_log', entityId: 'csv', newValue: { filters } });
+    await this.audit.record({ actorId, action: 'audit.export', entity: 'audit_log', entityId: 'csv', newValue: { filters: filtersOf(q) } });
     const repo = this.repo;
     async function* rows() {
       yield ['Thời gian', 'Người thực hiện', 'Email', 'Thao tác', 'Mã thao tác', 'Đối tượng', 'Mã đối tượng', 'Thay đổi', 'Giá trị cũ (JSON)', 'Giá trị mới (JSON)', 'Ghi chú'];
@@ -128,6 +127,12 @@ export class AuditLogService {
     };
     return { filter, about };
   }
+}
+
+/** The filters given (for the paging links, the export link and the export's own entry). */
+function filtersOf(q: SearchAuditDto): Record<string, string> {
+  const given = { action: q.action, entity: q.entity, entityId: q.entityId, trainee: q.trainee, actor: q.actor, from: q.from, to: q.to };
+  return Object.fromEntries(Object.entries(given).filter((e): e is [string, string] => !!e[1]));
 }
 
 function lineOf(r: AuditRow): AuditLine {

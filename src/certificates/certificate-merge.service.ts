@@ -47,7 +47,7 @@ export class CertificateMergeService implements OnModuleInit {
         if (!onDropped.some((c) => c.enrollmentId === p.drop)) continue;
         const ids = await this.repo.moveToEnrolment(p.drop, p.keep, m);
         combined += ids.length;
-        await this.audit.recordMany(ids.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity: 'certificate', entityId: id, oldValue: { enrollmentId: p.drop }, newValue: { enrollmentId: p.keep } })), m);
+        await this.audit.recordMany(reassignedByMerge('certificate', ids, p.drop, p.keep, actorId, 'enrollmentId'), m);
       }
     }
     const moved = await this.repo.reassignTrainee(fromId, toId, m);

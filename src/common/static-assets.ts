@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import { projectRoot } from './view-engine';
 
 /** Third-party scripts served from node_modules under /assets/vendor/ (no CDN: venues are offline). */
-export const VENDOR_SCRIPTS: Record<string, string> = {
+const VENDOR_SCRIPTS: Record<string, string> = {
   'jsQR.js': require.resolve('jsqr/dist/jsQR.js'),
   'idb.js': require.resolve('idb/build/umd.js'),
 };
+
+/** The file of a vendored script, or null (only the map's own names: `constructor` is not a script). */
+export function vendorScript(name: string): string | null {
+  return Object.hasOwn(VENDOR_SCRIPTS, name) ? VENDOR_SCRIPTS[name] : null;
+}
 
 const versions = new Map<string, string>();
 
@@ -15,10 +20,7 @@ const versions = new Map<string, string>();
 function fileOf(path: string): string | null {
   if (!path.startsWith('/assets/') || path.includes('..')) return null;
   const rest = path.slice('/assets/'.length);
-  if (rest.startsWith('vendor/')) {
-    const name = rest.slice('vendor/'.length);
-    return Object.hasOwn(VENDOR_SCRIPTS, name) ? VENDOR_SCRIPTS[name] : null;
-  }
+  if (rest.startsWith('vendor/')) return vendorScript(rest.slice('vendor/'.length));
   return join(projectRoot(), 'views', 'public', rest);
 }
 

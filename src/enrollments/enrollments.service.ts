@@ -38,14 +38,18 @@ export interface SessionEnrolment {
  */
 const AUDIT_IDS_PER_ENTRY = 500;
 
+/** A long list cut into audit entries of AUDIT_IDS_PER_ENTRY items, each told which part it is when there are several. */
+function inAuditParts<T>(items: T[], entry: (chunk: T[]) => Record<string, unknown>): Record<string, unknown>[] {
+  const parts = Math.ceil(items.length / AUDIT_IDS_PER_ENTRY);
+  return Array.from({ length: parts }, (_, i) => ({ ...entry(items.slice(i * AUDIT_IDS_PER_ENTRY, (i + 1) * AUDIT_IDS_PER_ENTRY)), ...(parts > 1 ? { part: `${i + 1}/${parts}` } : {}) }));
+}
+
 /** The audit entries of an enrolment: every trainee added or reactivated, each entry counting its own. */
 function enrolmentEntries(added: string[], reactivated: string[]): Record<string, unknown>[] {
   const everyone = [...added.map((id) => [id, false] as const), ...reactivated.map((id) => [id, true] as const)];
-  const parts = Math.ceil(everyone.length / AUDIT_IDS_PER_ENTRY);
-  return Array.from({ length: parts }, (_, i) => {
-    const chunk = everyone.slice(i * AUDIT_IDS_PER_ENTRY, (i + 1) * AUDIT_IDS_PER_ENTRY);
+  return inAuditParts(everyone, (chunk) => {
     const again = chunk.filter(([, r]) => r).length;
-    return { added: chunk.length - again, reactivated: again, traineeIds: chunk.map(([id]) => id), ...(parts > 1 ? { part: `${i + 1}/${parts}` } : {}) };
+    return { added: chunk.length - again, reactivated: again, traineeIds: chunk.map(([id]) => id) };
   });
 }
 
@@ -237,14 +241,8 @@ export class EnrollmentsService implements OnModuleInit {
       if (ids.length) {
         await this.invitations.queue(ids, m);
         // Which enrolments were invited, 500 to an entry as for enrolments added.
-        const parts = Math.ceil(ids.length / AUDIT_IDS_PER_ENTRY);
-        await this.audit.recordMany(
-          Array.from({ length: parts }, (_, i) => {
-            const chunk = ids.slice(i * AUDIT_IDS_PER_ENTRY, (i + 1) * AUDIT_IDS_PER_ENTRY);
-            return { actorId, action: 'enrollment.invite', entity: 'training_session', entityId: sessionId, newValue: { invitations: chunk.length, enrollmentIds: chunk, ...(parts > 1 ? { part: `${i + 1}/${parts}` } : {}) } };
-          }),
-          m,
-        );
+        const entries = inAuditParts(ids, (chunk) => ({ invitations: chunk.length, enrollmentIds: chunk }));
+        await this.audit.recordMany(entries.map((newValue) => ({ actorId, action: 'enrollment.invite', entity: 'training_session', entityId: sessionId, newValue })), m);
       }
       return ids.length;
     });

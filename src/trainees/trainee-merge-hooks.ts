@@ -36,9 +36,10 @@ export class TraineeMergeHooks {
 }
 
 /**
- * The audit entries of records a merge moved from trainee `fromId` to `toId`, one per record under its own id, so
- * that each record's history says it changed hands (the merge's own entry on the trainee counts them).
+ * The audit entries of records a merge moved from `fromId` to `toId` (a trainee, or for records hanging on an
+ * enrolment the dropped and the kept enrolment: `field` 'enrollmentId'), one per record under its own id, so that
+ * each record's history says it changed hands (the merge's own entry on the trainee counts them).
  */
-export function reassignedByMerge(entity: string, ids: string[], fromId: string, toId: string, actorId: string | null): AuditRecord[] {
-  return ids.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity, entityId: id, oldValue: { traineeId: fromId }, newValue: { traineeId: toId } }));
+export function reassignedByMerge(entity: string, ids: string[], fromId: string, toId: string, actorId: string | null, field: 'traineeId' | 'enrollmentId' = 'traineeId'): AuditRecord[] {
+  return ids.map((id) => ({ actorId, action: 'trainee.merge-reassign', entity, entityId: id, oldValue: { [field]: fromId }, newValue: { [field]: toId } }));
 }
