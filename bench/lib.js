@@ -2,6 +2,14 @@
 /** Shared helpers for the benchmarks: a bare NestJS JSON endpoint as the baseline, timing, memory. */
 const { performance } = require('node:perf_hooks');
 
+/**
+ * The Node flags `npm start` runs the app with (package.json's start script: the heap cap), so that a bench
+ * child running the app's code sees the same heap as the product.
+ */
+function startFlags() {
+  return require('../package.json').scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
+}
+
 /** Starts a bare NestJS 12 app (Express) with one JSON endpoint; returns { url, close }. */
 async function bareNest() {
   require('reflect-metadata');
@@ -51,4 +59,4 @@ async function peakRss(fn) {
 
 const fmt = (n, d = 1) => Number(n).toFixed(d);
 
-module.exports = { bareNest, timeIt, peakRss, fmt };
+module.exports = { startFlags, bareNest, timeIt, peakRss, fmt };

@@ -1,5 +1,6 @@
 import { foldForSearch } from '../../src/common/text/vietnamese';
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -23,11 +24,17 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The Node flags of package.json's start script (the heap cap). */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
+}
+
 /** Starts the built app (dist/src/main.js) as its own process, as `npm start` would, and waits for /health. */
 export async function startAppProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...startFlags(), join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
     env: { ...process.env, LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
