@@ -194,6 +194,10 @@ describe('Q&A booklet: published questions and answers as PDF and XLSX', () => {
     const old = await createSessionFixture(t, { title: 'Lớp năm 2024 ngoài khoảng', startDate: '2024-05-01' });
     await publishedQuestion(other.session.id, { askerKind: 'province', provinceCode: '11', text: 'Điện Biên hỏi về cơ chế đặc thù cho xã biên giới?' }, 'Áp dụng theo Nghị định về xã biên giới.');
     await publishedQuestion(old.session.id, { askerKind: 'province', provinceCode: '12', text: 'Câu hỏi của lớp năm 2024.' }, 'Trả lời năm 2024.');
+    // A course of the period that was cancelled (after its question was published) was not held: not in the booklet, as not in the reports.
+    const cancelled = await createSessionFixture(t, { title: 'Lớp Sơn La đã hủy', startDate: '2025-10-05', hostProvinceCode: '14' });
+    await publishedQuestion(cancelled.session.id, { askerKind: 'province', provinceCode: '14', text: 'Câu hỏi của lớp đã hủy.' }, 'Trả lời của lớp đã hủy.');
+    await t.query(`UPDATE training_sessions SET status = 'cancelled', cancel_reason = 'Mưa lũ' WHERE id = $1`, [cancelled.session.id]);
     const res = await download(lecturer, '/qa/booklet.pdf?from=2025-09-01&to=2025-10-31').expect(200);
     const text = (await pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
     expectInOrder(text, [
@@ -206,6 +210,8 @@ describe('Q&A booklet: published questions and answers as PDF and XLSX', () => {
       'Áp dụng theo Nghị định về xã biên giới.',
     ]);
     expect(text).not.toContain('Câu hỏi của lớp năm 2024.');
+    expect(text).not.toContain('Lớp Sơn La đã hủy');
+    expect(text).not.toContain('Câu hỏi của lớp đã hủy.');
     const xlsx = await download(organiser, '/qa/booklet.xlsx?from=2025-10-01&to=2025-10-31').expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);

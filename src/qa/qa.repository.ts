@@ -221,7 +221,11 @@ export class QaRepository {
 
   /** Sessions held (at least partly) within a period. */
   async sessionIdsInPeriod(from: string, to: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM training_sessions WHERE start_date <= $2 AND end_date >= $1 ORDER BY start_date, title`, [from, to]);
+    // The courses of the period as the reports count them: announced and not cancelled (a draft was never held, a cancelled course was not).
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM training_sessions WHERE start_date <= $2 AND end_date >= $1 AND status NOT IN ('draft', 'cancelled') ORDER BY start_date, title`,
+      [from, to],
+    );
     return rows.map((r) => r.id);
   }
 
