@@ -122,13 +122,15 @@ export class TraineesRepository {
     const withIds = rows.map((r) => ({ ...r, id: r.id ?? randomUUID() }));
     const column = (field: keyof Trainee) => this.repo.metadata.findColumnWithPropertyName(field)!.databaseName;
     const values = audit.fields.map((f) => `'${f}', ins.${column(f)}`).join(', ');
+    // Only what the audit entries are made of comes back out of the insert.
+    const returned = ['id', ...audit.fields.map(column)].join(', ');
     await manager.query(
       `WITH ins AS (
          INSERT INTO trainees (id, full_name, name_search, gender, date_of_birth, birth_year, ethnic_group_code, position, workplace, commune_code, province_code, phone, email, national_id)
          SELECT id, "fullName", "nameSearch", gender, "dateOfBirth", "birthYear", "ethnicGroupCode", position, workplace, "communeCode", "provinceCode", phone, email, "nationalId"
            FROM json_to_recordset($1::json) AS x(id uuid, "fullName" text, "nameSearch" text, gender varchar, "dateOfBirth" date, "birthYear" int, "ethnicGroupCode" varchar,
                 position text, workplace text, "communeCode" varchar, "provinceCode" varchar, phone varchar, email text, "nationalId" varchar)
-         RETURNING *
+         RETURNING ${returned}
        )
        INSERT INTO audit_log (actor_id, action, entity, entity_id, old_value, new_value, note)
        SELECT $2::uuid, 'trainee.import', 'trainee', ins.id::text, NULL, jsonb_build_object(${values}), $3 FROM ins`,
