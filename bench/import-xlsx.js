@@ -1,11 +1,11 @@
 /*
  * Import of a 10,000-row province list (XLSX): upload (parse + header + mapping),
  * preview (every row checked against the reference data and the directory) and
- * commit (one transaction: trainees, enrolments, invitation jobs, audit), against
- * the baseline of reading the same file with exceljs alone: its read of a workbook file
- * (`workbook.xlsx.load`, the whole workbook), which the target (at most 3x, under 300 MB) is judged
- * against. The read with exceljs's streaming reader, which the import itself uses and which is about
- * 1.5x faster, is measured and shown too. Each measurement runs in its own child process so that its
+ * commit (one transaction: trainees, enrolments, invitation jobs, audit), against reading the same
+ * file with exceljs alone, both ways exceljs reads a file: loading the whole workbook (`xlsx.load`) and
+ * its streaming reader (which the import itself uses, about 1.5x faster). The target (at most 3x, under
+ * 300 MB) is printed against each: which read it means is the product owner's call (see RESULTS.md;
+ * against the streaming read it is below what the required writes cost). Each measurement runs in its own child process so that its
  * peak memory (max RSS) is its own; the app's child runs with the Node flags of `npm start` (the heap
  * cap). The same file imported again into another session (every row then matches the directory) is
  * timed too, and shown, not judged.
@@ -59,8 +59,8 @@ async function generate() {
 }
 
 /**
- * Child: reads the file with exceljs alone, touching every cell: by loading the whole workbook (the baseline
- * of the target) or with its streaming reader (what the import uses, shown too).
+ * Child: reads the file with exceljs alone, touching every cell: by loading the whole workbook, or with its
+ * streaming reader (what the import uses).
  */
 async function baseline(mode) {
   const ExcelJS = require('exceljs');
@@ -109,7 +109,8 @@ async function feature() {
   const imports = app.get(ImportService);
   const peaks = { upload: 0, preview: 0, commit: 0 };
   let phase = 'upload';
-  const sampler = setInterval(() => (peaks[phase] = Math.max(peaks[phase], process.memoryUsage().rss / 1048576)), 5);
+  // `memoryUsage.rss()` alone: the whole `memoryUsage()` also gathers V8's heap statistics, ~2 % of the upload's time at this rate.
+  const sampler = setInterval(() => (peaks[phase] = Math.max(peaks[phase], process.memoryUsage.rss() / 1048576)), 5);
   const t0 = process.hrtime.bigint();
   // Each step is its own request in the app: nothing of one step's result is kept for the next but the
   // batch id (and here the preview's summary), so the bench holds no more than the app does.
@@ -200,7 +201,8 @@ async function main() {
   const ratio = median(rounds.map((r) => r.ratioLoad));
   const peak = Math.max(...rounds.map((r) => r.feat.maxRssMb));
   console.log(`medians: streaming read ${fmt(median(rounds.map((r) => r.base.ms)))} ms, whole-workbook load ${fmt(median(rounds.map((r) => r.load.ms)))} ms, import ${fmt(median(rounds.map((r) => r.feat.ms)))} ms`);
-  console.log(`median ratio import / exceljs's read of the workbook: ${ratio.toFixed(2)}x (target <= 3x; rounds ${rounds.map((r) => r.ratioLoad.toFixed(2)).join(', ')}); / its streaming read: ${median(rounds.map((r) => r.ratio)).toFixed(2)}x (rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
+  console.log(`median ratio import / exceljs's load of the workbook: ${ratio.toFixed(2)}x (target <= 3x; rounds ${rounds.map((r) => r.ratioLoad.toFixed(2)).join(', ')})`);
+  console.log(`median ratio import / exceljs's streaming read: ${median(rounds.map((r) => r.ratio)).toFixed(2)}x (target <= 3x; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
   console.log(`highest peak RSS ${fmt(peak)} MB (target < 300 MB)`);
 }
 
