@@ -34,6 +34,27 @@ describe('reading an XLSX list', () => {
     expect(rows[5].cells).toEqual([3, 'Vàng A Sử', 1985, 'Lai Châu', null]);
   });
 
+  it('fills merged ranges from the sheet it reads when the sheets were reordered (sheetId not the part number)', async () => {
+    // As Excel saves a workbook whose instructions tab was moved before the list: the list's part is sheet2.xml but its
+    // sheetId is 1, and the instructions (part sheet1.xml, sheetId 2) have merged lines of their own.
+    const file = await rewriteEntries(
+      await workbook((wb) => {
+        const guide = wb.addWorksheet('Hướng dẫn');
+        guide.getCell('A4').value = '1. Ghi đầy đủ họ tên có dấu';
+        guide.mergeCells('A4:C4');
+        const ws = wb.addWorksheet('Danh sách');
+        ws.getRow(1).values = ['STT', 'Họ và tên', 'Tỉnh'];
+        for (let i = 2; i <= 6; i++) ws.getRow(i).values = [i - 1, `Học viên ${i}`];
+        ws.getCell('C2').value = 'Lai Châu';
+        ws.mergeCells('C2:C6');
+      }),
+      (name, xml) => (name === 'xl/workbook.xml' ? xml.replace('sheetId="1"', 'sheetId="X"').replace('sheetId="2"', 'sheetId="1"').replace('sheetId="X"', 'sheetId="2"') : xml),
+    );
+    const rows = await readSpreadsheet(file, 'danh-sach.xlsx');
+    // Before, the instructions' merged line was laid over row 4 of the list, and the list's own province was not filled.
+    expect(rows.map((r) => r.cells)).toEqual([['STT', 'Họ và tên', 'Tỉnh'], ...[2, 3, 4, 5, 6].map((i) => [i - 1, `Học viên ${i}`, 'Lai Châu'])]);
+  });
+
   it('refuses a workbook whose only filled sheet is hidden, and a ZIP that is not a workbook', async () => {
     const onlyHidden = await workbook((wb) => {
       wb.addWorksheet('Trống');
@@ -94,3 +115,4 @@ async function rewriteEntries(zip: Buffer, edit: (name: string, text: string) =>
   await archive.finalize();
   return Buffer.concat(chunks);
 }
+

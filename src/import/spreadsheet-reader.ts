@@ -52,11 +52,17 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
     if (!(e instanceof OfficeZipRefused)) throw e;
     throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
   }
-  const sheets: { id: string; hidden: boolean; rows: SheetRow[]; filled: number }[] = [];
+  const sheets: { part: string; hidden: boolean; rows: SheetRow[]; filled: number }[] = [];
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+    // A sheet's `id` is its sheetId in workbook.xml, which is not the number of its part (`sheetN.xml`) once a tab
+    // was moved or deleted: the part is the one exceljs announces just before it hands the sheet over.
+    let part = '';
+    (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type: string; id?: string }) => {
+      if (e.type === 'worksheet') part = `xl/worksheets/sheet${e.id}.xml`;
+    });
     for await (const ws of reader as AsyncIterable<StreamedSheet>) {
-      const sheet = { id: String(ws.id), hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0 };
+      const sheet = { part, hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0 };
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         const width = Math.min(row.cellCount, MAX_COLUMNS);
         const cells: RawCell[] = [];
@@ -72,7 +78,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
   // The sheet with the most rows holds the list (others are often instructions or blank).
   const sheet = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled)[0];
   if (!sheet || sheet.filled === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
-  fillMerged(sheet.rows, merges.get(`xl/worksheets/sheet${sheet.id}.xml`) ?? []);
+  fillMerged(sheet.rows, merges.get(sheet.part) ?? []);
   const width = sheet.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
   for (const r of sheet.rows) while (r.cells.length < width) r.cells.push(null);
   return sheet.rows.filter((r) => r.cells.some((c) => c !== null));
