@@ -209,6 +209,36 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
   });
 
+  it('refuses to commit from a preview whose mapping another tab changed since, and commits from the new preview', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 300 });
+    // People of their own (the other tests' lists name Lò …, phones 097…, IDs 0120…).
+    const file = bigCsv(3, (i, row) => {
+      row[1] = row[1].replace('Lò', 'Đèo');
+      row[7] = `093${String(7000000 + i)}`;
+      row[8] = `0150${80000000 + i}`;
+    });
+    const { batchId } = await upload(agent, session.id, file, 'ds-3.csv');
+    const all = { fullName: '1', dateOfBirth: '2', gender: '3', ethnicGroup: '4', workplace: '5', province: '6', phone: '7', nationalId: '8' };
+    await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/mapping`, all);
+    const seen = (html: string) => html.match(/<input type="hidden" name="seen" value="([0-9a-f]{16})">/)?.[1];
+    const looked = seen((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(looked).toBeDefined();
+    // Another tab leaves the national ID out; this tab's preview still shows it.
+    const { nationalId: _, ...withoutId } = all;
+    await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/mapping`, withoutId);
+    const before = await t.query(`SELECT id FROM trainees`);
+    const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { seen: looked! });
+    expect(pageText((await agent.get(res.headers.location).expect(200)).text)).toContain('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
+    expect(await t.query(`SELECT id FROM trainees`)).toHaveLength(before.length);
+    expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
+    // From the preview as it now is, the commit goes through, with what that preview showed (no national IDs).
+    const now = seen((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(now).not.toBe(looked);
+    const done = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, { seen: now! });
+    expect(pageText((await agent.get(done.headers.location).expect(200)).text)).toContain('Đã nhập: 3 học viên mới');
+    expect(await t.query(`SELECT national_id FROM trainees t JOIN enrollments e ON e.trainee_id = t.id WHERE e.session_id = $1`, [session.id])).toEqual([{ national_id: null }, { national_id: null }, { national_id: null }]);
+  });
+
   describe('a list longer than one slice of the commit (2,000 rows)', () => {
     const summaryOf = async (batchId: string) => pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../common/request-context';
 import { formatDate } from '../common/view-engine';
 import { GENDER_LABELS } from '../trainees/trainee.entity';
-import { ImportService } from './import.service';
+import { ImportService, previewVersion } from './import.service';
 
 const STATUS_LABELS = { new: 'Mới', existing: 'Đã có', review: 'Cần chọn xã', error: 'Lỗi' };
 const SHOWN = 500;
@@ -30,6 +30,7 @@ export class ImportPagesService {
       session,
       batch,
       summary,
+      version: previewVersion(batch),
       possibleDuplicates: rows.filter((r) => r.possibleDuplicate && (r.status === 'new' || r.status === 'review')).length,
       committed: batch.status === 'committed',
       canCommit: batch.status !== 'committed' && summary.review === 0 && summary.new + summary.existing > 0,
@@ -45,8 +46,8 @@ export class ImportPagesService {
     };
   }
 
-  async commit(id: string, skipErrors: boolean, user: AuthUser) {
-    const { sessionId, ...result } = await this.imports.commit(id, skipErrors, user);
+  async commit(id: string, skipErrors: boolean, user: AuthUser, seen?: string) {
+    const { sessionId, ...result } = await this.imports.commit(id, skipErrors, user, seen);
     return { sessionId, result };
   }
 }

@@ -76,7 +76,7 @@ export class ImportController {
 
   @Post('import/:id/commit')
   async commit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CommitImportDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const { sessionId, result } = await this.pages.commit(id, dto.skipErrors === '1', user);
+    const { sessionId, result } = await this.pages.commit(id, dto.skipErrors === '1', user, dto.seen);
     flash(req, 'success', `Đã nhập: ${result.created} học viên mới, ${result.matched} học viên đã có trong danh bạ; ${result.enrolled} học viên được thêm vào lớp${result.skipped ? `; bỏ qua ${result.skipped} dòng lỗi` : ''}.`);
     res.redirect(303, `/sessions/${sessionId}/enrollments`);
   }

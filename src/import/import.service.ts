@@ -39,6 +39,15 @@ export function summarise(rows: ValidatedRow[], into: ImportSummary = { total: 0
   return into;
 }
 
+/**
+ * What a preview was made from (the mapping and the commune picks), as a short fingerprint: the preview's form
+ * carries it, and the commit refuses when the batch no longer matches what the organiser looked at.
+ */
+export function previewVersion(b: Pick<ImportBatch, 'mapping' | 'resolutions'>): string {
+  const sorted = (o: object) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([sorted(b.mapping), sorted(b.resolutions)])).digest('hex').slice(0, 16);
+}
+
 /** Rows checked and written per step of the commit (one statement writes a slice's trainees and their audit entries). */
 const COMMIT_SLICE = 2000;
 
@@ -174,16 +183,18 @@ export class ImportService {
    * is checked and matched: PostgreSQL's writes and the app's checking
    * overlap, with at most one slice waiting behind the one being written. A
    * refusal found on the way stops the writing, and the rest is still
-   * checked so that the message gives the full count.
+   * checked so that the message gives the full count. `seen`: the
+   * `previewVersion` of the preview the organiser committed from (another
+   * tab may have changed the mapping since).
    */
-  async commit(id: string, skipErrors: boolean, user: AuthUser): Promise<CommitResult & { sessionId: string }> {
+  async commit(id: string, skipErrors: boolean, user: AuthUser, seen?: string): Promise<CommitResult & { sessionId: string }> {
     const b = await this.mustBeOpen(id, user, true);
     const { sessionId, fileName } = b;
     return this.ds.transaction(async (m) => {
       await this.batches.serialiseCommits(m);
       const locked = await this.batches.lockForCommit(id, m);
       if (!locked || locked.status === 'committed') throw new ConflictException('Lượt nhập này đã được thực hiện.');
-      if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions)) {
+      if (!isDeepStrictEqual(locked.mapping, b.mapping) || !isDeepStrictEqual(locked.resolutions, b.resolutions) || (seen !== undefined && seen !== previewVersion(locked))) {
         throw new ConflictException('Cách chọn cột hoặc chọn xã vừa được thay đổi. Vui lòng xem lại bản xem trước rồi nhập.');
       }
       const enrolment = await this.enrollments.openEnrolment(sessionId, user.id, m, { batchId: id });
