@@ -579,4 +579,30 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(mý.full_name).toBe('Phàn Thị Mý'.normalize('NFC'));
     expect(mý.commune_code).toBe('03430');
   });
+
+  it('asks which commune when the file names no province and the name is a new commune in one place and an old one in another', async () => {
+    const { session } = await createSessionFixture(t);
+    const lines = [
+      'STT,Họ và tên,Năm sinh,Giới tính,Dân tộc,Đơn vị công tác,SĐT',
+      // Hồ Thầu: a 2025 commune of Tuyên Quang, and a pre-2025 commune of Lai Châu now in Tả Lèng.
+      '1,Tẩn Láo San,1982,Nam,Dao,Xã Hồ Thầu,0914000001',
+      // Sin Suối Hồ: the 2025 commune, and its own pre-2025 name: nothing to ask.
+      '2,Lò Thị Hoa,1984,Nữ,Thái,Xã Sin Suối Hồ,0914000002',
+    ];
+    const { batchId } = await upload(agent, session.id, Buffer.from(lines.join('\n'), 'utf8'), 'khong-tinh.csv');
+    const text = pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(text).toContain('1 mới');
+    expect(text).toContain('1 cần chọn xã');
+    expect(text).toContain('Cần chọn xã cho "Hồ Thầu": tệp không ghi tỉnh, và tên này vừa là một xã mới vừa là xã cũ (trước 2025) ở nơi khác.');
+    expect(text).toContain('Xã Hồ Thầu (tên mới, Tuyên Quang)');
+    expect(text).toContain('Xã Tả Lèng (từ Xã Hồ Thầu, Huyện Tam Đường)');
+    // Picked, it is the commune chosen.
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r2]': '03405' });
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+    const rows = await t.query<{ phone: string; commune_code: string; province_code: string }>(`SELECT phone, commune_code, province_code FROM trainees WHERE phone LIKE '091400000_' ORDER BY phone`);
+    expect(rows).toEqual([
+      { phone: '0914000001', commune_code: '03405', province_code: '12' },
+      { phone: '0914000002', commune_code: '03394', province_code: '12' },
+    ]);
+  });
 });

@@ -282,9 +282,14 @@ export class ImportValidationService {
       newHits = (await this.reference.searchCommunes(commune, undefined, 50, ctx.m)).filter((c) => foldForSearch(stripUnitType(c.name)) === folded);
     }
     newHits = pickExact(newHits);
-    if (!district && newHits.length === 1) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
+    // Within the file's province, a list without districts is taken to use the new names. Without a province, one
+    // new commune of that name in the country is that commune only if no pre-2025 commune of the name became another.
+    if (!district && newHits.length === 1 && provinceCodes) return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
 
     const olds = (await this.reference.resolveOldCommune(commune, district ?? undefined, undefined, ctx.m)).filter((o) => !provinceCodes || o.targets.some((t) => provinceCodes.includes(t.provinceCode)));
+    if (!district && newHits.length === 1 && olds.every((o) => o.targets.every((t) => t.code === newHits[0].code))) {
+      return { kind: 'match', code: newHits[0].code, provinceCode: newHits[0].provinceCode };
+    }
     const oldLabel = (o: (typeof olds)[number]) => `${o.oldCommuneName}, ${o.oldDistrictName}`;
     if (olds.length === 1 && !olds[0].split && olds[0].targets.length >= 1 && new Set(olds[0].targets.map((t) => t.code)).size === 1) {
       const t = olds[0].targets[0];
@@ -301,7 +306,13 @@ export class ImportValidationService {
       }
     }
     if (options.size > 0) {
-      const why = olds.some((o) => o.split) ? 'xã cũ đã được chia cho nhiều xã mới' : olds.length > 1 ? 'có nhiều xã cũ cùng tên' : 'có nhiều xã trùng tên';
+      const why = olds.some((o) => o.split)
+        ? 'xã cũ đã được chia cho nhiều xã mới'
+        : !provinceCodes && newHits.length && olds.length
+          ? 'tệp không ghi tỉnh, và tên này vừa là một xã mới vừa là xã cũ (trước 2025) ở nơi khác'
+          : olds.length > 1
+            ? 'có nhiều xã cũ cùng tên'
+            : 'có nhiều xã trùng tên';
       return { kind: 'review', options: [...options.values()], note: `Cần chọn xã cho "${commune}${district ? `, ${district}` : ''}": ${why}.` };
     }
     if (provinceCodes) {
