@@ -27,6 +27,12 @@ describe('import cell rules', () => {
     expect(parsePhone(912345678)).toEqual({ ok: true, value: '0912345678' });
     expect(parsePhone('09l2abc345')).toEqual({ ok: false, message: 'Số điện thoại có chữ cái.' });
     expect(parsePhone('12345')).toMatchObject({ ok: false });
+    // A commune office's landline (11 digits since 2017), written with dots, with +84, or typed as a number.
+    expect(parsePhone('0213.3876.543')).toEqual({ ok: true, value: '02133876543' });
+    expect(parsePhone('+84 213 3876 543')).toEqual({ ok: true, value: '02133876543' });
+    expect(parsePhone(2133876543)).toEqual({ ok: true, value: '02133876543' });
+    // 11 digits are a landline only after 02; a mobile number with a digit too many is refused.
+    expect(parsePhone('09123456789')).toEqual({ ok: false, message: 'Số điện thoại không hợp lệ (di động 10 chữ số, cố định 11 chữ số, bắt đầu bằng 0).' });
     expect(parsePhone(null)).toEqual({ ok: true, value: null });
   });
 

@@ -1,4 +1,4 @@
-import { normalisePhone } from '../common/text/phone';
+import { normalisePhone, PHONE_RULE } from '../common/text/phone';
 import { cleanText, foldForSearch } from '../common/text/vietnamese';
 import { RawCell } from './import-batch.entity';
 
@@ -94,14 +94,14 @@ export function parsePhone(v: Unwrapped['value']): Parsed<string | null> {
   if (v === null) return { ok: true, value: null };
   if (typeof v === 'number') {
     const digits = String(Math.round(v));
-    // Excel drops the leading 0 of a phone typed as a number.
-    const p = normalisePhone(digits.length === 9 ? `0${digits}` : digits);
-    return p ? { ok: true, value: p } : { ok: false, message: 'Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).' };
+    // Excel drops the leading 0 of a phone typed as a number (a mobile's 9 digits left, a landline's 10 from 2).
+    const p = normalisePhone(digits.length === 9 || (digits.length === 10 && digits.startsWith('2')) ? `0${digits}` : digits);
+    return p ? { ok: true, value: p } : { ok: false, message: `Số điện thoại không hợp lệ (${PHONE_RULE}).` };
   }
   if (typeof v === 'object') return { ok: false, message: 'Số điện thoại không hợp lệ.' };
   if (/\p{L}/u.test(v)) return { ok: false, message: 'Số điện thoại có chữ cái.' };
   const p = normalisePhone(v);
-  return p ? { ok: true, value: p } : { ok: false, message: 'Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).' };
+  return p ? { ok: true, value: p } : { ok: false, message: `Số điện thoại không hợp lệ (${PHONE_RULE}).` };
 }
 
 export function parseNationalId(v: Unwrapped['value']): Parsed<string | null> {

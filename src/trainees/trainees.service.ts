@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { FormRejectedException } from '../common/http-exception.filter';
-import { normalisePhone } from '../common/text/phone';
+import { normalisePhone, PHONE_RULE } from '../common/text/phone';
 import { cleanText, foldForSearch, stripUnitType } from '../common/text/vietnamese';
 import { ReferenceService } from '../reference/reference.service';
 import { SaveTraineeDto } from './dto/save-trainee.dto';
@@ -214,7 +214,7 @@ export class TraineesService {
     let phone: string | null = null;
     if (dto.phone) {
       phone = normalisePhone(dto.phone);
-      if (!phone) errors.phone = ['Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).'];
+      if (!phone) errors.phone = [`Số điện thoại không hợp lệ (${PHONE_RULE}).`];
     }
     if (dto.dateOfBirth) {
       const d = new Date(`${dto.dateOfBirth}T00:00:00Z`);
