@@ -580,6 +580,32 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(mý.commune_code).toBe('03430');
   });
 
+  it('reports a row that has only a national ID or a phone as missing its name, and still skips notes and signature lines', async () => {
+    const { session } = await createSessionFixture(t);
+    const lines = [
+      'STT,Họ và tên,Năm sinh,Đơn vị công tác,Tỉnh,SĐT,Số CCCD',
+      '1,Lò Văn Khánh,1981,Xã Bình Lư,Lai Châu,0915000001,012081000101',
+      '2,,,,,,012081000102',
+      '3,,,,,0915000003,',
+      ',Tổng cộng: 3 người,,,,,',
+      ',,,,,,"Sìn Hồ, ngày 15 tháng 9 năm 2025"',
+      ',,,,,,Người lập biểu',
+    ];
+    const { batchId } = await upload(agent, session.id, Buffer.from(lines.join('\n'), 'utf8'), 'thieu-ten.csv');
+    const page = pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(page).toContain('3 dòng');
+    expect(page).toContain('2 lỗi');
+    const report = await agent.get(`/import/${batchId}/errors.xlsx`).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.body);
+    const problems: unknown[][] = [];
+    wb.getWorksheet('Lỗi nhập')!.eachRow((r, n) => n > 1 && problems.push([r.getCell(1).value, r.getCell(4).value]));
+    expect(problems).toEqual([
+      [3, 'Thiếu họ và tên.'],
+      [4, 'Thiếu họ và tên.'],
+    ]);
+  });
+
   it('asks which commune when the file names no province and the name is a new commune in one place and an old one in another', async () => {
     const { session } = await createSessionFixture(t);
     const lines = [

@@ -6,7 +6,7 @@ import { describeMatch, DuplicateIndex, DuplicateKeys, DuplicateMatch, keysOf, p
 import { TraineeFields, TraineesService } from '../trainees/trainees.service';
 import { FIELD_LABELS } from './column-mapping';
 import { ImportBatch, ImportField, RawCell } from './import-batch.entity';
-import { CellProblem, display, parseBirthDate, parseEmail, parseGender, parseNationalId, parsePhone, splitPlace, unwrap } from './import-values';
+import { CellProblem, display, parseBirthDate, parseEmail, parseGender, parseNationalId, parsePhone, splitPlace, unwrap, Unwrapped } from './import-values';
 
 export type RowStatus = 'new' | 'existing' | 'review' | 'error';
 
@@ -30,6 +30,18 @@ export interface ValidatedRow {
   existing?: { id: string; fullName: string; reasons: string };
   /** Shares a key with a record or an earlier row without being that person: a new record, flagged (see `compareKeys`). */
   possibleDuplicate?: boolean;
+}
+
+/** Columns whose value alone, when it reads as one, makes a row a person (see `validateRow`). */
+const IDENTIFYING: [ImportField, (v: Unwrapped['value']) => { ok: boolean; value?: unknown }][] = [
+  ['nationalId', parseNationalId],
+  ['phone', parsePhone],
+  ['email', parseEmail],
+];
+
+function isIdentifying(cell: RawCell | undefined, parse: (v: Unwrapped['value']) => { ok: boolean; value?: unknown }): boolean {
+  const r = parse(unwrap(cell).value);
+  return r.ok && r.value !== null;
 }
 
 /** An earlier row of the file, as the in-file check keeps it. */
@@ -136,7 +148,8 @@ export class ImportValidationService {
     // Notes and signatures under the list ("Người lập biểu", "Tổng cộng: 25 người") fill a single cell.
     const filled = mappedValues.filter((c) => c !== null && c !== undefined && !(typeof c === 'string' && !cleanText(c))).length;
     const nameCell = col('fullName') === undefined ? null : cells[col('fullName')!];
-    if (filled === 1 && (nameCell === null || nameCell === undefined)) return null;
+    // A person's national ID, phone or email alone is a row whose name is missing (said so below), not a note.
+    if (filled === 1 && (nameCell === null || nameCell === undefined) && !IDENTIFYING.some(([f, parse]) => col(f) !== undefined && isIdentifying(cells[col(f)!], parse))) return null;
     if (typeof nameCell === 'string' && /^(tổng( cộng| số)?|cộng|người lập|ghi chú|danh sách có)\b/iu.test(cleanText(nameCell))) return null;
     const rawName = get('fullName');
     const fullName = rawName === null ? '' : typeof rawName === 'object' ? '' : cleanText(String(rawName));
