@@ -55,6 +55,17 @@ describe('reading an XLSX list', () => {
     expect(rows.map((r) => r.cells)).toEqual([['STT', 'Họ và tên', 'Tỉnh'], ...[2, 3, 4, 5, 6].map((i) => [i - 1, `Học viên ${i}`, 'Lai Châu'])]);
   });
 
+  it('numbers the rows of a CSV as Excel shows them when a quoted cell spans lines', async () => {
+    const csv = ['DANH SÁCH', '', 'STT,"Họ và\ntên","Ngày\r\nsinh"', '1,Giàng Thị Dung,1990', '', '2,Lý Văn Quyết,"12/03/1985"'].join('\r\n');
+    const rows = await readSpreadsheet(Buffer.from(csv, 'utf8'), 'ds.csv');
+    expect(rows.map((r) => [r.n, r.cells[1] ?? null])).toEqual([
+      [1, null],
+      [3, 'Họ và\ntên'],
+      [4, 'Giàng Thị Dung'],
+      [6, 'Lý Văn Quyết'],
+    ]);
+  });
+
   it('refuses a workbook whose only filled sheet is hidden, and a ZIP that is not a workbook', async () => {
     const onlyHidden = await workbook((wb) => {
       wb.addWorksheet('Trống');

@@ -187,18 +187,19 @@ function readCsv(buffer: Buffer): Promise<SheetRow[]> {
   const text = decodeText(buffer).normalize('NFC');
   const firstLines = text.split(/\r?\n/, 20).join('\n');
   const counts = [',', ';', '\t'].map((d) => [d, firstLines.split(d).length] as const).sort((a, b) => b[1] - a[1]);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[] }[];
   try {
-    records = parse(text, { delimiter: counts[0][0], relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parse(text, { delimiter: counts[0][0], relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }) as unknown as { record: string[] }[];
   } catch (e) {
     throw new UnreadableFileError(`Không đọc được tệp CSV: ${(e as Error).message}`);
   }
   const rows: SheetRow[] = [];
-  for (const r of records) {
+  // Numbered as Excel shows the file: one row per record (blank lines included), however many lines a quoted
+  // cell spans ("Họ và⏎tên" in a header).
+  records.forEach((r, i) => {
     const cells = r.record.map((c) => (c.trim() === '' ? null : c));
-    if (cells.every((c) => c === null)) continue;
-    rows.push({ n: r.info.lines, cells });
-  }
+    if (!cells.every((c) => c === null)) rows.push({ n: i + 1, cells });
+  });
   if (rows.length === 0) throw new UnreadableFileError('Tệp CSV không có dữ liệu.');
   return Promise.resolve(rows);
 }
