@@ -66,6 +66,8 @@ describe('import of commune lists (XLSX, CSV)', () => {
 
     const mapping = await agent.get(`/import/${batchId}/mapping`).expect(200);
     expect(pageText(mapping.text)).toContain('Chọn cột cho từng thông tin');
+    // The samples of a column: a date cell as it was typed (dd/mm/yyyy), like the text dates next to it.
+    expect(pageText(mapping.text)).toContain('Ngày sinh (vd: (3) · 12/03/1985 · 20/05/1990)');
     expect(mapping.text).toMatch(/<select id="map-fullName" name="fullName">[\s\S]*?<option value="1" selected>Họ và tên/);
     const posted = await submitForm(agent, `/import/${batchId}/mapping`, `/import/${batchId}/mapping`, { fullName: '1', dateOfBirth: '2', gender: '3', ethnicGroup: '4', position: '5', workplace: '6', province: '7', phone: '8', email: '9', nationalId: '10' });
     expect(posted.headers.location).toBe(`/import/${batchId}/preview`);

@@ -35,7 +35,8 @@ const cellText = (c: RawCell): string => {
   if (c === null) return '';
   if (typeof c === 'string') return c;
   if (typeof c === 'number') return String(c);
-  if ('d' in c) return c.d.slice(0, 10);
+  // A date cell as the organiser typed it (dd/mm/yyyy), not as it is stored.
+  if ('d' in c) return `${c.d.slice(8, 10)}/${c.d.slice(5, 7)}/${c.d.slice(0, 4)}`;
   if ('e' in c) return c.e;
   return cellText(c.r as RawCell);
 };
@@ -66,13 +67,20 @@ export function findHeaderRow(rows: SheetRow[]): { index: number; headers: strin
   return { index: best.index, headers };
 }
 
-/** The guessed mapping: each field gets the first column whose header matches it. */
+/** A header that says its column is a copy made for another system ("Họ và tên (không dấu)"): never the guess while the real one is there. */
+const HELPER_COPY = /\b(khong dau|viet khong dau|tieng anh|latin)\b/;
+
+/** The guessed mapping: each field gets the first column whose header matches it, a helper copy only if there is no other. */
 export function guessMapping(headers: string[]): ImportMapping {
   const mapping: ImportMapping = {};
+  const copies: ImportMapping = {};
   headers.forEach((h, i) => {
     const field = fieldOfHeader(h);
-    if (field && mapping[field] === undefined) mapping[field] = i;
+    if (!field) return;
+    const into = HELPER_COPY.test(foldForSearch(h)) ? copies : mapping;
+    if (into[field] === undefined) into[field] = i;
   });
+  for (const f of Object.keys(copies) as ImportField[]) if (mapping[f] === undefined) mapping[f] = copies[f];
   return mapping;
 }
 

@@ -74,6 +74,10 @@ describe('import cell rules', () => {
     expect(header.index).toBe(2);
     expect(guessMapping(header.headers)).toEqual({ fullName: 1, dateOfBirth: 2, gender: 3, ethnicGroup: 4, position: 5, workplace: 6, district: 7, province: 8, phone: 9, email: 10, nationalId: 11 });
     expect(findHeaderRow([{ n: 1, cells: ['a', 'b'] }])).toBeNull();
+    // A copy of the names without diacritics (kept for another system) is not taken for the names, before or after them.
+    expect(guessMapping(['STT', 'Họ và tên (không dấu)', 'Họ và tên', 'Ngày sinh'])).toEqual({ fullName: 2, dateOfBirth: 3 });
+    expect(guessMapping(['STT', 'Họ và tên', 'Ho va ten - viet khong dau'])).toEqual({ fullName: 1 });
+    expect(guessMapping(['STT', 'Họ và tên (không dấu)', 'Ngày sinh'])).toEqual({ fullName: 1, dateOfBirth: 2 });
   });
 
   it('decodes UTF-8 with and without BOM, and Windows-1258', () => {
