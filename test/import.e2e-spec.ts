@@ -211,6 +211,36 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(await t.query(`SELECT 1 FROM enrollments WHERE session_id = $1`, [session.id])).toHaveLength(0);
   });
 
+  it('answers the same commune question for every row at once when asked, hidden rows included, and says which hidden rows need attention', async () => {
+    const { session } = await createSessionFixture(t, { capacity: 1000 });
+    // 520 people from "Xã Nam Cha" (a pre-2025 name now split: a choice to make), then 10 of Sin Suối Hồ; the page shows 500 rows.
+    const file = bigCsv(530, (i, row) => {
+      row[1] = row[1].replace('Lò', 'Pờ');
+      row[7] = `092${String(7000000 + i)}`;
+      row[8] = `0160${80000000 + i}`;
+      if (i < 520) row[5] = 'Xã Nam Cha';
+    });
+    const { batchId } = await upload(agent, session.id, file, 'nam-cha.csv');
+    const page = pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text);
+    expect(page).toContain('520 cần chọn xã');
+    expect(page).toContain('… và 30 dòng khác chưa hiện, trong đó 20 dòng cần chọn xã');
+    expect(page).not.toContain('dòng hợp lệ khác');
+    // One row picked, "the same for every row like it" ticked: all 520 are answered.
+    const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r4]': '03472', sameForAll: '1' });
+    const after = pageText((await agent.get(res.headers.location).expect(200)).text);
+    expect(after).toContain('Đã lưu lựa chọn xã cho 520 dòng.');
+    expect(after).toContain('0 cần chọn xã');
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
+    const communes = await t.query<{ commune_code: string; n: number }>(
+      `SELECT t.commune_code, count(*)::int AS n FROM trainees t JOIN enrollments e ON e.trainee_id = t.id WHERE e.session_id = $1 GROUP BY 1 ORDER BY 1`,
+      [session.id],
+    );
+    expect(communes).toEqual([
+      { commune_code: '03394', n: 10 },
+      { commune_code: '03472', n: 520 },
+    ]);
+  });
+
   it('refuses to commit from a preview whose mapping another tab changed since, and commits from the new preview', async () => {
     const { session } = await createSessionFixture(t, { capacity: 300 });
     // People of their own (the other tests' lists name Lò …, phones 097…, IDs 0120…).

@@ -43,6 +43,9 @@ export class ImportPagesService {
         options: r.reviewOptions?.map((o) => ({ ...o, selected: o.code === r.picked })),
       })),
       hidden: Math.max(0, rows.length - SHOWN),
+      // Rows needing attention come first; past SHOWN some may still be hidden: say so rather than "valid rows".
+      hiddenReview: sorted.slice(SHOWN).filter((r) => r.status === 'review').length,
+      hiddenError: sorted.slice(SHOWN).filter((r) => r.status === 'error').length,
     };
   }
 

@@ -69,7 +69,7 @@ export class ImportController {
 
   @Post('import/:id/resolve')
   async resolve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveRowsDto, @CurrentUser() user: AuthUser, @Req() req: AppRequest, @Res() res: Response) {
-    const n = await this.imports.resolve(id, dto.pick ?? {}, user);
+    const n = await this.imports.resolve(id, dto.pick ?? {}, user, dto.sameForAll === '1');
     flash(req, 'success', `Đã lưu lựa chọn xã cho ${n} dòng.`);
     res.redirect(303, `/import/${id}/preview`);
   }

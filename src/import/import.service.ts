@@ -152,18 +152,33 @@ export class ImportService {
     return { batch: b, rows, summary: summarise(rows) };
   }
 
-  /** Keeps the organiser's picks for rows in review (only among the offered candidates). */
-  async resolve(id: string, picks: Record<string, string>, user: AuthUser): Promise<number> {
+  /**
+   * Keeps the organiser's picks for rows in review (only among the offered candidates). With `sameForAll`, a pick
+   * also answers the rows not picked one by one that ask the same question (a list of 600 people from "Xã Lê Lợi"
+   * is answered once), shown on the page or not.
+   */
+  async resolve(id: string, picks: Record<string, string>, user: AuthUser, sameForAll = false): Promise<number> {
     const b = await this.mustBeOpen(id, user, true);
     const rows = await this.validation.validate({ ...b, resolutions: {} });
     const resolutions = { ...b.resolutions };
+    const question = (r: ValidatedRow) => JSON.stringify([r.communeNote, r.reviewOptions!.map((o) => o.code)]);
+    const answers = new Map<string, string>();
     let n = 0;
     for (const r of rows) {
       const pick = picks[`r${r.n}`];
       if (!pick || !r.reviewOptions) continue;
       if (!r.reviewOptions.some((o) => o.code === pick)) throw new BadRequestException(`Lựa chọn xã ở dòng ${r.n} không hợp lệ.`);
       resolutions[String(r.n)] = pick;
+      if (!answers.has(question(r))) answers.set(question(r), pick);
       n++;
+    }
+    if (sameForAll) {
+      for (const r of rows) {
+        const pick = r.reviewOptions && !picks[`r${r.n}`] ? answers.get(question(r)) : undefined;
+        if (!pick) continue;
+        resolutions[String(r.n)] = pick;
+        n++;
+      }
     }
     await this.batches.update(id, { resolutions });
     return n;
