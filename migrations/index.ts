@@ -22,6 +22,7 @@ import { CertificateRunStalled1796060000001 } from './1796060000001-CertificateR
 import { UserNameSearch1796070000000 } from './1796070000000-UserNameSearch';
 import { SessionPublishedAt1796070000001 } from './1796070000001-SessionPublishedAt';
 import { AuditLogAppendOnly1796070000002 } from './1796070000002-AuditLogAppendOnly';
+import { ImportBatchSheet1796080000000 } from './1796080000000-ImportBatchSheet';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationClass[] = [
   UserNameSearch1796070000000,
   SessionPublishedAt1796070000001,
   AuditLogAppendOnly1796070000002,
+  ImportBatchSheet1796080000000,
 ];

@@ -241,6 +241,25 @@ describe('import of commune lists (XLSX, CSV)', () => {
     ]);
   });
 
+  it('names the sheet it read from a workbook and warns about other sheets holding a list, not about an instructions tab', async () => {
+    const { session } = await createSessionFixture(t);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Hướng dẫn').getCell('A1').value = 'Ghi đầy đủ họ tên có dấu, ngày sinh dạng ngày/tháng/năm.';
+    const list = (name: string, people: string[]) => {
+      const ws = wb.addWorksheet(name);
+      ws.getRow(1).values = ['STT', 'Họ và tên', 'Năm sinh', 'Đơn vị công tác', 'Tỉnh'];
+      people.forEach((p, i) => (ws.getRow(i + 2).values = [i + 1, p, 1980 + i, 'Xã Sin Suối Hồ', 'Lai Châu']));
+    };
+    list('Tam Đường', ['Lò Văn Một', 'Lò Văn Hai', 'Lò Văn Ba']);
+    list('Sìn Hồ', ['Pờ Thị Bốn', 'Pờ Thị Năm']);
+    const { batchId } = await upload(agent, session.id, Buffer.from(await wb.xlsx.writeBuffer()), 'hai-trang.xlsx');
+    const page = pageText((await agent.get(`/import/${batchId}/mapping`).expect(200)).text);
+    expect(page).toContain('Tệp hai-trang.xlsx, trang tính Tam Đường: 3 dòng có nội dung dưới tiêu đề');
+    expect(page).toContain('Mỗi lần nhập chỉ đọc một trang tính. Tệp còn 1 trang tính khác có danh sách: Sìn Hồ (2 dòng).');
+    expect(page).not.toContain('Hướng dẫn (');
+    expect(pageText((await agent.get(`/import/${batchId}/preview`).expect(200)).text)).toContain('Tệp hai-trang.xlsx, trang tính Tam Đường · 3 dòng');
+  });
+
   it('refuses to commit from a preview whose mapping another tab changed since, and commits from the new preview', async () => {
     const { session } = await createSessionFixture(t, { capacity: 300 });
     // People of their own (the other tests' lists name Lò …, phones 097…, IDs 0120…).
@@ -541,7 +560,7 @@ describe('import of commune lists (XLSX, CSV)', () => {
     ws.getRow(7).values = [3, 'Lò Văn Ba', 1982];
     const { batchId } = await upload(agent, session.id, Buffer.from(await wb.xlsx.writeBuffer()), 'imp1.xlsx');
     const page = pageText((await agent.get(`/import/${batchId}/mapping`).expect(200)).text);
-    expect(page).toContain('Tệp imp1.xlsx: 3 dòng có nội dung dưới tiêu đề, tiêu đề ở dòng 3.');
+    expect(page).toContain('Tệp imp1.xlsx, trang tính DS: 3 dòng có nội dung dưới tiêu đề, tiêu đề ở dòng 3.');
     expect((await t.query<{ header_row: number }>(`SELECT header_row FROM import_batches WHERE id = $1`, [batchId]))[0].header_row).toBe(3);
   });
 

@@ -13,6 +13,12 @@ export type ImportMapping = Partial<Record<ImportField, number>>;
 export const IMPORT_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'ethnicGroup', 'position', 'workplace', 'district', 'province', 'phone', 'email', 'nationalId'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
+/** See `ImportBatch.sheet`. */
+export interface ImportSheet {
+  name: string;
+  others: { name: string; rows: number }[];
+}
+
 export interface ImportBatchResult {
   created: number;
   matched: number;
@@ -64,6 +70,10 @@ export class ImportBatch {
   /** Number of the header row in the file (1-based, as Excel shows it; the line in a CSV). */
   @Column({ type: 'int' })
   headerRow: number;
+
+  /** The sheet read from a workbook, and the other sheets holding a list of their own (null for a CSV). */
+  @Column({ type: 'jsonb', nullable: true })
+  sheet: ImportSheet | null;
 
   /** Header texts of the file's columns. */
   @Column({ type: 'json' })

@@ -12,11 +12,11 @@ export class ImportRepository {
   }
 
   /** Writes a new batch in one statement (the grid of a 10,000-row list goes as one json text); returns its id. */
-  async create(b: Pick<ImportBatch, 'sessionId' | 'createdById' | 'fileName' | 'fileSha256' | 'headerRow' | 'headers' | 'rows' | 'mapping'>): Promise<string> {
+  async create(b: Pick<ImportBatch, 'sessionId' | 'createdById' | 'fileName' | 'fileSha256' | 'headerRow' | 'sheet' | 'headers' | 'rows' | 'mapping'>): Promise<string> {
     const [row]: { id: string }[] = await this.repo.query(
-      `INSERT INTO import_batches (session_id, created_by_id, file_name, file_sha256, header_row, headers, rows, mapping)
-       VALUES ($1, $2, $3, $4, $5, $6::json, $7::json, $8::jsonb) RETURNING id`,
-      [b.sessionId, b.createdById, b.fileName, b.fileSha256, b.headerRow, JSON.stringify(b.headers), JSON.stringify(b.rows), JSON.stringify(b.mapping)],
+      `INSERT INTO import_batches (session_id, created_by_id, file_name, file_sha256, header_row, sheet, headers, rows, mapping)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::json, $8::json, $9::jsonb) RETURNING id`,
+      [b.sessionId, b.createdById, b.fileName, b.fileSha256, b.headerRow, b.sheet ? JSON.stringify(b.sheet) : null, JSON.stringify(b.headers), JSON.stringify(b.rows), JSON.stringify(b.mapping)],
     );
     return row.id;
   }

@@ -15,7 +15,7 @@ import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-ma
 import { IMPORT_FIELDS, ImportBatch, ImportBatchResult, ImportField, ImportMapping, RawCell } from './import-batch.entity';
 import { ImportRepository } from './import.repository';
 import { ImportValidationService, ValidatedRow } from './import-validation.service';
-import { readSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
+import { readSpreadsheetSheet, SheetChoice, UnreadableFileError } from './spreadsheet-reader';
 
 export interface ImportSummary {
   total: number;
@@ -73,8 +73,9 @@ export class ImportService {
     await this.sessions.get(sessionId, user);
     if (!file?.buffer?.length) throw new BadRequestException('Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.');
     let rows;
+    let sheet: SheetChoice | null;
     try {
-      rows = await readSpreadsheet(file.buffer, file.originalname);
+      ({ rows, sheet } = await readSpreadsheetSheet(file.buffer, file.originalname));
     } catch (e) {
       if (e instanceof UnreadableFileError) throw new BadRequestException(e.message);
       throw new BadRequestException('Không đọc được tệp. Vui lòng kiểm tra lại tệp và thử lại.');
@@ -91,6 +92,7 @@ export class ImportService {
       fileName: cleanText(utf8Name(file.originalname)).slice(0, 200),
       fileSha256: createHash('sha256').update(file.buffer).digest('hex'),
       headerRow: rows[header.index].n,
+      sheet,
       headers: header.headers,
       rows: data,
       mapping: guessMapping(header.headers),

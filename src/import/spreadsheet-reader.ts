@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import type { RawCell } from './import-batch.entity';
 import { inspectOfficeZip, OfficeZipLimits, OfficeZipRefused } from '../common/office-zip';
+import { findHeaderRow } from './column-mapping';
 
 /** A file the organiser must fix or replace; the message is shown as is. */
 export class UnreadableFileError extends Error {}
@@ -18,14 +19,25 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
 const startsWith = (b: Buffer, sig: number[]) => sig.every((x, i) => b[i] === x);
 
+/** A workbook's sheet that was read, and the other visible sheets that hold a list of their own (a header row). */
+export interface SheetChoice {
+  name: string;
+  others: { name: string; rows: number }[];
+}
+
 /** Reads an uploaded XLSX or CSV into rows of cells; refuses anything else with a Vietnamese message. */
 export async function readSpreadsheet(buffer: Buffer, fileName: string): Promise<SheetRow[]> {
+  return (await readSpreadsheetSheet(buffer, fileName)).rows;
+}
+
+/** `readSpreadsheet`, saying which sheet of a workbook was read (null for a CSV). */
+export async function readSpreadsheetSheet(buffer: Buffer, fileName: string): Promise<{ rows: SheetRow[]; sheet: SheetChoice | null }> {
   if (buffer.length === 0) throw new UnreadableFileError('Tệp rỗng.');
   const lower = fileName.toLowerCase();
   if (startsWith(buffer, ZIP)) return readXlsx(buffer);
   if (startsWith(buffer, OLE)) throw new UnreadableFileError('Đây là tệp Excel định dạng cũ (.xls). Vui lòng mở bằng Excel và lưu lại dạng .xlsx rồi tải lên.');
   if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) throw new UnreadableFileError('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ: nội dung bị hỏng hoặc không phải Excel.');
-  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return readCsv(buffer);
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return { rows: await readCsv(buffer), sheet: null };
   throw new UnreadableFileError('Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).');
 }
 
@@ -42,7 +54,7 @@ const UNREADABLE_XLSX = 'Không đọc được tệp Excel: tệp bị hỏng h
  * sheet's XML, which the zip check has just inflated, and filled the way Excel shows them: every cell
  * of a range carries the range's value (a province written once for a block of rows).
  */
-async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
+async function readXlsx(buffer: Buffer): Promise<{ rows: SheetRow[]; sheet: SheetChoice }> {
   // The merged ranges of each sheet, taken from its XML at once so that the XML is not held during the read.
   let merges: Map<string, CellRange[]>;
   try {
@@ -52,7 +64,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
     if (!(e instanceof OfficeZipRefused)) throw e;
     throw new UnreadableFileError(e.reason === 'bomb' ? e.message : UNREADABLE_XLSX);
   }
-  const sheets: { part: string; hidden: boolean; rows: SheetRow[]; filled: number }[] = [];
+  const sheets: { part: string; name: string; hidden: boolean; rows: SheetRow[]; filled: number }[] = [];
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
     // A sheet's `id` is its sheetId in workbook.xml, which is not the number of its part (`sheetN.xml`) once a tab
@@ -62,7 +74,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
       if (e.type === 'worksheet') part = `xl/worksheets/sheet${e.id}.xml`;
     });
     for await (const ws of reader as AsyncIterable<StreamedSheet>) {
-      const sheet = { part, hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0 };
+      const sheet = { part, name: String(ws.name ?? ''), hidden: !!ws.state && ws.state !== 'visible', rows: [] as SheetRow[], filled: 0 };
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         const width = Math.min(row.cellCount, MAX_COLUMNS);
         const cells: RawCell[] = [];
@@ -76,17 +88,23 @@ async function readXlsx(buffer: Buffer): Promise<SheetRow[]> {
     throw new UnreadableFileError(UNREADABLE_XLSX);
   }
   // The sheet with the most rows holds the list (others are often instructions or blank).
-  const sheet = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled)[0];
+  const visible = sheets.filter((w) => !w.hidden).sort((a, b) => b.filled - a.filled);
+  const sheet = visible[0];
   if (!sheet || sheet.filled === 0) throw new UnreadableFileError('Tệp Excel không có dữ liệu.');
+  // Other sheets with a list of their own (a header row with a name column; an instructions tab has none).
+  const others = visible.slice(1).flatMap((w) => {
+    const header = w.filled ? findHeaderRow(w.rows.filter((r) => r.cells.some((c) => c !== null))) : null;
+    return header ? [{ name: w.name, rows: w.filled - header.index - 1 }] : [];
+  });
   fillMerged(sheet.rows, merges.get(sheet.part) ?? []);
   const width = sheet.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
   for (const r of sheet.rows) while (r.cells.length < width) r.cells.push(null);
-  return sheet.rows.filter((r) => r.cells.some((c) => c !== null));
+  return { rows: sheet.rows.filter((r) => r.cells.some((c) => c !== null)), sheet: { name: sheet.name, others } };
 }
 
 const MAX_COLUMNS = 60;
 const SHEET_ENTRY = /^xl\/worksheets\/sheet\d+\.xml$/;
-type StreamedSheet = AsyncIterable<ExcelJS.Row> & { id: string | number; state?: string };
+type StreamedSheet = AsyncIterable<ExcelJS.Row> & { id: string | number; name?: string; state?: string };
 
 interface CellRange {
   top: number;
