@@ -225,20 +225,27 @@ describe('import of commune lists (XLSX, CSV)', () => {
     expect(page).toContain('520 cần chọn xã');
     expect(page).toContain('… và 30 dòng khác chưa hiện, trong đó 20 dòng cần chọn xã');
     expect(page).not.toContain('dòng hợp lệ khác');
-    // One row picked, "the same for every row like it" ticked: all 520 are answered.
+    // Row 5 is someone of the other commune, picked on its own first.
+    const html = (await agent.get(`/import/${batchId}/preview`).expect(200)).text;
+    const other = [...html.match(/name="pick\[r5\]"[\s\S]*?<\/select>/)![0].matchAll(/<option value="(\d{5})"/g)].map((m) => m[1]).find((c) => c !== '03472')!;
+    await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r5]': other });
+    // One row picked, "the same for every row like it" ticked: the 518 others still waiting are answered, row 5 keeps its pick.
     const res = await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/resolve`, { 'pick[r4]': '03472', sameForAll: '1' });
     const after = pageText((await agent.get(res.headers.location).expect(200)).text);
-    expect(after).toContain('Đã lưu lựa chọn xã cho 520 dòng.');
+    expect(after).toContain('Đã lưu lựa chọn xã cho 519 dòng.');
     expect(after).toContain('0 cần chọn xã');
     await submitForm(agent, `/import/${batchId}/preview`, `/import/${batchId}/commit`, {});
     const communes = await t.query<{ commune_code: string; n: number }>(
       `SELECT t.commune_code, count(*)::int AS n FROM trainees t JOIN enrollments e ON e.trainee_id = t.id WHERE e.session_id = $1 GROUP BY 1 ORDER BY 1`,
       [session.id],
     );
-    expect(communes).toEqual([
-      { commune_code: '03394', n: 10 },
-      { commune_code: '03472', n: 520 },
-    ]);
+    expect(communes).toEqual(
+      [
+        { commune_code: '03394', n: 10 },
+        { commune_code: '03472', n: 519 },
+        { commune_code: other, n: 1 },
+      ].sort((a, b) => a.commune_code.localeCompare(b.commune_code)),
+    );
   });
 
   it('names the sheet it read from a workbook and warns about other sheets holding a list, not about an instructions tab', async () => {

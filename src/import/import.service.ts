@@ -156,8 +156,8 @@ export class ImportService {
 
   /**
    * Keeps the organiser's picks for rows in review (only among the offered candidates). With `sameForAll`, a pick
-   * also answers the rows not picked one by one that ask the same question (a list of 600 people from "Xã Lê Lợi"
-   * is answered once), shown on the page or not.
+   * also answers the rows still waiting for a choice that ask the same question (a list of 600 people from
+   * "Xã Lê Lợi" is answered once), shown on the page or not.
    */
   async resolve(id: string, picks: Record<string, string>, user: AuthUser, sameForAll = false): Promise<number> {
     const b = await this.mustBeOpen(id, user, true);
@@ -176,7 +176,9 @@ export class ImportService {
     }
     if (sameForAll) {
       for (const r of rows) {
-        const pick = r.reviewOptions && !picks[`r${r.n}`] ? answers.get(question(r)) : undefined;
+        // Only rows still waiting for a choice: one picked before (now shown further down, or hidden) keeps its pick.
+        const waiting = r.reviewOptions && !picks[`r${r.n}`] && b.resolutions[String(r.n)] === undefined;
+        const pick = waiting ? answers.get(question(r)) : undefined;
         if (!pick) continue;
         resolutions[String(r.n)] = pick;
         n++;
