@@ -84,6 +84,16 @@ describe('invitation emails through the job queue and a real SMTP server', () =>
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).toBe(`https://taphuan.example.vn/checkin/t/${e.checkin_token}`);
 
+    // The link of the text part (a mail app that shows no HTML) opens a page with the same code, to show at the door.
+    expect(mail.text).toContain(`mở đường dẫn này để hiện mã trên điện thoại: https://taphuan.example.vn/checkin/t/${e.checkin_token}`);
+    const opened = await t.agent().get(`/checkin/t/${e.checkin_token}`).expect(200);
+    expect(pageText(opened.text)).toContain('Lò Thị Mai Lớp bồi dưỡng cán bộ, công chức cấp xã (25/09/2025 – 26/09/2025)');
+    const img = PNG.sync.read(Buffer.from(opened.text.match(/src="data:image\/png;base64,([^"]+)"/)![1], 'base64'));
+    expect(jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data).toBe(`https://taphuan.example.vn/checkin/t/${e.checkin_token}`);
+    // A code that is no one's says so.
+    const bogus = await t.agent().get('/checkin/t/khong-co-ma-nay').expect(404);
+    expect(pageText(bogus.text)).toContain('Mã điểm danh không đúng hoặc không còn dùng được.');
+
     const [after] = await t.query<{ invitation_state: string; invited_at: Date | null }>(`SELECT invitation_state, invited_at FROM enrollments WHERE id = $1`, [e.id]);
     expect(after.invitation_state).toBe('sent');
     expect(after.invited_at).not.toBeNull();

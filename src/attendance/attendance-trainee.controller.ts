@@ -42,12 +42,12 @@ export class AttendanceTraineeController {
     res.redirect(303, '/attendance/me');
   }
 
-  /** What a phone's own camera app opens from a badge: tells the trainee to show it to the organisers. */
+  /** What a phone's own camera app opens from a badge, or the link of an invitation: the trainee's code, to show at the door. */
   @Get('checkin/t/:token')
   @Public()
   @Render('attendance/token')
-  token(@Param('token') _token: string) {
-    return { title: 'Mã điểm danh' };
+  async token(@Param('token') token: string) {
+    return { title: 'Mã điểm danh', ...(await this.trainee.tokenPage(token)) };
   }
 
   /** Served from the root so its scope covers the check-in pages. */

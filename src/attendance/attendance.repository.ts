@@ -208,6 +208,18 @@ export class AttendanceRepository {
     );
   }
 
+  /** Whose check-in token this is (an enrolment's own, or one a trainee merge left as an alias), for the page it opens. */
+  async ownerOfToken(token: string): Promise<{ fullName: string; sessionTitle: string; startDate: string; endDate: string; cancelled: boolean } | null> {
+    const rows: { fullName: string; sessionTitle: string; startDate: string; endDate: string; cancelled: boolean }[] = await this.q().query(
+      `SELECT t.full_name AS "fullName", s.title AS "sessionTitle", to_char(s.start_date, 'YYYY-MM-DD') AS "startDate", to_char(s.end_date, 'YYYY-MM-DD') AS "endDate",
+              (e.status = 'cancelled' OR s.status = 'cancelled') AS cancelled
+         FROM enrollments e JOIN trainees t ON t.id = e.trainee_id JOIN training_sessions s ON s.id = e.session_id
+        WHERE e.id = coalesce((SELECT id FROM enrollments WHERE checkin_token = $1), (SELECT enrollment_id FROM enrollment_token_aliases WHERE token = $1))`,
+      [token],
+    );
+    return rows[0] ?? null;
+  }
+
   /**
    * The older tokens of the session's active enrolments: those of enrolments combined into them by a trainee
    * merge, still on printed badges (the check-in phone recognises them offline).
