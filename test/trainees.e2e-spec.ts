@@ -94,12 +94,20 @@ describe('trainee directory, duplicates, merge and enrolment', () => {
     const text = pageText(page.text);
     expect(text).toContain('Có thể trùng lặp với: Nguyễn Thị Hà (cùng họ tên, ngày sinh và xã)');
     expect(text).toContain('Gộp vào hồ sơ này');
+    // The record's history names the look-alike (not only its id).
+    const [ha] = await t.query<{ id: string }>(`SELECT id FROM trainees WHERE full_name = 'Nguyễn Thị Hà' AND merged_into_id IS NULL`);
+    expect(text).toContain(`Có thể trùng với Nguyễn Thị Hà (mã ${ha.id})`);
     // Only the phone in common (a commune office's number given by several officials): another person, flagged as such.
     const byPhone = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Hoàng Thị Lan', dateOfBirth: '1979-02-02', phone: '+84912345678' });
     const p2 = pageText((await agent.get(byPhone.headers.location).expect(200)).text);
     expect(p2).toContain('Có điểm chung với: Nguyễn Thị Hà (cùng số điện thoại; khác họ tên, ngày sinh). Có thể là người khác');
     expect(p2).not.toContain('Có thể trùng lặp với');
     expect(p2).toContain('Có điểm chung, có thể là người khác cùng số điện thoại; khác họ tên, ngày sinh');
+    // The directory finds both by the phone however it is written (as the form takes it: +84, spaces, dots).
+    for (const q of ['0912345678', '+84 912 345 678', '+84912345678', '0912.345.678']) {
+      const found = pageText((await agent.get(`/trainees?q=${encodeURIComponent(q)}`).expect(200)).text);
+      expect([q, found.includes('Nguyễn Thị Hà'), found.includes('Hoàng Thị Lan')]).toEqual([q, true, true]);
+    }
     // A national ID already given to someone with another name and birth date: said loudly.
     const byId = await submitForm(agent, '/trainees/new', '/trainees', { fullName: 'Lò Văn Khác', dateOfBirth: '2001-01-01', nationalId: '012190000123' });
     const p3 = pageText((await agent.get(byId.headers.location).expect(200)).text);

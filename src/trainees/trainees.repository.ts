@@ -12,6 +12,8 @@ export interface TraineeListFilter {
   gender?: Gender;
   /** Folded search text. */
   q?: string;
+  /** The search text as a phone number in its national form, when it is one ("+84 912…" is "0912…"). */
+  phone?: string;
   offset: number;
   limit: number;
 }
@@ -41,7 +43,8 @@ export class TraineesRepository {
     const q = f.q;
     if (q) {
       const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
-      qb.andWhere(new Brackets((w) => w.where('t.name_search LIKE :like', { like }).orWhere('t.phone = :raw', { raw: q.replace(/\s+/g, '') }).orWhere('t.national_id = :raw')));
+      const raw = q.replace(/\s+/g, '');
+      qb.andWhere(new Brackets((w) => w.where('t.name_search LIKE :like', { like }).orWhere('t.phone = :phone', { phone: f.phone ?? raw }).orWhere('t.national_id = :raw', { raw })));
     }
     return qb.skip(f.offset).take(f.limit).getManyAndCount();
   }

@@ -48,6 +48,7 @@ export class TraineesService {
     const q = filter.q ? foldForSearch(cleanText(filter.q)) : '';
     return this.trainees.list({
       q: q || undefined,
+      phone: (filter.q && normalisePhone(cleanText(filter.q))) || undefined,
       provinceCode: filter.province || undefined,
       communeCode: filter.commune || undefined,
       ethnicGroupCode: filter.ethnic || undefined,
@@ -94,7 +95,7 @@ export class TraineesService {
     const found = await this.duplicatesOf(keys);
     const trainee = await this.ds.transaction(async (m) => {
       const t = await this.trainees.save({ ...fields, nameSearch: keys.nameSearch }, m);
-      await this.audit.record({ actorId, action: 'trainee.create', entity: 'trainee', entityId: t.id, newValue: pick(fields), note: found.length ? `Có thể trùng với ${found.map((d) => d.trainee.id).join(', ')}` : null }, m);
+      await this.audit.record({ actorId, action: 'trainee.create', entity: 'trainee', entityId: t.id, newValue: pick(fields), note: found.length ? `Có thể trùng với ${found.map((d) => `${d.trainee.fullName} (mã ${d.trainee.id})`).join(', ')}` : null }, m);
       return t;
     });
     return { trainee, duplicates: found };
