@@ -13,7 +13,7 @@ export type ImportMapping = Partial<Record<ImportField, number>>;
 export const IMPORT_FIELDS = ['fullName', 'dateOfBirth', 'gender', 'ethnicGroup', 'position', 'workplace', 'district', 'province', 'phone', 'email', 'nationalId'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
-/** See `ImportBatch.sheet`. */
+/** The sheet of a workbook an import read, and the other visible sheets holding a list of their own (a header row). */
 export interface ImportSheet {
   name: string;
   others: { name: string; rows: number }[];

@@ -12,10 +12,10 @@ import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { TraineesService } from '../trainees/trainees.service';
 import { TrainingSessionsService } from '../training-sessions/training-sessions.service';
 import { cellText, FIELD_LABELS, findHeaderRow, guessMapping } from './column-mapping';
-import { IMPORT_FIELDS, ImportBatch, ImportBatchResult, ImportField, ImportMapping, RawCell } from './import-batch.entity';
+import { IMPORT_FIELDS, ImportBatch, ImportBatchResult, ImportField, ImportMapping, ImportSheet, RawCell } from './import-batch.entity';
 import { ImportRepository } from './import.repository';
 import { ImportValidationService, ValidatedRow } from './import-validation.service';
-import { readSpreadsheetSheet, SheetChoice, UnreadableFileError } from './spreadsheet-reader';
+import { readSpreadsheetSheet, UnreadableFileError } from './spreadsheet-reader';
 
 export interface ImportSummary {
   total: number;
@@ -73,7 +73,7 @@ export class ImportService {
     await this.sessions.get(sessionId, user);
     if (!file?.buffer?.length) throw new BadRequestException('Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.');
     let rows;
-    let sheet: SheetChoice | null;
+    let sheet: ImportSheet | null;
     try {
       ({ rows, sheet } = await readSpreadsheetSheet(file.buffer, file.originalname));
     } catch (e) {

@@ -126,4 +126,3 @@ async function rewriteEntries(zip: Buffer, edit: (name: string, text: string) =>
   await archive.finalize();
   return Buffer.concat(chunks);
 }
-

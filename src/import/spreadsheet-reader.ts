@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import type { RawCell } from './import-batch.entity';
+import type { ImportSheet, RawCell } from './import-batch.entity';
 import { inspectOfficeZip, OfficeZipLimits, OfficeZipRefused } from '../common/office-zip';
 import { findHeaderRow } from './column-mapping';
 
@@ -19,19 +19,13 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
 const startsWith = (b: Buffer, sig: number[]) => sig.every((x, i) => b[i] === x);
 
-/** A workbook's sheet that was read, and the other visible sheets that hold a list of their own (a header row). */
-export interface SheetChoice {
-  name: string;
-  others: { name: string; rows: number }[];
-}
-
 /** Reads an uploaded XLSX or CSV into rows of cells; refuses anything else with a Vietnamese message. */
 export async function readSpreadsheet(buffer: Buffer, fileName: string): Promise<SheetRow[]> {
   return (await readSpreadsheetSheet(buffer, fileName)).rows;
 }
 
 /** `readSpreadsheet`, saying which sheet of a workbook was read (null for a CSV). */
-export async function readSpreadsheetSheet(buffer: Buffer, fileName: string): Promise<{ rows: SheetRow[]; sheet: SheetChoice | null }> {
+export async function readSpreadsheetSheet(buffer: Buffer, fileName: string): Promise<{ rows: SheetRow[]; sheet: ImportSheet | null }> {
   if (buffer.length === 0) throw new UnreadableFileError('Tệp rỗng.');
   const lower = fileName.toLowerCase();
   if (startsWith(buffer, ZIP)) return readXlsx(buffer);
@@ -54,7 +48,7 @@ const UNREADABLE_XLSX = 'Không đọc được tệp Excel: tệp bị hỏng h
  * sheet's XML, which the zip check has just inflated, and filled the way Excel shows them: every cell
  * of a range carries the range's value (a province written once for a block of rows).
  */
-async function readXlsx(buffer: Buffer): Promise<{ rows: SheetRow[]; sheet: SheetChoice }> {
+async function readXlsx(buffer: Buffer): Promise<{ rows: SheetRow[]; sheet: ImportSheet }> {
   // The merged ranges of each sheet, taken from its XML at once so that the XML is not held during the read.
   let merges: Map<string, CellRange[]>;
   try {
