@@ -127,6 +127,20 @@ const AUDIT_JSON = (t: string) =>
      'markedAt', to_char(${t}.marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
 /** Attendance's own read and write queries (sessions, sittings and enrolments are only read). */
+/**
+ * The enrolment a check-in token names (id, session, status, trainee): its own token, or else the alias a trainee merge
+ * left for a combined enrolment. The alias is read only when no enrolment has the token (the LIMIT stops the
+ * UNION ALL at its first row). `token`: the SQL expression holding the token.
+ */
+function enrolmentOfToken(token: string): string {
+  return `SELECT id, session_id, status, trainee_id FROM enrollments WHERE checkin_token = ${token}
+          UNION ALL
+          SELECT ae.id, ae.session_id, ae.status, ae.trainee_id
+            FROM enrollment_token_aliases a JOIN enrollments ae ON ae.id = a.enrollment_id
+           WHERE a.token = ${token}
+          LIMIT 1`;
+}
+
 @Injectable()
 export class AttendanceRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -213,8 +227,7 @@ export class AttendanceRepository {
     const rows: { fullName: string; sessionTitle: string; startDate: string; endDate: string; cancelled: boolean }[] = await this.q().query(
       `SELECT t.full_name AS "fullName", s.title AS "sessionTitle", to_char(s.start_date, 'YYYY-MM-DD') AS "startDate", to_char(s.end_date, 'YYYY-MM-DD') AS "endDate",
               (e.status = 'cancelled' OR s.status = 'cancelled') AS cancelled
-         FROM enrollments e JOIN trainees t ON t.id = e.trainee_id JOIN training_sessions s ON s.id = e.session_id
-        WHERE e.id = coalesce((SELECT id FROM enrollments WHERE checkin_token = $1), (SELECT enrollment_id FROM enrollment_token_aliases WHERE token = $1))`,
+         FROM (${enrolmentOfToken('$1')}) e JOIN trainees t ON t.id = e.trainee_id JOIN training_sessions s ON s.id = e.session_id`,
       [token],
     );
     return rows[0] ?? null;
@@ -333,14 +346,7 @@ export class AttendanceRepository {
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS k(sitting_id, token, ord)
          JOIN sittings st ON st.id = k.sitting_id
          JOIN training_sessions s ON s.id = st.session_id
-         LEFT JOIN LATERAL (
-                SELECT id, session_id, status, trainee_id FROM enrollments WHERE checkin_token = k.token
-                UNION ALL
-                SELECT ae.id, ae.session_id, ae.status, ae.trainee_id
-                  FROM enrollment_token_aliases a JOIN enrollments ae ON ae.id = a.enrollment_id
-                 WHERE a.token = k.token
-                LIMIT 1
-              ) e ON true
+         LEFT JOIN LATERAL (${enrolmentOfToken('k.token')}) e ON true
          LEFT JOIN trainees t ON t.id = e.trainee_id
          LEFT JOIN communes c ON c.code = t.commune_code
          LEFT JOIN provinces p ON p.code = COALESCE(t.province_code, c.province_code)
